@@ -1,0 +1,133 @@
+package io.weft;
+
+import io.weft.executor.ExecutorEnv;
+import io.weft.executor.TaskMetrics;
+import io.weft.shuffle.MapOutputLocation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a running task knows about itself. User functions may call {@link #get()} to learn their
+ * partition and attempt; the engine also hangs the executor's services ({@link #env()}) and the
+ * task's metrics and clean-up hooks here.
+ *
+ * <p>Threading: one context per running task, bound to the task's thread; not thread-safe.
+ */
+public final class TaskContext {
+  private static final ThreadLocal<TaskContext> CURRENT = new ThreadLocal<>();
+
+  private final int stageId;
+  private final int stageAttempt;
+  private final int partitionId;
+  private final int attemptNumber;
+  private final long taskAttemptId;
+  private final ExecutorEnv env;
+  private final TaskMetrics metrics = new TaskMetrics();
+  private final List<Runnable> completionListeners = new ArrayList<>();
+  private final List<Integer> cachedNodes = new ArrayList<>();
+  private final Map<Integer, List<MapOutputLocation>> mapOutputs;
+
+  public TaskContext(int stageId, int stageAttempt, int partitionId, int attemptNumber,
+      long taskAttemptId, ExecutorEnv env, Map<Integer, List<MapOutputLocation>> mapOutputs) {
+    this.mapOutputs = mapOutputs;
+    this.stageId = stageId;
+    this.stageAttempt = stageAttempt;
+    this.partitionId = partitionId;
+    this.attemptNumber = attemptNumber;
+    this.taskAttemptId = taskAttemptId;
+    this.env = env;
+  }
+
+  /** The context of the task running on this thread, or null outside a task. */
+  public static TaskContext get() {
+    return CURRENT.get();
+  }
+
+  /** Binds {@code ctx} to this thread (null unbinds). Engine use only. */
+  public static void set(TaskContext ctx) {
+    if (ctx == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(ctx);
+    }
+  }
+
+  public int stageId() {
+    return stageId;
+  }
+
+  public int stageAttemptNumber() {
+    return stageAttempt;
+  }
+
+  public int partitionId() {
+    return partitionId;
+  }
+
+  /** 0 for the first attempt of this task, 1 for its first retry, and so on. */
+  public int attemptNumber() {
+    return attemptNumber;
+  }
+
+  /** Unique among all task attempts of the application. */
+  public long taskAttemptId() {
+    return taskAttemptId;
+  }
+
+  /** The executor's services. Engine use only. */
+  public ExecutorEnv env() {
+    return env;
+  }
+
+  /**
+   * Where the map outputs of shuffle {@code shuffleId} are, indexed by map partition: the driver
+   * sends them with the task for every shuffle the task's stage reads.
+   */
+  public List<MapOutputLocation> mapOutputs(int shuffleId) {
+    List<MapOutputLocation> locations = mapOutputs.get(shuffleId);
+    if (locations == null) {
+      throw new IllegalStateException("task of stage " + stageId + " got no map outputs of shuffle " + shuffleId);
+    }
+    return locations;
+  }
+
+  /** Notes that this task stored a partition of node {@code nodeId} in the block store. */
+  public void recordCachedBlock(int nodeId) {
+    cachedNodes.add(nodeId);
+  }
+
+  /** Nodes of which this task cached its partition; the driver tracks where cached blocks are. */
+  public List<Integer> cachedNodes() {
+    return cachedNodes;
+  }
+
+  public TaskMetrics metrics() {
+    return metrics;
+  }
+
+  /** Runs {@code listener} when the task ends, successfully or not (last added runs first). */
+  public void addCompletionListener(Runnable listener) {
+    completionListeners.add(listener);
+  }
+
+  /** Runs the completion listeners; their failures are collected, not thrown one by one. */
+  public void markCompleted() {
+    RuntimeException first = null;
+    for (int i = completionListeners.size() - 1; i >= 0; i--) {
+      try {
+        completionListeners.get(i).run();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    completionListeners.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.weft.config;
+
+import static io.weft.config.ConfigEntry.intConf;
+import static io.weft.config.ConfigEntry.stringConf;
+
+/** Settings every application has: where it runs, its name, where executors keep local files. */
+public final class CoreOptions {
+  private CoreOptions() {}
+
+  public static final ConfigEntry<String> MASTER = stringConf("weft.master")
+      .doc("Where the application runs: local, local[N], local[*] (one JVM, N task slots), or yarn.")
+      .defaultValue("local[*]")
+      .register();
+
+  public static final ConfigEntry<String> APP_NAME = stringConf("weft.app.name")
+      .doc("The application's name, shown in logs and, on YARN, in the ResourceManager.")
+      .defaultValue("weft-app")
+      .register();
+
+  public static final ConfigEntry<String> LOCAL_DIR = stringConf("weft.local.dir")
+      .doc("Directory for shuffle files, spills and cached blocks (default: a weft directory under "
+          + "java.io.tmpdir). On YARN the NodeManager's local dirs are used instead.")
+      .register();
+
+  public static final ConfigEntry<Integer> DEFAULT_PARALLELISM = intConf("weft.default.parallelism")
+      .doc("Partitions for parallelize and for shuffles when no count is given "
+          + "(default: the total number of task slots).")
+      .check(n -> n > 0, "positive")
+      .register();
+
+  public static final ConfigEntry<Integer> TAKE_SCALE_UP = intConf("weft.take.scaleUpFactor")
+      .doc("How many times more partitions take(n) scans in each round after the first finds too few.")
+      .defaultValue("4")
+      .check(n -> n >= 2, "at least 2")
+      .register();
+
+  /** Prefix of settings copied into the Hadoop Configuration used for file I/O. */
+  public static final String HADOOP_PREFIX = "weft.hadoop.";
+}

@@ -1,0 +1,103 @@
+package io.weft.executor;
+
+import io.weft.WeftConf;
+import io.weft.config.CoreOptions;
+import io.weft.serialization.JavaSerializer;
+import io.weft.serialization.Serializer;
+import io.weft.shuffle.fetch.ShuffleBlockFetcher;
+import io.weft.storage.BlockManager;
+import io.weft.storage.LocalDirs;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The services of one executor, shared by all its tasks: configuration, serializers, scratch
+ * directories, the block store, the shuffle fetcher and the way back to the driver.
+ *
+ * <p>Thread-safe: every member is either immutable or thread-safe itself.
+ */
+public final class ExecutorEnv {
+  private final String executorId;
+  private final String host;
+  private final int blockServerPort;
+  private final WeftConf conf;
+  private final Serializer closureSerializer = new JavaSerializer();
+  private final LocalDirs localDirs;
+  private final BlockManager blockManager;
+  private final long shuffleMemoryPerTask;
+  private final ShuffleBlockFetcher fetcher;
+  private final DriverEndpoint driver;
+  private final Configuration hadoopConf;
+
+  public ExecutorEnv(String executorId, String host, int blockServerPort, WeftConf conf,
+      LocalDirs localDirs, BlockManager blockManager, long shuffleMemoryPerTask,
+      ShuffleBlockFetcher fetcher, DriverEndpoint driver) {
+    this.executorId = executorId;
+    this.host = host;
+    this.blockServerPort = blockServerPort;
+    this.conf = conf;
+    this.localDirs = localDirs;
+    this.blockManager = blockManager;
+    this.shuffleMemoryPerTask = shuffleMemoryPerTask;
+    this.fetcher = fetcher;
+    this.driver = driver;
+    this.hadoopConf = hadoopConfiguration(conf);
+  }
+
+  /** A Hadoop configuration from the classpath's *-site.xml plus every {@code weft.hadoop.*} setting. */
+  public static Configuration hadoopConfiguration(WeftConf conf) {
+    Configuration hc = new Configuration();
+    for (Map.Entry<String, String> e : conf.getAll().entrySet()) {
+      if (e.getKey().startsWith(CoreOptions.HADOOP_PREFIX)) {
+        hc.set(e.getKey().substring(CoreOptions.HADOOP_PREFIX.length()), e.getValue());
+      }
+    }
+    return hc;
+  }
+
+  public String executorId() {
+    return executorId;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int blockServerPort() {
+    return blockServerPort;
+  }
+
+  public WeftConf conf() {
+    return conf;
+  }
+
+  public Serializer closureSerializer() {
+    return closureSerializer;
+  }
+
+  public LocalDirs localDirs() {
+    return localDirs;
+  }
+
+  public BlockManager blockManager() {
+    return blockManager;
+  }
+
+  /** Bytes one task may buffer in a shuffle sorter or aggregation map before it spills. */
+  public long shuffleMemoryPerTask() {
+    return shuffleMemoryPerTask;
+  }
+
+  public ShuffleBlockFetcher fetcher() {
+    return fetcher;
+  }
+
+  public DriverEndpoint driver() {
+    return driver;
+  }
+
+  /** Shared, read-only by convention: tasks that need to change it take a copy. */
+  public Configuration hadoopConf() {
+    return hadoopConf;
+  }
+}

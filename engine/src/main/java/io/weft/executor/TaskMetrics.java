@@ -1,0 +1,96 @@
+package io.weft.executor;
+
+import java.io.Serializable;
+
+/**
+ * Counters of one task attempt, filled in by the task's own thread and sent back with its result.
+ * The driver reports them to listeners (and, with the UI issue, the event log).
+ */
+public final class TaskMetrics implements Serializable {
+  private long inputRecords;
+  private long inputBytes;
+  private long shuffleWriteRecords;
+  private long shuffleWriteBytes;
+  private long shuffleReadRecords;
+  private long shuffleReadBytes;
+  private long spillCount;
+  private long spillBytes;
+  private long runTimeMs;
+  private long resultBytes;
+
+  public void addInput(long records, long bytes) {
+    inputRecords += records;
+    inputBytes += bytes;
+  }
+
+  public void addShuffleWrite(long records, long bytes) {
+    shuffleWriteRecords += records;
+    shuffleWriteBytes += bytes;
+  }
+
+  public void addShuffleRead(long records, long bytes) {
+    shuffleReadRecords += records;
+    shuffleReadBytes += bytes;
+  }
+
+  /** One sorted run of {@code bytes} bytes went to disk. */
+  public void addSpill(long bytes) {
+    spillCount++;
+    spillBytes += bytes;
+  }
+
+  public void setRunTimeMs(long ms) {
+    runTimeMs = ms;
+  }
+
+  public void setResultBytes(long bytes) {
+    resultBytes = bytes;
+  }
+
+  public long inputRecords() {
+    return inputRecords;
+  }
+
+  public long inputBytes() {
+    return inputBytes;
+  }
+
+  public long shuffleWriteRecords() {
+    return shuffleWriteRecords;
+  }
+
+  public long shuffleWriteBytes() {
+    return shuffleWriteBytes;
+  }
+
+  public long shuffleReadRecords() {
+    return shuffleReadRecords;
+  }
+
+  public long shuffleReadBytes() {
+    return shuffleReadBytes;
+  }
+
+  public long spillCount() {
+    return spillCount;
+  }
+
+  public long spillBytes() {
+    return spillBytes;
+  }
+
+  public long runTimeMs() {
+    return runTimeMs;
+  }
+
+  public long resultBytes() {
+    return resultBytes;
+  }
+
+  @Override
+  public String toString() {
+    return "TaskMetrics{in=" + inputRecords + "/" + inputBytes + "B, shuffleWrite=" + shuffleWriteRecords
+        + "/" + shuffleWriteBytes + "B, shuffleRead=" + shuffleReadRecords + "/" + shuffleReadBytes
+        + "B, spills=" + spillCount + "/" + spillBytes + "B, run=" + runTimeMs + "ms}";
+  }
+}
