@@ -3,9 +3,12 @@ package io.weft;
 import io.weft.executor.ExecutorEnv;
 import io.weft.executor.TaskMetrics;
 import io.weft.shuffle.MapOutputLocation;
+import io.weft.storage.BlockId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a running task knows about itself. User functions may call {@link #get()} to learn their
@@ -25,7 +28,8 @@ public final class TaskContext {
   private final ExecutorEnv env;
   private final TaskMetrics metrics = new TaskMetrics();
   private final List<Runnable> completionListeners = new ArrayList<>();
-  private final List<Integer> cachedNodes = new ArrayList<>();
+  private final List<BlockId> cachedBlocks = new ArrayList<>();
+  private final Map<Long, AtomicLong> accumulators = new HashMap<>();
   private final Map<Integer, List<MapOutputLocation>> mapOutputs;
 
   public TaskContext(int stageId, int stageAttempt, int partitionId, int attemptNumber,
@@ -92,14 +96,26 @@ public final class TaskContext {
     return locations;
   }
 
-  /** Notes that this task stored a partition of node {@code nodeId} in the block store. */
-  public void recordCachedBlock(int nodeId) {
-    cachedNodes.add(nodeId);
+  /** Notes that this task stored {@code block} in its executor's block store. */
+  public void recordCachedBlock(BlockId block) {
+    cachedBlocks.add(block);
   }
 
-  /** Nodes of which this task cached its partition; the driver tracks where cached blocks are. */
-  public List<Integer> cachedNodes() {
-    return cachedNodes;
+  /** Blocks this task cached; the driver tracks where cached partitions are. */
+  public List<BlockId> cachedBlocks() {
+    return cachedBlocks;
+  }
+
+  /** Registers a task-side accumulator copy (done when a closure holding it is deserialized). */
+  public void registerAccumulator(long id, AtomicLong value) {
+    accumulators.put(id, value);
+  }
+
+  /** This attempt's accumulator increments, by accumulator id. */
+  public Map<Long, Long> accumulatorUpdates() {
+    Map<Long, Long> updates = new HashMap<>();
+    accumulators.forEach((id, v) -> updates.put(id, v.get()));
+    return updates;
   }
 
   public TaskMetrics metrics() {

@@ -1,29 +1,297 @@
 package io.weft;
 
+import io.weft.cluster.ClusterBackend;
+import io.weft.cluster.ClusterBackendFactory;
+import io.weft.cluster.ExecutorInfo;
+import io.weft.cluster.SchedulerCallbacks;
+import io.weft.config.CoreOptions;
+import io.weft.driver.DriverServices;
+import io.weft.executor.ExecutorEnv;
+import io.weft.io.TextFileNode;
+import io.weft.plan.Dependency;
 import io.weft.plan.Node;
+import io.weft.plan.ParallelCollectionNode;
+import io.weft.scheduler.DagScheduler;
+import io.weft.scheduler.EventLoop;
+import io.weft.scheduler.JobWaiter;
+import io.weft.scheduler.OutputCommitCoordinator;
 import io.weft.scheduler.ResultFn;
+import io.weft.scheduler.SchedulerEvent;
+import io.weft.scheduler.TaskOutcome;
+import io.weft.serialization.JavaSerializer;
+import io.weft.status.ListenerBus;
+import io.weft.status.WeftListener;
+import io.weft.util.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** SKELETON (being written): the entry point of a Weft program. */
+/**
+ * The entry point of a Weft program: creates datasets from files and collections, runs jobs, and
+ * owns the scheduler and the cluster backend. Close it (try-with-resources) to stop executors and
+ * delete their scratch files.
+ *
+ * <pre>{@code
+ * try (WeftContext wc = WeftContext.create(new WeftConf().setAppName("wordcount"))) {
+ *   wc.textFile(in).flatMap(...).mapToPair(...).reduceByKey(Long::sum).saveAsTextFile(out);
+ * }
+ * }</pre>
+ *
+ * <p>Threading: thread-safe; several threads may run jobs at once (they are scheduled FIFO).
+ * Jobs block the calling thread until they end.
+ */
 public final class WeftContext implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WeftContext.class);
+
+  private final WeftConf conf;
+  private final Configuration hadoopConf;
+  private final ClusterBackend backend;
+  private final ListenerBus bus = new ListenerBus();
+  private final EventLoop<SchedulerEvent> loop = new EventLoop<>("weft-dag-scheduler");
+  private final DagScheduler scheduler;
+  private final DriverServices driverServices;
+  private final Map<Long, LongAccumulator> accumulators = new ConcurrentHashMap<>();
   private final AtomicInteger nextNodeId = new AtomicInteger();
+  private final AtomicInteger nextShuffleId = new AtomicInteger();
+  private final AtomicInteger nextJobId = new AtomicInteger();
+  private final AtomicLong nextBroadcastId = new AtomicLong();
+  private final AtomicLong nextAccumulatorId = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final int defaultParallelism;
+
+  private WeftContext(WeftConf conf) {
+    conf.validate();
+    this.conf = conf.copy();
+    this.hadoopConf = ExecutorEnv.hadoopConfiguration(this.conf);
+    OutputCommitCoordinator commits = new OutputCommitCoordinator();
+    this.driverServices = new DriverServices(commits);
+    this.backend = findBackend(this.conf).create(this.conf, driverServices);
+    this.scheduler = new DagScheduler(loop, backend, Clock.SYSTEM, this.conf, bus,
+        this::mergeAccumulators, commits);
+    loop.start(scheduler::handle, scheduler::failAllJobs);
+    LOG.info("Starting Weft application '{}' on {}", this.conf.appName(), this.conf.master());
+    try {
+      backend.start(new SchedulerCallbacks() {
+        @Override
+        public void executorAdded(ExecutorInfo executor) {
+          loop.post(new SchedulerEvent.ExecutorAdded(executor));
+        }
+
+        @Override
+        public void executorLost(String executorId, String reason) {
+          loop.post(new SchedulerEvent.ExecutorLost(executorId, reason));
+        }
+
+        @Override
+        public void taskEnded(long taskId, TaskOutcome outcome) {
+          loop.post(new SchedulerEvent.TaskEnded(taskId, outcome));
+        }
+      });
+    } catch (RuntimeException e) {
+      stopServices();
+      throw e;
+    }
+    Integer configured = this.conf.get(CoreOptions.DEFAULT_PARALLELISM);
+    this.defaultParallelism = configured != null ? configured : backend.defaultParallelism();
+  }
+
+  /** Starts a context for {@code conf}'s master ({@code weft.master}, default {@code local[*]}). */
+  public static WeftContext create(WeftConf conf) {
+    return new WeftContext(conf);
+  }
+
+  private static ClusterBackendFactory findBackend(WeftConf conf) {
+    String master = conf.master();
+    for (ClusterBackendFactory f : ServiceLoader.load(ClusterBackendFactory.class, WeftContext.class.getClassLoader())) {
+      if (f.accepts(master)) {
+        return f;
+      }
+    }
+    throw new IllegalArgumentException("No cluster backend for weft.master=" + master
+        + " (expected local, local[N], local[*] or yarn; yarn needs the weft-yarn-am jar on the classpath)");
+  }
+
+  public WeftConf conf() {
+    return conf.copy();
+  }
+
+  /** The Hadoop configuration for file access on the driver: *-site.xml plus {@code weft.hadoop.*}. */
+  public Configuration hadoopConfiguration() {
+    return hadoopConf;
+  }
+
+  public int defaultParallelism() {
+    return defaultParallelism;
+  }
+
+  // ---------------------------------------------------------------- creating datasets
+
+  /** Lines of a text file, a directory or a glob, in Hadoop's partitioning (about one per block). */
+  public Dataset<String> textFile(String path) {
+    return textFile(path, Math.min(2, defaultParallelism));
+  }
+
+  /** Lines of text files, in at least {@code minPartitions} partitions when the input allows. */
+  public Dataset<String> textFile(String path, int minPartitions) {
+    checkOpen();
+    return new Dataset<>(new TextFileNode(this, path, minPartitions));
+  }
+
+  public <T> Dataset<T> parallelize(List<T> data) {
+    return parallelize(data, defaultParallelism);
+  }
+
+  /** A dataset of {@code data} cut into {@code numSlices} contiguous slices. */
+  public <T> Dataset<T> parallelize(List<T> data, int numSlices) {
+    checkOpen();
+    return new Dataset<>(new ParallelCollectionNode<>(this, data, numSlices));
+  }
+
+  public <K, V> PairDataset<K, V> parallelizePairs(List<Pair<K, V>> data) {
+    return parallelizePairs(data, defaultParallelism);
+  }
+
+  public <K, V> PairDataset<K, V> parallelizePairs(List<Pair<K, V>> data, int numSlices) {
+    return new PairDataset<>(parallelize(data, numSlices).node());
+  }
+
+  /** Ships {@code value} once to each executor; tasks read it with {@link Broadcast#value()}. */
+  public <T> Broadcast<T> broadcast(T value) {
+    checkOpen();
+    long id = nextBroadcastId.getAndIncrement();
+    driverServices.putBroadcast(id, new JavaSerializer().newInstance().serialize(value));
+    return new Broadcast<>(id, value);
+  }
+
+  /** A counter tasks add to; read its total on the driver after an action. */
+  public LongAccumulator longAccumulator(String name) {
+    LongAccumulator acc = new LongAccumulator(nextAccumulatorId.getAndIncrement(), name);
+    accumulators.put(acc.id(), acc);
+    return acc;
+  }
+
+  public void addListener(WeftListener listener) {
+    bus.addListener(listener);
+  }
+
+  public void removeListener(WeftListener listener) {
+    bus.removeListener(listener);
+  }
+
+  /** The listener bus (tests wait on it to see every event of a finished job). */
+  public ListenerBus listenerBus() {
+    return bus;
+  }
+
+  // ---------------------------------------------------------------- running jobs
+
+  /** Runs {@code fn} on every partition of {@code node}; results in partition order. */
+  public <T, U> List<U> runJob(Node<T> node, ResultFn<T, U> fn) {
+    int[] all = new int[node.numPartitions()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = i;
+    }
+    return runJob(node, fn, all);
+  }
+
+  /**
+   * Runs {@code fn} on the given partitions of {@code node} and blocks until the job ends.
+   * The lineage's partitions are computed here, on the caller's thread, so a missing input fails
+   * now with its own message instead of inside the scheduler.
+   */
+  public <T, U> List<U> runJob(Node<T> node, ResultFn<T, U> fn, int[] partitions) {
+    checkOpen();
+    computeLineagePartitions(node);
+    int jobId = nextJobId.getAndIncrement();
+    JobWaiter waiter = new JobWaiter(jobId, partitions.length);
+    if (partitions.length == 0) {
+      return waiter.await();
+    }
+    loop.post(new SchedulerEvent.JobSubmitted(jobId, node, fn, partitions.clone(), waiter, callSite()));
+    return waiter.await();
+  }
+
+  private static void computeLineagePartitions(Node<?> node) {
+    Set<Integer> seen = new HashSet<>();
+    Deque<Node<?>> toVisit = new ArrayDeque<>();
+    toVisit.push(node);
+    while (!toVisit.isEmpty()) {
+      Node<?> n = toVisit.pop();
+      if (seen.add(n.id())) {
+        n.partitions();
+        for (Dependency d : n.dependencies()) {
+          toVisit.push(d.parent());
+        }
+      }
+    }
+  }
+
+  /** The user's code that started the job, for logs: the first stack frame outside Weft's engine. */
+  private static String callSite() {
+    return StackWalker.getInstance().walk(frames -> frames
+        .filter(f -> !f.getClassName().startsWith("io.weft.") || f.getClassName().startsWith("io.weft.examples."))
+        .findFirst()
+        .map(f -> f.getMethodName() + " at " + f.getFileName() + ":" + f.getLineNumber())
+        .orElse("unknown"));
+  }
+
+  void unpersist(Node<?> node) {
+    loop.post(new SchedulerEvent.NodeUnpersisted(node.id()));
+  }
+
+  private void mergeAccumulators(Map<Long, Long> updates) {
+    updates.forEach((id, delta) -> {
+      LongAccumulator acc = accumulators.get(id);
+      if (acc != null) {
+        acc.merge(delta);
+      }
+    });
+  }
 
   public int newNodeId() {
     return nextNodeId.getAndIncrement();
   }
 
-  /** The Hadoop configuration for driver-side file system access (listing, output checks). */
-  public Configuration hadoopConfiguration() {
-    throw new UnsupportedOperationException("skeleton");
+  public int newShuffleId() {
+    return nextShuffleId.getAndIncrement();
   }
 
-  /** Runs {@code fn} on every partition of {@code node} and returns the results in partition order. */
-  public <T, U> List<U> runJob(Node<T> node, ResultFn<T, U> fn) {
-    throw new UnsupportedOperationException("skeleton");
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("WeftContext '" + conf.appName() + "' is closed");
+    }
   }
 
+  /** Fails running jobs, stops the executors and deletes their scratch files. Idempotent. */
   @Override
-  public void close() {}
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    stopServices();
+    LOG.info("Weft application '{}' stopped", conf.appName());
+  }
+
+  private void stopServices() {
+    loop.post(new SchedulerEvent.JobCancelled(-1, "context closed"));
+    loop.stop();
+    try {
+      backend.stop();
+    } finally {
+      bus.waitUntilEmpty(2_000);
+      bus.stop();
+    }
+  }
 }

@@ -8,6 +8,7 @@ import io.weft.shuffle.fetch.ShuffleBlockFetcher;
 import io.weft.storage.BlockManager;
 import io.weft.storage.LocalDirs;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -28,6 +29,7 @@ public final class ExecutorEnv {
   private final ShuffleBlockFetcher fetcher;
   private final DriverEndpoint driver;
   private final Configuration hadoopConf;
+  private final ConcurrentHashMap<Long, Object> broadcasts = new ConcurrentHashMap<>();
 
   public ExecutorEnv(String executorId, String host, int blockServerPort, WeftConf conf,
       LocalDirs localDirs, BlockManager blockManager, long shuffleMemoryPerTask,
@@ -94,6 +96,12 @@ public final class ExecutorEnv {
 
   public DriverEndpoint driver() {
     return driver;
+  }
+
+  /** The value of broadcast {@code id}, fetched from the driver by the first task that asks. */
+  public Object broadcastValue(long id) {
+    return broadcasts.computeIfAbsent(id,
+        k -> closureSerializer.newInstance().deserialize(driver.fetchBroadcast(k)));
   }
 
   /** Shared, read-only by convention: tasks that need to change it take a copy. */

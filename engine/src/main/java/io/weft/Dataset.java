@@ -1,0 +1,337 @@
+package io.weft;
+
+import io.weft.function.FlatMapFn;
+import io.weft.function.Fn;
+import io.weft.function.Fn2;
+import io.weft.function.PairFn;
+import io.weft.function.PartitionFn;
+import io.weft.function.PredicateFn;
+import io.weft.function.VoidFn;
+import io.weft.function.VoidPartitionFn;
+import io.weft.io.TextOutput;
+import io.weft.plan.CoalescedNode;
+import io.weft.plan.Iterators;
+import io.weft.plan.MapPartitionsNode;
+import io.weft.plan.Node;
+import io.weft.plan.UnionNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Random;
+
+/**
+ * An immutable, partitioned collection computed lazily from its lineage. Transformations
+ * ({@code map}, {@code filter}, {@code reduceByKey}...) only describe a new dataset; actions
+ * ({@code collect}, {@code count}, {@code saveAsTextFile}...) run a job and block until it ends.
+ *
+ * <p>Functions passed in are serialized and run in tasks, possibly on other machines: they must
+ * be serializable (a lambda is when its captured values are) and must not rely on driver state
+ * other than what they capture, a {@link Broadcast} or a {@link LongAccumulator}.
+ */
+public class Dataset<T> {
+  private final Node<T> node;
+
+  public Dataset(Node<T> node) {
+    this.node = node;
+  }
+
+  /** The lineage node behind this dataset (engine and advanced use). */
+  public Node<T> node() {
+    return node;
+  }
+
+  public WeftContext context() {
+    return node.context();
+  }
+
+  // ---------------------------------------------------------------- transformations
+
+  public <R> Dataset<R> map(Fn<T, R> f) {
+    return new Dataset<>(new MapPartitionsNode<>(node, (task, p, it) -> Iterators.map(it, f), false));
+  }
+
+  public <R> Dataset<R> flatMap(FlatMapFn<T, R> f) {
+    return new Dataset<>(new MapPartitionsNode<>(node, (task, p, it) -> Iterators.flatMap(it, f), false));
+  }
+
+  public Dataset<T> filter(PredicateFn<T> f) {
+    return new Dataset<>(filterNode(f));
+  }
+
+  protected Node<T> filterNode(PredicateFn<T> f) {
+    return new MapPartitionsNode<>(node, (task, p, it) -> Iterators.filter(it, f), true);
+  }
+
+  public <R> Dataset<R> mapPartitions(PartitionFn<T, R> f) {
+    return new Dataset<>(new MapPartitionsNode<>(node, (task, p, it) -> f.call(it), false));
+  }
+
+  public <K, V> PairDataset<K, V> mapToPair(PairFn<T, K, V> f) {
+    return new PairDataset<>(new MapPartitionsNode<>(node, (task, p, it) -> Iterators.map(it, f::call), false));
+  }
+
+  public <K> PairDataset<K, T> keyBy(Fn<T, K> f) {
+    return mapToPair(x -> Pair.of(f.call(x), x));
+  }
+
+  public Dataset<T> union(Dataset<T> other) {
+    return new Dataset<>(new UnionNode<>(context(), List.of(node, other.node)));
+  }
+
+  public Dataset<T> distinct() {
+    return distinct(node.numPartitions());
+  }
+
+  public Dataset<T> distinct(int numPartitions) {
+    return mapToPair(x -> Pair.of(x, (Object) null)).reduceByKey((a, b) -> a, numPartitions).keys();
+  }
+
+  /** Exactly {@code numPartitions} partitions of about equal size, through a shuffle. */
+  public Dataset<T> repartition(int numPartitions) {
+    return coalesce(numPartitions, true);
+  }
+
+  /** Fewer partitions without a shuffle (each reads a run of the current ones). */
+  public Dataset<T> coalesce(int numPartitions) {
+    return coalesce(numPartitions, false);
+  }
+
+  public Dataset<T> coalesce(int numPartitions, boolean shuffle) {
+    if (!shuffle) {
+      return new Dataset<>(new CoalescedNode<>(node, numPartitions));
+    }
+    // spread each partition's records round-robin from a random start, as Spark does
+    PairDataset<Integer, T> keyed = new PairDataset<>(new MapPartitionsNode<>(node, (task, p, it) -> {
+      int start = new Random(p).nextInt(numPartitions);
+      return Iterators.map(it, new Fn<T, Pair<Integer, T>>() {
+        private int next = start;
+
+        @Override
+        public Pair<Integer, T> call(T value) {
+          next = (next + 1) % numPartitions;
+          return Pair.of(next, value);
+        }
+      });
+    }, false));
+    return keyed.partitionBy(new HashPartitioner(numPartitions)).values();
+  }
+
+  /** Sorted by {@code keyFn}'s natural order into {@code numPartitions} range partitions. */
+  public <K> Dataset<T> sortBy(Fn<T, K> keyFn, boolean ascending, int numPartitions) {
+    return keyBy(keyFn).sortByKey(ascending, numPartitions).values();
+  }
+
+  public <K> Dataset<T> sortBy(Fn<T, K> keyFn, Comparator<K> ordering, boolean ascending, int numPartitions) {
+    return keyBy(keyFn).sortByKey(ordering, ascending, numPartitions).values();
+  }
+
+  public Dataset<T> cache() {
+    return persist(StorageLevel.MEMORY_ONLY);
+  }
+
+  /** Keeps computed partitions at {@code level} for later jobs (from the next action on). */
+  public Dataset<T> persist(StorageLevel level) {
+    node.setStorageLevel(level);
+    return this;
+  }
+
+  /** Drops cached partitions; later jobs recompute from lineage. */
+  public Dataset<T> unpersist() {
+    node.setStorageLevel(StorageLevel.NONE);
+    context().unpersist(node);
+    return this;
+  }
+
+  public StorageLevel getStorageLevel() {
+    return node.storageLevel();
+  }
+
+  public Dataset<T> setName(String name) {
+    node.setName(name);
+    return this;
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  public List<T> collect() {
+    List<ArrayList<T>> parts = context().runJob(node, (task, it) -> {
+      ArrayList<T> out = new ArrayList<>();
+      it.forEachRemaining(out::add);
+      return out;
+    });
+    List<T> all = new ArrayList<>();
+    parts.forEach(all::addAll);
+    return all;
+  }
+
+  public long count() {
+    List<Long> counts = context().runJob(node, (task, it) -> {
+      long n = 0;
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+      return n;
+    });
+    return counts.stream().mapToLong(Long::longValue).sum();
+  }
+
+  /**
+   * The first {@code n} elements. Scans one partition first, then more partitions per round
+   * (times {@code weft.take.scaleUpFactor}) until it has enough, so a small take on a big dataset
+   * reads little.
+   */
+  public List<T> take(int n) {
+    List<T> out = new ArrayList<>();
+    int total = node.numPartitions();
+    int scanned = 0;
+    int factor = context().conf().get(io.weft.config.CoreOptions.TAKE_SCALE_UP);
+    int batch = 1;
+    while (out.size() < n && scanned < total) {
+      int count = Math.min(batch, total - scanned);
+      int[] parts = new int[count];
+      for (int i = 0; i < count; i++) {
+        parts[i] = scanned + i;
+      }
+      int left = n - out.size();
+      List<ArrayList<T>> results = context().runJob(node, (task, it) -> {
+        ArrayList<T> taken = new ArrayList<>();
+        while (taken.size() < left && it.hasNext()) {
+          taken.add(it.next());
+        }
+        return taken;
+      }, parts);
+      for (ArrayList<T> r : results) {
+        for (T t : r) {
+          if (out.size() < n) {
+            out.add(t);
+          }
+        }
+      }
+      scanned += count;
+      batch = out.isEmpty() ? batch * factor : Math.max(1, (int) Math.ceil(
+          (double) (n - out.size()) * scanned / Math.max(1, out.size()) * 1.5));
+    }
+    return out;
+  }
+
+  public T first() {
+    List<T> one = take(1);
+    if (one.isEmpty()) {
+      throw new NoSuchElementException("first() of an empty dataset");
+    }
+    return one.get(0);
+  }
+
+  /** Combines all elements with an associative, commutative {@code f}; fails on an empty dataset. */
+  public T reduce(Fn2<T, T, T> f) {
+    List<ArrayList<T>> partials = context().runJob(node, (task, it) -> {
+      ArrayList<T> acc = new ArrayList<>(1);
+      if (it.hasNext()) {
+        T r = it.next();
+        while (it.hasNext()) {
+          r = f.call(r, it.next());
+        }
+        acc.add(r);
+      }
+      return acc;
+    });
+    T result = null;
+    boolean any = false;
+    for (ArrayList<T> p : partials) {
+      for (T v : p) {
+        result = any ? call(f, result, v) : v;
+        any = true;
+      }
+    }
+    if (!any) {
+      throw new UnsupportedOperationException("reduce() of an empty dataset");
+    }
+    return result;
+  }
+
+  public T fold(T zero, Fn2<T, T, T> f) {
+    return aggregate(zero, f, f);
+  }
+
+  /** Folds each partition from {@code zero} with {@code seqOp}, then the partials with {@code combOp}. */
+  public <U> U aggregate(U zero, Fn2<U, T, U> seqOp, Fn2<U, U, U> combOp) {
+    byte[] zeroBytes = new io.weft.serialization.JavaSerializer().newInstance().serialize(zero);
+    List<U> partials = context().runJob(node, (task, it) -> {
+      U acc = task.env().closureSerializer().newInstance().deserialize(zeroBytes);
+      while (it.hasNext()) {
+        acc = seqOp.call(acc, it.next());
+      }
+      return acc;
+    });
+    U result = new io.weft.serialization.JavaSerializer().newInstance().deserialize(zeroBytes);
+    for (U p : partials) {
+      result = call(combOp, result, p);
+    }
+    return result;
+  }
+
+  public void foreach(VoidFn<T> f) {
+    context().runJob(node, (task, it) -> {
+      while (it.hasNext()) {
+        f.call(it.next());
+      }
+      return Boolean.TRUE;
+    });
+  }
+
+  public void foreachPartition(VoidPartitionFn<T> f) {
+    context().runJob(node, (task, it) -> {
+      f.call(it);
+      return Boolean.TRUE;
+    });
+  }
+
+  public Map<T, Long> countByValue() {
+    return mapToPair(x -> Pair.of(x, 1L)).countsToMap();
+  }
+
+  /**
+   * Writes one line per element ({@code toString()}) as {@code part-NNNNN} files plus
+   * {@code _SUCCESS} under {@code path}, which must not exist. Nothing appears in {@code path}
+   * unless the whole job succeeds.
+   */
+  public void saveAsTextFile(String path) {
+    TextOutput.saveAsTextFile(context(), node, path, String::valueOf);
+  }
+
+  public int getNumPartitions() {
+    return node.numPartitions();
+  }
+
+  /** The lineage, one node per line, for debugging. */
+  public String toDebugString() {
+    return node.toDebugString();
+  }
+
+  @Override
+  public String toString() {
+    return node.toString();
+  }
+
+  static <A, B, R> R call(Fn2<A, B, R> f, A a, B b) {
+    try {
+      return f.call(a, b);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new WeftException("function failed on the driver: " + e, e);
+    }
+  }
+
+  static <K> Map<K, Long> toCountMap(List<Pair<K, Long>> counts) {
+    Map<K, Long> out = new HashMap<>();
+    for (Pair<K, Long> p : counts) {
+      out.merge(p.key(), p.value(), Long::sum);
+    }
+    return out;
+  }
+}

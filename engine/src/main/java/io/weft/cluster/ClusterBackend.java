@@ -1,0 +1,53 @@
+package io.weft.cluster;
+
+import io.weft.scheduler.TaskDescription;
+
+/**
+ * Where tasks run: the seam between the scheduler and a cluster manager. The local backend runs
+ * task slots in the driver's JVM; the YARN backend (module yarn-am) asks the ResourceManager for
+ * containers and talks to executors over the network. The scheduler never sees which.
+ *
+ * <p>Lifecycle: {@link #start} once, then any number of {@link #launchTask} calls, then
+ * {@link #stop} once. The backend reports executors and task ends through the
+ * {@link SchedulerCallbacks} it was started with.
+ */
+public interface ClusterBackend {
+  /**
+   * Starts the backend. Called once, on the thread that creates the context, before any job.
+   * May block while it acquires its first executors (bounded by its own timeout).
+   */
+  void start(SchedulerCallbacks callbacks);
+
+  /**
+   * Sends {@code task} to executor {@code executorId}, which the scheduler knows has a free slot.
+   * Called on the scheduler's event thread: must not block (queue the work and return).
+   */
+  void launchTask(String executorId, TaskDescription task);
+
+  /**
+   * Asks the executor to interrupt a running task (its job was cancelled or failed). Best effort;
+   * the task still reports its end. Called on the scheduler's event thread: must not block.
+   */
+  void killTask(String executorId, long taskId, String reason);
+
+  /**
+   * Tells every executor to delete the files of shuffle {@code shuffleId}. Called on the
+   * scheduler's event thread: must not block.
+   */
+  void removeShuffle(int shuffleId);
+
+  /**
+   * Tells every executor to drop its cached partitions of node {@code nodeId} (unpersist).
+   * Called on the scheduler's event thread: must not block.
+   */
+  void removeCachedNode(int nodeId);
+
+  /** Partitions to use when the user gives none: the total number of task slots. */
+  int defaultParallelism();
+
+  /**
+   * Stops every executor and frees their resources. Called once, on the thread that closes the
+   * context, after the scheduler stopped; may block until executors are gone.
+   */
+  void stop();
+}

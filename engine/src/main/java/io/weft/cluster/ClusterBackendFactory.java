@@ -1,0 +1,20 @@
+package io.weft.cluster;
+
+import io.weft.WeftConf;
+import io.weft.executor.DriverEndpoint;
+
+/**
+ * Creates the backend for a master URL. Implementations are found with {@link java.util.ServiceLoader}
+ * (META-INF/services/io.weft.cluster.ClusterBackendFactory): the engine ships {@code local[N]},
+ * the yarn-am module adds {@code yarn}.
+ */
+public interface ClusterBackendFactory {
+  /** Whether this factory handles {@code master} (e.g. "local[4]", "yarn"). */
+  boolean accepts(String master);
+
+  /**
+   * A backend for {@code conf}. {@code driver} answers executors' requests (commit permission,
+   * broadcast values); the backend exposes it to its executors however it connects to them.
+   */
+  ClusterBackend create(WeftConf conf, DriverEndpoint driver);
+}

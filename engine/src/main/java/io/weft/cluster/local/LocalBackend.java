@@ -1,0 +1,94 @@
+package io.weft.cluster.local;
+
+import io.weft.WeftConf;
+import io.weft.cluster.ClusterBackend;
+import io.weft.cluster.ExecutorInfo;
+import io.weft.cluster.SchedulerCallbacks;
+import io.weft.config.CoreOptions;
+import io.weft.executor.DriverEndpoint;
+import io.weft.executor.Executor;
+import io.weft.executor.ExecutorEnv;
+import io.weft.executor.MemoryBudget;
+import io.weft.scheduler.TaskDescription;
+import io.weft.serialization.WeftSerializer;
+import io.weft.shuffle.fetch.LocalShuffleBlockFetcher;
+import io.weft.storage.BlockManager;
+import io.weft.storage.LocalDirs;
+import java.nio.file.Path;
+
+/**
+ * Local mode: one executor with N task slots inside the driver's JVM. Tasks still go through
+ * serialization, the shuffle writer and files, the block store and the same scheduler as on a
+ * cluster; only the transport is a method call.
+ *
+ * <p>Threading: {@link #launchTask} is called on the scheduler thread and only queues the task.
+ */
+public final class LocalBackend implements ClusterBackend {
+  public static final String EXECUTOR_ID = "driver";
+
+  private final WeftConf conf;
+  private final int slots;
+  private final DriverEndpoint driver;
+  private LocalDirs dirs;
+  private Executor executor;
+
+  public LocalBackend(WeftConf conf, int slots, DriverEndpoint driver) {
+    this.conf = conf;
+    this.slots = slots;
+    this.driver = driver;
+  }
+
+  @Override
+  public void start(SchedulerCallbacks callbacks) {
+    String localDir = conf.get(CoreOptions.LOCAL_DIR);
+    Path parent = localDir != null ? Path.of(localDir)
+        : Path.of(System.getProperty("java.io.tmpdir"), "weft-" + System.getProperty("user.name"));
+    dirs = LocalDirs.create(parent, EXECUTOR_ID);
+    BlockManager blocks = new BlockManager(dirs, MemoryBudget.storageMemory(conf), new WeftSerializer());
+    ExecutorEnv env = new ExecutorEnv(EXECUTOR_ID, "localhost", 0, conf, dirs, blocks,
+        MemoryBudget.shuffleMemoryPerTask(conf, slots), new LocalShuffleBlockFetcher(dirs), driver);
+    executor = new Executor(env, slots, Thread.currentThread().getContextClassLoader(),
+        callbacks::taskEnded);
+    callbacks.executorAdded(new ExecutorInfo(EXECUTOR_ID, "localhost", 0, slots));
+  }
+
+  @Override
+  public void launchTask(String executorId, TaskDescription task) {
+    executor.launch(task);
+  }
+
+  @Override
+  public void killTask(String executorId, long taskId, String reason) {
+    executor.kill(taskId);
+  }
+
+  @Override
+  public void removeShuffle(int shuffleId) {
+    dirs.removeShuffle(shuffleId);
+  }
+
+  @Override
+  public void removeCachedNode(int nodeId) {
+    executor.env().blockManager().removeNode(nodeId);
+  }
+
+  @Override
+  public int defaultParallelism() {
+    return slots;
+  }
+
+  @Override
+  public void stop() {
+    if (executor != null) {
+      executor.stop();
+    }
+    if (dirs != null) {
+      dirs.deleteAll();
+    }
+  }
+
+  /** The executor's scratch directories (tests check spills are gone). */
+  public LocalDirs localDirs() {
+    return dirs;
+  }
+}

@@ -1,0 +1,186 @@
+package io.weft.executor;
+
+import io.weft.TaskContext;
+import io.weft.plan.Partition;
+import io.weft.scheduler.MapStatus;
+import io.weft.scheduler.Task;
+import io.weft.scheduler.TaskDescription;
+import io.weft.scheduler.TaskEndReason;
+import io.weft.scheduler.TaskOutcome;
+import io.weft.serialization.SerializerInstance;
+import io.weft.shuffle.FetchFailedException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks: a fixed pool of task threads, one per slot. Each task is deserialized, run with
+ * its {@link TaskContext} bound to the thread, and reported through {@code statusSink} exactly
+ * once with its outcome: the serialized result, or why it failed (a user exception, a fetch
+ * failure, a kill).
+ *
+ * <p>The same class runs inside the driver's JVM in local mode and in an executor container on
+ * YARN; only the {@link ExecutorEnv} and the status sink differ.
+ *
+ * <p>Threading: {@link #launch} and {@link #kill} may be called from any thread; tasks run on the
+ * pool; {@code statusSink} is called from task threads.
+ */
+public final class Executor {
+  private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
+
+  private final ExecutorEnv env;
+  private final ClassLoader userClassLoader;
+  private final BiConsumer<Long, TaskOutcome> statusSink;
+  private final ExecutorService pool;
+  private final Map<Long, Future<?>> runningTasks = new ConcurrentHashMap<>();
+
+  public Executor(ExecutorEnv env, int slots, ClassLoader userClassLoader,
+      BiConsumer<Long, TaskOutcome> statusSink) {
+    this.env = env;
+    this.userClassLoader = userClassLoader;
+    this.statusSink = statusSink;
+    AtomicInteger n = new AtomicInteger();
+    this.pool = Executors.newFixedThreadPool(slots, r -> {
+      Thread t = new Thread(r, "task-" + env.executorId() + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      t.setContextClassLoader(userClassLoader);
+      return t;
+    });
+  }
+
+  public ExecutorEnv env() {
+    return env;
+  }
+
+  public void launch(TaskDescription task) {
+    // registered before it can finish, so a kill never misses it
+    synchronized (runningTasks) {
+      runningTasks.put(task.taskId(), pool.submit(() -> run(task)));
+    }
+  }
+
+  public void kill(long taskId) {
+    Future<?> f = runningTasks.get(taskId);
+    if (f != null) {
+      f.cancel(true);
+    }
+  }
+
+  public int runningTaskCount() {
+    return runningTasks.size();
+  }
+
+  /** Interrupts running tasks and stops the pool; waits briefly for the threads to end. */
+  public void stop() {
+    pool.shutdownNow();
+    try {
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run(TaskDescription desc) {
+    long start = System.currentTimeMillis();
+    TaskContext ctx = new TaskContext(desc.stageId(), desc.stageAttempt(), desc.partitionIndex(),
+        desc.attemptNumber(), desc.taskId(), env, desc.mapOutputs());
+    TaskContext.set(ctx);
+    Thread.currentThread().setContextClassLoader(userClassLoader);
+    TaskOutcome outcome;
+    try {
+      outcome = runTask(desc, ctx, start);
+    } catch (Throwable t) {
+      outcome = new TaskOutcome.Failure(failureReason(t), ctx.metrics());
+      if (!(t instanceof FetchFailedException)) {
+        LOG.warn("{} failed: {}", desc, t.toString());
+      }
+    } finally {
+      try {
+        ctx.markCompleted();
+      } catch (RuntimeException e) {
+        LOG.warn("clean-up of {} failed", desc, e);
+      }
+      TaskContext.set(null);
+      synchronized (runningTasks) {
+        runningTasks.remove(desc.taskId());
+      }
+      // clear a kill's interrupt so it cannot hit the next task on this thread
+      Thread.interrupted();
+    }
+    ctx.metrics().setRunTimeMs(System.currentTimeMillis() - start);
+    statusSink.accept(desc.taskId(), outcome);
+  }
+
+  private TaskOutcome runTask(TaskDescription desc, TaskContext ctx, long start) throws Exception {
+    SerializerInstance ser = env.closureSerializer().newInstance();
+    Partition partition = ser.deserialize(desc.partition());
+    Object binary = ser.deserialize(desc.taskBinary());
+    Object value;
+    if (binary instanceof Task.ShuffleMapBinary map) {
+      MapStatus status = map.run(partition, ctx);
+      value = status;
+    } else {
+      value = ((Task.ResultBinary) binary).run(partition, ctx);
+    }
+    if (Thread.interrupted()) {
+      return new TaskOutcome.Failure(new TaskEndReason.TaskKilled("interrupted"), ctx.metrics());
+    }
+    byte[] bytes = ser.serialize(value);
+    ctx.metrics().setResultBytes(bytes.length);
+    ctx.metrics().setRunTimeMs(System.currentTimeMillis() - start);
+    return new TaskOutcome.Success(bytes, ctx.metrics(), ctx.accumulatorUpdates(), ctx.cachedBlocks());
+  }
+
+  /** Why a task failed, keeping the user's exception (serialized if it can be) and its stack trace. */
+  static TaskEndReason failureReason(Throwable t) {
+    FetchFailedException ff = findCause(t, FetchFailedException.class);
+    if (ff != null) {
+      return new TaskEndReason.FetchFailed(ff.executorId(), ff.shuffleId(), ff.mapIndex(),
+          ff.reduceId(), ff.getMessage());
+    }
+    if (t instanceof InterruptedException || findCause(t, InterruptedException.class) != null) {
+      return new TaskEndReason.TaskKilled("interrupted");
+    }
+    Throwable user = unwrap(t);
+    StringWriter trace = new StringWriter();
+    user.printStackTrace(new PrintWriter(trace));
+    byte[] serialized;
+    try {
+      serialized = new io.weft.serialization.JavaSerializer().newInstance().serialize(user);
+    } catch (RuntimeException e) {
+      serialized = null;
+    }
+    return new TaskEndReason.ExceptionFailure(user.getClass().getName(), user.getMessage(),
+        trace.toString(), serialized);
+  }
+
+  /** User functions' checked exceptions arrive wrapped by our iterators; report the original. */
+  private static Throwable unwrap(Throwable t) {
+    Throwable cur = t;
+    while (cur instanceof UserFunctionException && cur.getCause() != null) {
+      cur = cur.getCause();
+    }
+    return cur;
+  }
+
+  private static <T extends Throwable> T findCause(Throwable t, Class<T> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return type.cast(c);
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,30 @@
+package io.weft.scheduler;
+
+/**
+ * A running job: its result stage, which of its outputs are done, and the waiter to complete.
+ * Output i is partition {@code finalStage.partitions()[i]} of the final node.
+ *
+ * <p>Threading: owned by the scheduler's event thread.
+ */
+final class ActiveJob {
+  final int jobId;
+  final Stage.ResultStage finalStage;
+  final JobWaiter waiter;
+  final String callSite;
+  final boolean[] finished;
+  int numFinished;
+  final long startTimeMs;
+
+  ActiveJob(int jobId, Stage.ResultStage finalStage, JobWaiter waiter, String callSite, long startTimeMs) {
+    this.jobId = jobId;
+    this.finalStage = finalStage;
+    this.waiter = waiter;
+    this.callSite = callSite;
+    this.finished = new boolean[finalStage.partitions().length];
+    this.startTimeMs = startTimeMs;
+  }
+
+  boolean allFinished() {
+    return numFinished == finished.length;
+  }
+}

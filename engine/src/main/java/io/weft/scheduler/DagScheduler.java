@@ -1,0 +1,436 @@
+package io.weft.scheduler;
+
+import io.weft.JobFailedException;
+import io.weft.WeftConf;
+import io.weft.cluster.ClusterBackend;
+import io.weft.config.SchedulerOptions;
+import io.weft.plan.Node;
+import io.weft.plan.ShuffleDependency;
+import io.weft.scheduler.SchedulerEvent.ExecutorAdded;
+import io.weft.scheduler.SchedulerEvent.ExecutorLost;
+import io.weft.scheduler.SchedulerEvent.JobCancelled;
+import io.weft.scheduler.SchedulerEvent.JobSubmitted;
+import io.weft.scheduler.SchedulerEvent.LocalityTimerFired;
+import io.weft.scheduler.SchedulerEvent.ResubmitFailedStages;
+import io.weft.scheduler.SchedulerEvent.TaskEnded;
+import io.weft.scheduler.task.TaskScheduler;
+import io.weft.scheduler.task.TaskSetManager;
+import io.weft.serialization.JavaSerializer;
+import io.weft.serialization.SerializerInstance;
+import io.weft.status.ListenerBus;
+import io.weft.status.ListenerEvent;
+import io.weft.util.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs jobs as DAGs of stages. On a submitted job it plans the stages ({@link StagePlanner}),
+ * submits every stage whose parents' shuffle output is available and parks the others until
+ * their parents finish; it turns task ends into progress, retries (through the task set), re-runs
+ * of lost map output (on fetch failure or a lost executor) and, when nothing can help, the job's
+ * failure with the task's own exception.
+ *
+ * <p>Threading: every method runs on the scheduler's event thread (checked); events come in
+ * through {@link #handle}. Stage submission is split out into {@link StageSubmitter}.
+ */
+public final class DagScheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(DagScheduler.class);
+
+  private final EventSink<SchedulerEvent> events;
+  private final ClusterBackend backend;
+  private final Clock clock;
+  private final ListenerBus bus;
+  private final Consumer<Map<Long, Long>> accumulatorSink;
+  private final OutputCommitCoordinator commits;
+  private final int maxStageAttempts;
+  private final SerializerInstance closureSerializer = new JavaSerializer().newInstance();
+
+  final StagePlanner planner = new StagePlanner();
+  final MapOutputTracker mapOutputs = new MapOutputTracker();
+  final CacheTracker cache = new CacheTracker();
+  final TaskScheduler tasks;
+  private final StageSubmitter submitter;
+
+  private final Map<Integer, ActiveJob> jobs = new HashMap<>();
+  private final Map<Integer, Stage> stages = new HashMap<>();
+  final Set<Stage> waiting = new LinkedHashSet<>();
+  final Set<Stage> running = new LinkedHashSet<>();
+  private final Set<Stage> failed = new LinkedHashSet<>();
+
+  public DagScheduler(EventSink<SchedulerEvent> events, ClusterBackend backend, Clock clock,
+      WeftConf conf, ListenerBus bus, Consumer<Map<Long, Long>> accumulatorSink,
+      OutputCommitCoordinator commits) {
+    this.events = events;
+    this.backend = backend;
+    this.clock = clock;
+    this.bus = bus;
+    this.accumulatorSink = accumulatorSink;
+    this.commits = commits;
+    this.maxStageAttempts = conf.get(SchedulerOptions.STAGE_MAX_ATTEMPTS);
+    this.tasks = new TaskScheduler(backend, clock, conf.get(SchedulerOptions.LOCALITY_WAIT),
+        conf.get(SchedulerOptions.TASK_MAX_FAILURES),
+        delay -> events.postLater(new LocalityTimerFired(), delay));
+    this.submitter = new StageSubmitter(this, closureSerializer);
+  }
+
+  /** Handles one event. Called by the event loop (or a test's synchronous sink). */
+  public void handle(SchedulerEvent event) {
+    events.checkInLoop();
+    if (event instanceof JobSubmitted e) {
+      onJobSubmitted(e);
+    } else if (event instanceof TaskEnded e) {
+      onTaskEnded(e.taskId(), e.outcome());
+    } else if (event instanceof ExecutorAdded e) {
+      tasks.executorAdded(e.executor());
+      bus.post(new ListenerEvent.ExecutorAdded(e.executor().executorId(), e.executor().host(),
+          e.executor().slots(), clock.millis()));
+    } else if (event instanceof ExecutorLost e) {
+      onExecutorLost(e.executorId(), e.reason());
+    } else if (event instanceof JobCancelled e && e.jobId() < 0) {
+      failAllJobs(new IllegalStateException(e.reason()));
+    } else if (event instanceof JobCancelled e) {
+      ActiveJob job = jobs.get(e.jobId());
+      if (job != null) {
+        failJob(job, new JobFailedException("Job " + e.jobId() + " cancelled: " + e.reason(), null));
+      }
+    } else if (event instanceof SchedulerEvent.NodeUnpersisted e) {
+      cache.removeNode(e.nodeId());
+      backend.removeCachedNode(e.nodeId());
+    } else if (event instanceof ResubmitFailedStages) {
+      resubmitFailedStages();
+    } else if (!(event instanceof LocalityTimerFired)) {
+      throw new IllegalArgumentException("unknown event " + event);
+    }
+    tasks.schedule();
+  }
+
+  /** Fails every active job (the event loop hit an internal error, or the context is closing). */
+  public void failAllJobs(Throwable cause) {
+    for (ActiveJob job : List.copyOf(jobs.values())) {
+      failJob(job, new JobFailedException("Job " + job.jobId + " failed: " + cause, cause));
+    }
+  }
+
+  private void onJobSubmitted(JobSubmitted e) {
+    Stage.ResultStage stage;
+    try {
+      stage = planner.createResultStage(e.finalNode(), e.fn(), e.partitions(), e.jobId());
+    } catch (RuntimeException ex) {
+      e.waiter().jobFailed(ex);
+      return;
+    }
+    ActiveJob job = new ActiveJob(e.jobId(), stage, e.waiter(), e.callSite(), clock.millis());
+    stage.job = job;
+    jobs.put(job.jobId, job);
+    registerStages(stage);
+    LOG.info("Job {} submitted ({}): {} output partitions, final stage {}", job.jobId, e.callSite(),
+        e.partitions().length, stage.id());
+    bus.post(new ListenerEvent.JobStarted(job.jobId, new ArrayList<>(stages.keySet()), e.callSite(),
+        clock.millis()));
+    submitStage(stage);
+  }
+
+  private void registerStages(Stage stage) {
+    if (stages.putIfAbsent(stage.id(), stage) == null || stage instanceof Stage.ShuffleMapStage) {
+      for (Stage.ShuffleMapStage parent : stage.parents()) {
+        mapOutputs.registerShuffle(parent.shuffleId(), parent.numPartitions());
+        registerStages(parent);
+      }
+    }
+  }
+
+  /** Submits {@code stage} if its parents are available, else submits them and parks it. */
+  void submitStage(Stage stage) {
+    ActiveJob job = activeJobFor(stage);
+    if (job == null) {
+      LOG.debug("{} has no active job; not submitting", stage);
+      return;
+    }
+    if (waiting.contains(stage) || running.contains(stage) || failed.contains(stage)) {
+      return;
+    }
+    List<Stage.ShuffleMapStage> missing = new ArrayList<>();
+    for (Stage.ShuffleMapStage parent : stage.parents()) {
+      if (!mapOutputs.isAvailable(parent.shuffleId())) {
+        missing.add(parent);
+      }
+    }
+    if (missing.isEmpty()) {
+      submitter.submitMissingTasks(stage, job);
+    } else {
+      missing.sort(Comparator.comparingInt(Stage::id));
+      missing.forEach(this::submitStage);
+      waiting.add(stage);
+    }
+  }
+
+  /** The earliest active job that needs {@code stage}. */
+  ActiveJob activeJobFor(Stage stage) {
+    return stage.jobIds.stream().sorted().map(jobs::get).filter(j -> j != null).findFirst().orElse(null);
+  }
+
+  void stageFinished(Stage stage, String failure) {
+    running.remove(stage);
+    bus.post(new ListenerEvent.StageCompleted(stage.id(), stage.latestAttempt(), failure, clock.millis()));
+  }
+
+  private void submitWaitingChildren(Stage parent) {
+    List<Stage> ready = waiting.stream().filter(s -> s.parents().contains(parent))
+        .sorted(Comparator.comparingInt(Stage::firstJobId)).toList();
+    waiting.removeAll(ready);
+    ready.forEach(this::submitStage);
+  }
+
+  private void onTaskEnded(long taskId, TaskOutcome outcome) {
+    TaskSetManager tsm = tasks.ownerOf(taskId);
+    if (tsm == null) {
+      LOG.debug("ignoring end of unknown or finished task {}", taskId);
+      return;
+    }
+    TaskSetManager.Running attempt = tsm.running().get(taskId);
+    tasks.taskEnded(taskId);
+    Stage stage = stages.get(tsm.taskSet().stageId());
+    int partition = tsm.taskSet().tasks().get(attempt.index()).partitionIndex();
+    boolean ok = outcome instanceof TaskOutcome.Success;
+    bus.post(new ListenerEvent.TaskEnded(stage.id(), tsm.taskSet().stageAttempt(), taskId, partition,
+        attempt.executorId(), ok, ok ? null : ((TaskOutcome.Failure) outcome).reason().describe(),
+        outcome.metrics(), clock.millis()));
+    if (outcome instanceof TaskOutcome.Success s) {
+      if (tsm.succeeded(taskId) != null) {
+        onTaskSucceeded(stage, tsm, partition, attempt.executorId(), s);
+      }
+    } else {
+      onTaskFailed(stage, tsm, attempt, partition, ((TaskOutcome.Failure) outcome).reason());
+    }
+    tasks.removeIfDone(tsm);
+  }
+
+  private void onTaskSucceeded(Stage stage, TaskSetManager tsm, int partition, String executorId,
+      TaskOutcome.Success s) {
+    if (stage.accumulatorsMerged.add(partition)) {
+      accumulatorSink.accept(s.accumulatorUpdates());
+    }
+    s.cachedBlocks().forEach(b -> cache.add(b, executorId));
+    if (stage instanceof Stage.ResultStage rs) {
+      ActiveJob job = rs.job;
+      if (job == null) {
+        return; // the job already failed or finished
+      }
+      int output = outputIndex(rs, partition);
+      if (!job.finished[output]) {
+        job.finished[output] = true;
+        job.numFinished++;
+        job.waiter.taskSucceeded(output, s.value());
+      }
+      if (job.allFinished()) {
+        stageFinished(stage, null);
+        jobSucceeded(job);
+      }
+    } else {
+      Stage.ShuffleMapStage ms = (Stage.ShuffleMapStage) stage;
+      MapStatus status = closureSerializer.deserialize(s.value());
+      if (tasks.hasExecutor(executorId)) {
+        mapOutputs.registerMapOutput(ms.shuffleId(), partition, status);
+      }
+      ms.pendingPartitions.remove(partition);
+      if (running.contains(ms) && ms.pendingPartitions.isEmpty()) {
+        stageFinished(ms, null);
+        if (mapOutputs.isAvailable(ms.shuffleId())) {
+          LOG.info("{} finished; shuffle {} complete", ms, ms.shuffleId());
+          submitWaitingChildren(ms);
+        } else {
+          LOG.info("{} finished but lost outputs meanwhile; re-running them", ms);
+          submitStage(ms);
+        }
+      }
+    }
+  }
+
+  private void onTaskFailed(Stage stage, TaskSetManager tsm, TaskSetManager.Running attempt,
+      int partition, TaskEndReason reason) {
+    commits.taskFailed(stage.id(), tsm.taskSet().stageAttempt(), partition, attempt.attempt());
+    LOG.warn("Lost task {} (partition {}, attempt {}) of {} on executor {}: {}", attempt.taskId(),
+        partition, attempt.attempt(), stage, attempt.executorId(), reason.describe());
+    String abort = tsm.failed(attempt.taskId(), reason);
+    if (reason instanceof TaskEndReason.FetchFailed ff) {
+      onFetchFailed(stage, tsm, ff);
+    } else if (abort != null) {
+      abortStage(stage, abort, reason);
+    }
+  }
+
+  private void onFetchFailed(Stage stage, TaskSetManager tsm, TaskEndReason.FetchFailed ff) {
+    tsm.markZombie();
+    if (tsm.taskSet().stageAttempt() != stage.latestAttempt() || !running.contains(stage)) {
+      return; // this attempt was already given up on
+    }
+    stageFinished(stage, ff.describe());
+    Stage.ShuffleMapStage mapStage = planner.stageOfShuffle(ff.shuffleId());
+    mapOutputs.unregisterMapOutput(ff.shuffleId(), ff.mapIndex(), ff.executorId());
+    // a failed fetch most likely means the executor's files or server are gone: drop them all
+    mapOutputs.removeOutputsOnExecutor(ff.executorId());
+    if (++stage.failedAttempts >= maxStageAttempts) {
+      abortStage(stage, stage + " failed " + stage.failedAttempts + " times; last: " + ff.describe(), ff);
+      return;
+    }
+    boolean first = failed.isEmpty();
+    failed.add(stage);
+    if (mapStage != null) {
+      failed.add(mapStage);
+    }
+    if (first) {
+      // give other reducers of the same lost output a moment to report theirs too
+      events.postLater(new ResubmitFailedStages(), 50);
+    }
+  }
+
+  private void resubmitFailedStages() {
+    List<Stage> toRun = failed.stream().sorted(Comparator.comparingInt(Stage::firstJobId)
+        .thenComparingInt(Stage::id)).toList();
+    failed.clear();
+    LOG.info("Resubmitting failed stages {}", toRun);
+    toRun.forEach(this::submitStage);
+  }
+
+  private void onExecutorLost(String executorId, String reason) {
+    if (!tasks.hasExecutor(executorId)) {
+      return;
+    }
+    LOG.warn("Executor {} lost: {}", executorId, reason);
+    List<Long> lostTasks = tasks.executorLost(executorId);
+    for (long taskId : lostTasks) {
+      onTaskEnded(taskId, new TaskOutcome.Failure(new TaskEndReason.ExecutorLost(executorId, reason),
+          new io.weft.executor.TaskMetrics()));
+    }
+    mapOutputs.removeOutputsOnExecutor(executorId);
+    cache.removeExecutor(executorId);
+    bus.post(new ListenerEvent.ExecutorRemoved(executorId, reason, clock.millis()));
+  }
+
+  /** Fails every job that needs {@code stage}, with the task's exception as the cause. */
+  private void abortStage(Stage stage, String message, TaskEndReason reason) {
+    Throwable cause = reason instanceof TaskEndReason.ExceptionFailure ef ? userException(ef) : null;
+    String detail = reason instanceof TaskEndReason.ExceptionFailure ef && ef.stackTrace() != null
+        ? "\n" + ef.stackTrace() : "";
+    for (ActiveJob job : List.copyOf(jobs.values())) {
+      if (stage.jobIds.contains(job.jobId)) {
+        failJob(job, new JobFailedException(
+            "Job " + job.jobId + " aborted due to stage failure: " + message + detail, cause));
+      }
+    }
+  }
+
+  private Throwable userException(TaskEndReason.ExceptionFailure ef) {
+    if (ef.exception() != null) {
+      try {
+        return closureSerializer.deserialize(ef.exception());
+      } catch (RuntimeException e) {
+        LOG.debug("could not deserialize the task's exception", e);
+      }
+    }
+    return new RemoteTaskException(ef.className(), ef.message(), ef.stackTrace());
+  }
+
+  private void jobSucceeded(ActiveJob job) {
+    LOG.info("Job {} finished in {} ms", job.jobId, clock.millis() - job.startTimeMs);
+    endJob(job);
+    bus.post(new ListenerEvent.JobEnded(job.jobId, true, null, clock.millis()));
+  }
+
+  private void failJob(ActiveJob job, JobFailedException error) {
+    LOG.error("Job {} failed: {}", job.jobId, error.getMessage().lines().findFirst().orElse(""));
+    endJob(job);
+    job.waiter.jobFailed(error);
+    bus.post(new ListenerEvent.JobEnded(job.jobId, false, error.getMessage(), clock.millis()));
+  }
+
+  /** Forgets a job and stops the stages only it needed (their running tasks are killed). */
+  private void endJob(ActiveJob job) {
+    jobs.remove(job.jobId);
+    job.finalStage.job = null;
+    Set<Stage> jobStages = new HashSet<>();
+    for (Stage s : stages.values()) {
+      if (s.jobIds.remove(job.jobId) && s.jobIds.isEmpty()) {
+        jobStages.add(s);
+      }
+    }
+    for (Stage s : jobStages) {
+      if (running.contains(s)) {
+        stageFinished(s, "job " + job.jobId + " ended");
+      }
+      waiting.remove(s);
+      failed.remove(s);
+      commits.stageEnded(s.id());
+      if (s instanceof Stage.ResultStage) {
+        stages.remove(s.id());
+      }
+      for (TaskSetManager tsm : List.copyOf(tasks.activeTaskSets())) {
+        if (tsm.taskSet().stageId() == s.id()) {
+          tsm.markZombie();
+          tsm.running().values().forEach(r -> backend.killTask(r.executorId(), r.taskId(), "job ended"));
+          tasks.removeIfDone(tsm);
+        }
+      }
+    }
+  }
+
+  int outputIndex(Stage.ResultStage stage, int partition) {
+    int[] parts = stage.partitions();
+    for (int i = 0; i < parts.length; i++) {
+      if (parts[i] == partition) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("partition " + partition + " is not computed by " + stage);
+  }
+
+  /** Where every map output of a shuffle is (for tasks of a stage that reads it). */
+  Map<Integer, List<io.weft.shuffle.MapOutputLocation>> mapOutputsRead(Node<?> node) {
+    Map<Integer, List<io.weft.shuffle.MapOutputLocation>> out = new HashMap<>();
+    for (ShuffleDependency<?, ?, ?> dep : StagePlanner.nearestShuffleDependencies(node)) {
+      out.put(dep.shuffleId(), mapOutputs.locations(dep.shuffleId()));
+    }
+    return out;
+  }
+
+  void postStageSubmitted(Stage stage, int numTasks) {
+    bus.post(new ListenerEvent.StageSubmitted(stage.id(), stage.latestAttempt(), stage.node().toString(),
+        numTasks, clock.millis()));
+  }
+
+  /** Fails the jobs of a stage that cannot even be submitted (e.g. its closure is not serializable). */
+  void abortStageBeforeRun(Stage stage, String message, Throwable cause) {
+    running.remove(stage);
+    for (ActiveJob job : List.copyOf(jobs.values())) {
+      if (stage.jobIds.contains(job.jobId)) {
+        failJob(job, new JobFailedException("Job " + job.jobId + " aborted: " + message, cause));
+      }
+    }
+  }
+
+  /** True when no job, stage or task is left: tests assert it after every scenario. */
+  public boolean isIdle() {
+    return jobs.isEmpty() && waiting.isEmpty() && running.isEmpty() && failed.isEmpty() && tasks.isIdle();
+  }
+
+  public MapOutputTracker mapOutputTracker() {
+    return mapOutputs;
+  }
+
+  public TaskScheduler taskScheduler() {
+    return tasks;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+}

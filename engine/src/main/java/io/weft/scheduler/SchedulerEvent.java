@@ -1,0 +1,38 @@
+package io.weft.scheduler;
+
+import io.weft.cluster.ExecutorInfo;
+import io.weft.plan.Node;
+
+/**
+ * Everything the scheduler reacts to. Events are posted from any thread and handled one at a
+ * time on the scheduler's event thread, which owns all scheduling state.
+ */
+public sealed interface SchedulerEvent {
+  /** Sent by {@code WeftContext.runJob} on the caller's thread, after the lineage's partitions were computed. */
+  record JobSubmitted(int jobId, Node<?> finalNode, ResultFn<?, ?> fn, int[] partitions,
+      JobWaiter waiter, String callSite) implements SchedulerEvent {}
+
+  /** Sent by {@code WeftContext} to cancel a job; a negative id cancels all (the context is closing). */
+  record JobCancelled(int jobId, String reason) implements SchedulerEvent {}
+
+  /** Sent by the cluster backend: an executor registered. */
+  record ExecutorAdded(ExecutorInfo executor) implements SchedulerEvent {}
+
+  /** Sent by the cluster backend: an executor died or was removed. */
+  record ExecutorLost(String executorId, String reason) implements SchedulerEvent {}
+
+  /** Sent by the cluster backend: a task attempt ended. */
+  record TaskEnded(long taskId, TaskOutcome outcome) implements SchedulerEvent {}
+
+  /**
+   * Sent by the scheduler to itself after a delay: a locality wait may have expired, so waiting
+   * tasks may now run at a worse locality level.
+   */
+  record LocalityTimerFired() implements SchedulerEvent {}
+
+  /** Sent by the scheduler to itself shortly after a fetch failure, to re-run the failed stages. */
+  record ResubmitFailedStages() implements SchedulerEvent {}
+
+  /** Sent by {@code Dataset.unpersist}: drop the cached partitions of node {@code nodeId}. */
+  record NodeUnpersisted(int nodeId) implements SchedulerEvent {}
+}

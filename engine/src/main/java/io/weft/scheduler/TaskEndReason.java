@@ -1,0 +1,51 @@
+package io.weft.scheduler;
+
+import java.io.Serializable;
+
+/**
+ * Why a task attempt ended without success. The scheduler reacts to each kind differently:
+ * a user exception counts towards {@code weft.task.maxFailures}; a fetch failure re-runs the lost
+ * map output instead; a lost executor or a kill does not count against the task.
+ */
+public sealed interface TaskEndReason extends Serializable {
+  /** A short, human-readable description for logs and job failure messages. */
+  String describe();
+
+  /**
+   * The task threw. {@code exception} is the serialized exception, or null when it could not be
+   * serialized; the class name, message and stack trace are always there.
+   */
+  record ExceptionFailure(String className, String message, String stackTrace, byte[] exception)
+      implements TaskEndReason {
+    @Override
+    public String describe() {
+      return className + (message == null ? "" : ": " + message);
+    }
+  }
+
+  /** The task could not read a map output block of shuffle {@code shuffleId}. */
+  record FetchFailed(String executorId, int shuffleId, int mapIndex, int reduceId, String message)
+      implements TaskEndReason {
+    @Override
+    public String describe() {
+      return "FetchFailed(executor " + executorId + ", shuffle " + shuffleId + ", map " + mapIndex
+          + ", reduce " + reduceId + "): " + message;
+    }
+  }
+
+  /** The executor running the task died or was removed. */
+  record ExecutorLost(String executorId, String reason) implements TaskEndReason {
+    @Override
+    public String describe() {
+      return "executor " + executorId + " lost: " + reason;
+    }
+  }
+
+  /** The task was killed (job cancelled, or its output commit was denied to a duplicate). */
+  record TaskKilled(String reason) implements TaskEndReason {
+    @Override
+    public String describe() {
+      return "killed: " + reason;
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.weft.status;
+
+import io.weft.executor.TaskMetrics;
+import java.util.List;
+
+/**
+ * What happened in the scheduler, for listeners: progress reporting now, the event log and the
+ * web UI later. Posted by the DAG scheduler on its thread; delivered asynchronously.
+ */
+public sealed interface ListenerEvent {
+  record JobStarted(int jobId, List<Integer> stageIds, String callSite, long timeMs) implements ListenerEvent {}
+
+  record JobEnded(int jobId, boolean succeeded, String failure, long timeMs) implements ListenerEvent {}
+
+  record StageSubmitted(int stageId, int attempt, String name, int numTasks, long timeMs)
+      implements ListenerEvent {}
+
+  record StageCompleted(int stageId, int attempt, String failure, long timeMs) implements ListenerEvent {}
+
+  record TaskEnded(int stageId, int stageAttempt, long taskId, int partition, String executorId,
+      boolean succeeded, String failure, TaskMetrics metrics, long timeMs) implements ListenerEvent {}
+
+  record ExecutorAdded(String executorId, String host, int slots, long timeMs) implements ListenerEvent {}
+
+  record ExecutorRemoved(String executorId, String reason, long timeMs) implements ListenerEvent {}
+}

@@ -1,0 +1,189 @@
+package io.weft.yarn.client;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Submits an application: resolves its configuration (defaults file &lt; {@code --conf} &lt;
+ * what the program sets), then runs it. In local mode the application's {@code main} runs in
+ * this JVM with the application jar on its own class loader; the YARN issue adds the cluster
+ * path.
+ *
+ * <p>This is the Java API behind {@code weft submit}: it never calls {@code System.exit}, so a
+ * scheduler (an Oozie java action) can run it in-process. {@link #run} returns the exit code and
+ * reports failures as one clear message on {@code err}.
+ */
+public final class WeftSubmit {
+  private final PrintStream out;
+  private final PrintStream err;
+
+  public WeftSubmit(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Runs {@code weft submit ARGS}; returns 0 only if the application succeeded. */
+  public int run(List<String> args) {
+    SubmitArguments parsed;
+    try {
+      parsed = SubmitArguments.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("weft submit: " + e.getMessage());
+      return 2;
+    }
+    return run(parsed);
+  }
+
+  public int run(SubmitArguments a) {
+    try {
+      Map<String, String> settings = resolveSettings(a);
+      String master = settings.getOrDefault("weft.master", "local[*]");
+      if (master.equals("yarn")) {
+        err.println("weft submit: --master yarn is not available in this build yet; use local[N]");
+        return 2;
+      }
+      runInProcess(a, settings);
+      return 0;
+    } catch (ApplicationFailedException e) {
+      err.println("Application failed: " + describe(e.getCause()));
+      if (a.verbose()) {
+        e.getCause().printStackTrace(err);
+      }
+      return 1;
+    } catch (IllegalArgumentException | IOException e) {
+      err.println("weft submit: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  /** Defaults file, then {@code --conf}, then the dedicated options: later wins. */
+  Map<String, String> resolveSettings(SubmitArguments a) throws IOException {
+    Map<String, String> settings = new LinkedHashMap<>();
+    Path defaults = a.propertiesFile() != null ? Path.of(a.propertiesFile()) : defaultPropertiesFile();
+    if (defaults != null) {
+      if (!Files.isRegularFile(defaults)) {
+        if (a.propertiesFile() != null) {
+          throw new IllegalArgumentException("properties file " + defaults + " does not exist");
+        }
+      } else {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(defaults)) {
+          p.load(in);
+        }
+        p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k).trim()));
+      }
+    }
+    settings.putAll(a.conf());
+    if (a.master() != null) {
+      settings.put("weft.master", a.master());
+    }
+    if (a.name() != null) {
+      settings.put("weft.app.name", a.name());
+    }
+    return settings;
+  }
+
+  /** {@code $WEFT_CONF_DIR/weft-defaults.conf}, else {@code conf/} beside {@code bin/}. */
+  private static Path defaultPropertiesFile() {
+    String dir = System.getenv("WEFT_CONF_DIR");
+    if (dir == null) {
+      dir = System.getProperty("weft.home") == null ? null : System.getProperty("weft.home") + "/conf";
+    }
+    return dir == null ? null : Path.of(dir, "weft-defaults.conf");
+  }
+
+  private void runInProcess(SubmitArguments a, Map<String, String> settings) throws IOException {
+    List<URL> urls = new ArrayList<>();
+    urls.add(jarUrl(a.appJar()));
+    for (String j : a.jars()) {
+      urls.add(jarUrl(j));
+    }
+    ClassLoader parent = WeftSubmit.class.getClassLoader();
+    Map<String, String> previous = new LinkedHashMap<>();
+    settings.forEach((k, v) -> previous.put(k, System.setProperty(k, v)));
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    try (URLClassLoader loader = new URLClassLoader("weft-app", urls.toArray(new URL[0]), parent)) {
+      Method main = findMain(loader, a.mainClass(), a.appJar());
+      thread.setContextClassLoader(loader);
+      main.invoke(null, (Object) a.appArgs().toArray(new String[0]));
+    } catch (InvocationTargetException e) {
+      throw new ApplicationFailedException(e.getCause());
+    } catch (IllegalAccessException e) {
+      throw new IllegalArgumentException("cannot call main of " + a.mainClass() + ": " + e.getMessage());
+    } finally {
+      thread.setContextClassLoader(before);
+      previous.forEach((k, v) -> {
+        if (v == null) {
+          System.clearProperty(k);
+        } else {
+          System.setProperty(k, v);
+        }
+      });
+    }
+  }
+
+  private static URL jarUrl(String path) throws MalformedURLException {
+    File f = new File(path);
+    if (!f.isFile()) {
+      throw new IllegalArgumentException("application jar " + path + " does not exist");
+    }
+    return f.toURI().toURL();
+  }
+
+  private static Method findMain(ClassLoader loader, String className, String jar) {
+    Class<?> cls;
+    try {
+      cls = Class.forName(className, false, loader);
+    } catch (ClassNotFoundException | NoClassDefFoundError e) {
+      throw new IllegalArgumentException("class " + className + " not found in " + jar);
+    }
+    try {
+      Method m = cls.getMethod("main", String[].class);
+      if (!Modifier.isStatic(m.getModifiers())) {
+        throw new IllegalArgumentException("main method of " + className + " is not static");
+      }
+      return m;
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException("class " + className + " has no public static main(String[])");
+    }
+  }
+
+  /** The exception's own message, then each cause's, without stack traces. */
+  static String describe(Throwable t) {
+    StringBuilder sb = new StringBuilder();
+    Throwable cur = t;
+    int depth = 0;
+    while (cur != null && depth++ < 5) {
+      String msg = cur.getMessage() == null ? cur.getClass().getName()
+          : cur.getClass().getSimpleName() + ": " + cur.getMessage().lines().findFirst().orElse("");
+      if (sb.indexOf(msg) < 0) {
+        sb.append(sb.length() == 0 ? "" : "\n  caused by ").append(msg);
+      }
+      cur = cur.getCause() == cur ? null : cur.getCause();
+    }
+    return sb.toString();
+  }
+
+  /** The application's main threw; the cause is what it threw. */
+  static final class ApplicationFailedException extends RuntimeException {
+    ApplicationFailedException(Throwable cause) {
+      super(cause);
+    }
+  }
+}
