@@ -44,7 +44,7 @@ final class SplitPlanner {
       // Job.getInstance copies the conf, so the settings below never leak into the caller's.
       Job job = Job.getInstance(conf);
       FileInputFormat.setInputPaths(job, paths);
-      // Hadoop would otherwise turn a sub-directory into a bogus zero-length "file" split.
+      // Otherwise a sub-directory of an input dir is taken for a file and getSplits fails with an NPE.
       job.getConfiguration().setBooleanIfUnset(
           FileInputFormat.INPUT_DIR_NONRECURSIVE_IGNORE_SUBDIRS, true);
       ListingOnceTextInputFormat format = new ListingOnceTextInputFormat();
