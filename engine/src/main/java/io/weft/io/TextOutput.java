@@ -66,11 +66,11 @@ public final class TextOutput {
     HadoopCommitProtocol protocol =
         new HadoopCommitProtocol(HadoopCommitProtocol.newJobTrackerId(), node.id(), out.toString());
     try {
-      protocol.setupJob(conf);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot set up output directory " + out + ": " + e.getMessage(), e);
-    }
-    try {
+      try {
+        protocol.setupJob(conf);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot set up output directory " + out + ": " + e.getMessage(), e);
+      }
       List<TaskCommitMessage> messages = runner.runJob(node, writeTask(protocol, format));
       try {
         protocol.commitJob(conf, messages);

@@ -91,6 +91,16 @@ class TextFileNodeTest {
   }
 
   @Test
+  void emptyFileGivesOneEmptyPartition() throws IOException {
+    Path file = Files.createFile(tmp.resolve("empty.txt"));
+
+    TextFileNode node = textFile(file.toString(), 3);
+
+    assertEquals(1, node.numPartitions());
+    assertEquals(List.of(), readAll(node));
+  }
+
+  @Test
   void gzipIsOneSplitAndDecompressed() throws IOException {
     List<String> lines = numbered(5000);
     Path file = tmp.resolve("in.txt.gz");

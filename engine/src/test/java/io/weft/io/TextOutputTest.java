@@ -61,6 +61,15 @@ class TextOutputTest {
   }
 
   @Test
+  void nodeWithoutPartitionsStillCommitsAnEmptyResult() throws IOException {
+    Path out = tmp.resolve("out");
+
+    save(TestingListNode.of(ctx, List.<List<String>>of()), out.toString(), s -> s);
+
+    assertEquals(List.of("_SUCCESS"), listing(out));
+  }
+
+  @Test
   void existingOutputFailsBeforeAnyTaskNamingTheDirectory() throws IOException {
     Path existing = Files.createDirectories(tmp.resolve("out"));
     Node<Integer> node = TestingListNode.of(ctx, List.of(List.of(1)));

@@ -145,7 +145,8 @@ public final class HadoopCommitProtocol implements Serializable {
         throw new IOException("Cannot delete output directory " + out + " of failed job " + jobId());
       }
     } else {
-      FileStatus[] published = fs.globStatus(new Path(out, "{part-*," + FileOutputCommitter.SUCCEEDED_FILE_NAME + "}"));
+      String ours = "{part-*," + FileOutputCommitter.SUCCEEDED_FILE_NAME + "}";
+      FileStatus[] published = fs.globStatus(new Path(out, ours));
       for (FileStatus f : published == null ? new FileStatus[0] : published) {
         if (!fs.delete(f.getPath(), false)) {
           throw new IOException("Cannot delete " + f.getPath() + " of failed job " + jobId());
