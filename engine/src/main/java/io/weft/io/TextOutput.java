@@ -66,20 +66,31 @@ public final class TextOutput {
     HadoopCommitProtocol protocol =
         new HadoopCommitProtocol(HadoopCommitProtocol.newJobTrackerId(), node.id(), out.toString());
     try {
-      try {
-        protocol.setupJob(conf);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot set up output directory " + out + ": " + e.getMessage(), e);
-      }
+      setupJob(protocol, conf);
       List<TaskCommitMessage> messages = runner.runJob(node, writeTask(protocol, format));
-      try {
-        protocol.commitJob(conf, messages);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot commit output directory " + out + ": " + e.getMessage(), e);
-      }
+      commitJob(protocol, conf, messages);
     } catch (RuntimeException | Error e) {
       abortAfter(protocol, conf, e);
       throw e;
+    }
+  }
+
+  private static void setupJob(HadoopCommitProtocol protocol, Configuration conf) {
+    try {
+      protocol.setupJob(conf);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot set up output directory " + protocol.outputPath() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void commitJob(HadoopCommitProtocol protocol, Configuration conf,
+      List<TaskCommitMessage> messages) {
+    try {
+      protocol.commitJob(conf, messages);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot commit output directory " + protocol.outputPath() + ": " + e.getMessage(), e);
     }
   }
 
