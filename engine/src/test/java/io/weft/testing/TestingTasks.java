@@ -20,9 +20,9 @@ public final class TestingTasks {
 
   private TestingTasks() {}
 
-  /** A driver context for building nodes (no scheduler is started). */
+  /** A local[1] driver context for building nodes (daemon threads; tests need not close it). */
   public static WeftContext newContext() {
-    return new WeftContext();
+    return WeftContext.create(new WeftConf(false).setMaster("local[1]").setAppName("test"));
   }
 
   /** An executor environment with no block store and no shuffle fetcher. */
