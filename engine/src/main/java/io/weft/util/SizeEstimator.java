@@ -6,6 +6,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -88,8 +89,8 @@ public final class SizeEstimator {
     }
 
     private void visit(Object o) {
-      Long leaf = leafSize(o);
-      if (leaf != null) {
+      long leaf = leafSize(o);
+      if (leaf >= 0) {
         size += leaf;
       } else if (o instanceof Pair<?, ?> p) {
         size += PAIR_SHALLOW;
@@ -156,7 +157,7 @@ public final class SizeEstimator {
     /** Spark's sampling: see the class comment. */
     private long sampled(int length, java.util.function.IntFunction<?> element) {
       SplittableRandom rand = new SplittableRandom(42);
-      Set<Integer> drawn = new java.util.HashSet<>();
+      BitSet drawn = new BitSet(length);
       long s1 = sampleRound(length, element, rand, drawn);
       long s2 = sampleRound(length, element, rand, drawn);
       long min = Math.min(s1, s2);
@@ -165,13 +166,14 @@ public final class SizeEstimator {
     }
 
     private long sampleRound(int length, java.util.function.IntFunction<?> element,
-        SplittableRandom rand, Set<Integer> drawn) {
+        SplittableRandom rand, BitSet drawn) {
       long total = 0;
       for (int i = 0; i < ARRAY_SAMPLE_SIZE; i++) {
         int index;
         do {
           index = rand.nextInt(length);
-        } while (!drawn.add(index));
+        } while (drawn.get(index));
+        drawn.set(index);
         Object e = element.apply(index);
         if (e != null) {
           total += estimate(e, visited);
@@ -181,8 +183,8 @@ public final class SizeEstimator {
     }
   }
 
-  /** Size of an object with no references worth following, or null. */
-  private static Long leafSize(Object o) {
+  /** Size of an object with no references worth following, or -1. */
+  private static long leafSize(Object o) {
     if (o instanceof String s) {
       // compact strings: one byte per char for Latin-1 text, which records mostly are
       return STRING_SHALLOW + align(ARRAY_HEADER + (long) s.length());
@@ -195,9 +197,9 @@ public final class SizeEstimator {
       return align(OBJECT_HEADER + 8L);
     }
     if (o instanceof Class<?> || o instanceof Enum<?> || o instanceof Thread || o instanceof ClassLoader) {
-      return 0L; // shared with the rest of the JVM: not this collection's memory
+      return 0; // shared with the rest of the JVM: not this collection's memory
     }
-    return null;
+    return -1;
   }
 
   private static boolean isJdk(Class<?> c) {
