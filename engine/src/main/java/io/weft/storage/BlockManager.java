@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * size is tracked, and unrolling stops as soon as it outgrows the whole store, so a huge
  * partition never has to fit in memory. As in Spark, making room never evicts blocks of the
  * node being stored: caching partition 9 of a dataset by evicting its partition 0 would only
- * make the next pass over it miss every time.
+ * make the next pass over it miss every time. A MEMORY_AND_DISK block read back from disk stays
+ * there (no promotion back to memory).
  *
  * <p>Threading: thread-safe; one lock guards the stores' bookkeeping. Partitions are computed,
  * and new disk blocks written, outside the lock; two tasks may compute the same block at once,
