@@ -65,11 +65,6 @@ public final class BlockManager {
   private final Map<BlockId, Long> disk = new HashMap<>();
   private long memoryUsed;
 
-  private record BlockId(int nodeId, int partition) {
-    String fileName() {
-      return "node_" + nodeId + "_" + partition;
-    }
-  }
 
   private record MemoryEntry(List<Object> values, long size, StorageLevel level) {}
 
@@ -145,7 +140,7 @@ public final class BlockManager {
       }
     }
     if (stored) {
-      task.recordCachedBlock(id.nodeId());
+      task.recordCachedBlock(id);
       return (Iterator<T>) block.iterator();
     }
     if (level.useDisk()) {
@@ -209,7 +204,7 @@ public final class BlockManager {
       synchronized (lock) {
         if (!disk.containsKey(id)) {
           disk.put(id, moveIntoPlace(tmp, id));
-          task.recordCachedBlock(id.nodeId());
+          task.recordCachedBlock(id);
         }
         return readFromDisk(id, task);
       }
