@@ -202,8 +202,11 @@ public class Dataset<T> {
         }
       }
       scanned += count;
-      batch = out.isEmpty() ? batch * factor : Math.max(1, (int) Math.ceil(
-          (double) (n - out.size()) * scanned / Math.max(1, out.size()) * 1.5));
+      // the first rounds found too little: estimate from the yield so far (with 50% slack),
+      // but never grow by more than the scale-up factor at once
+      long estimate = out.isEmpty() ? (long) scanned * factor
+          : (long) Math.ceil(1.5 * n * scanned / out.size()) - scanned;
+      batch = (int) Math.max(1, Math.min(estimate, (long) scanned * factor));
     }
     return out;
   }
