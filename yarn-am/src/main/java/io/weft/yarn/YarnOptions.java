@@ -1,0 +1,144 @@
+package io.weft.yarn;
+
+import static io.weft.config.ConfigEntry.booleanConf;
+import static io.weft.config.ConfigEntry.bytesConf;
+import static io.weft.config.ConfigEntry.durationMsConf;
+import static io.weft.config.ConfigEntry.intConf;
+import static io.weft.config.ConfigEntry.stringConf;
+
+import io.weft.WeftConf;
+import io.weft.config.ConfigEntry;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Settings of an application on YARN: executor and ApplicationMaster container sizes, the queue
+ * and other submission details, and how the client monitors the application. Read by the
+ * submitting client ({@code weft submit --master yarn}) and by the ApplicationMaster; the engine's
+ * {@code ConfigRegistry} loads this holder by name when the yarn-am jar is on the classpath.
+ *
+ * <p>Container memory is always heap + overhead: the JVM's {@code -Xmx} is the {@code *.memory}
+ * setting, and YARN is asked for that plus the overhead (thread stacks, metaspace, direct buffers,
+ * which YARN counts against the container but {@code -Xmx} does not bound).
+ */
+public final class YarnOptions {
+  private YarnOptions() {}
+
+  /** The overhead when none is set: {@value #MIN_OVERHEAD_MB} MiB or 10% of the heap, whichever is larger. */
+  public static final long MIN_OVERHEAD_MB = 384;
+
+  public static final ConfigEntry<Integer> EXECUTOR_INSTANCES = intConf("weft.executor.instances")
+      .doc("Number of executor containers to run (YARN).")
+      .defaultValue("2")
+      .check(n -> n >= 0, "non-negative")
+      .register();
+
+  public static final ConfigEntry<Long> EXECUTOR_MEMORY = bytesConf("weft.executor.memory")
+      .doc("Heap of each executor JVM (-Xmx); its YARN container is this plus weft.executor.memoryOverhead.")
+      .defaultValue("1g")
+      .check(n -> n >= 32L << 20, "at least 32m")
+      .register();
+
+  public static final ConfigEntry<Integer> EXECUTOR_CORES = intConf("weft.executor.cores")
+      .doc("Virtual cores of each executor container, and its number of task slots.")
+      .defaultValue("1")
+      .check(n -> n >= 1, "at least 1")
+      .register();
+
+  public static final ConfigEntry<Long> EXECUTOR_MEMORY_OVERHEAD = bytesConf("weft.executor.memoryOverhead")
+      .doc("Memory each executor container gets beyond its heap (thread stacks, metaspace, direct "
+          + "buffers). Default: the larger of 384m and 10% of weft.executor.memory.")
+      .register();
+
+  public static final ConfigEntry<Long> AM_MEMORY = bytesConf("weft.am.memory")
+      .doc("Heap of the ApplicationMaster JVM, which also runs the driver; its container adds "
+          + "the larger of 384m and 10% of this as overhead.")
+      .defaultValue("512m")
+      .check(n -> n >= 32L << 20, "at least 32m")
+      .register();
+
+  public static final ConfigEntry<Integer> AM_CORES = intConf("weft.am.cores")
+      .doc("Virtual cores of the ApplicationMaster container.")
+      .defaultValue("1")
+      .check(n -> n >= 1, "at least 1")
+      .register();
+
+  public static final ConfigEntry<String> QUEUE = stringConf("weft.yarn.queue")
+      .doc("The YARN queue the application is submitted to.")
+      .defaultValue("default")
+      .register();
+
+  public static final ConfigEntry<String> ARCHIVE = stringConf("weft.yarn.archive")
+      .doc("An existing archive (zip, tar.gz) on a Hadoop file system holding Weft's jars at its "
+          + "top level, used instead of uploading them for every application. When it is "
+          + "world-readable it is localized with PUBLIC visibility, so NodeManagers cache it "
+          + "across applications.")
+      .register();
+
+  public static final ConfigEntry<Boolean> PRESERVE_STAGING_FILES = booleanConf("weft.yarn.preserveStagingFiles")
+      .doc("Keep the application's staging directory (/user/<user>/.weftStaging/<appId>) after "
+          + "it ends, for debugging.")
+      .defaultValue("false")
+      .register();
+
+  public static final ConfigEntry<Integer> MAX_APP_ATTEMPTS = intConf("weft.yarn.maxAppAttempts")
+      .doc("ApplicationMaster attempts YARN makes before the application fails (at most "
+          + "yarn.resourcemanager.am.max-attempts).")
+      .defaultValue("1")
+      .check(n -> n >= 1, "at least 1")
+      .register();
+
+  public static final ConfigEntry<String> TAGS = stringConf("weft.yarn.tags")
+      .doc("Comma-separated application tags, shown by the ResourceManager and usable in "
+          + "'yarn application -list' filters.")
+      .register();
+
+  public static final ConfigEntry<Integer> PRIORITY = intConf("weft.yarn.priority")
+      .doc("The application's priority within its queue (higher runs first, when the scheduler "
+          + "supports priorities); default: the queue's default.")
+      .register();
+
+  public static final ConfigEntry<Boolean> WAIT_APP_COMPLETION = booleanConf("weft.yarn.submit.waitAppCompletion")
+      .doc("Whether weft submit waits for the application to end (and exits with its outcome) "
+          + "or returns once YARN has accepted it.")
+      .defaultValue("true")
+      .register();
+
+  public static final ConfigEntry<Long> REPORT_INTERVAL = durationMsConf("weft.yarn.report.interval")
+      .doc("How often weft submit asks the ResourceManager for the application's state and prints progress.")
+      .defaultValue("1s")
+      .check(n -> n > 0, "positive")
+      .register();
+
+  /** Executor container overhead in MiB: the configured value, else max(384, 10% of the heap). */
+  public static long executorOverheadMb(WeftConf conf) {
+    Long configured = conf.get(EXECUTOR_MEMORY_OVERHEAD);
+    return configured != null ? toMb(configured) : defaultOverheadMb(toMb(conf.get(EXECUTOR_MEMORY)));
+  }
+
+  /** The ApplicationMaster container's overhead in MiB: max(384, 10% of its heap). */
+  public static long amOverheadMb(WeftConf conf) {
+    return defaultOverheadMb(toMb(conf.get(AM_MEMORY)));
+  }
+
+  /** max({@value #MIN_OVERHEAD_MB}, 10% of {@code heapMb}). */
+  public static long defaultOverheadMb(long heapMb) {
+    return Math.max(MIN_OVERHEAD_MB, heapMb / 10);
+  }
+
+  /** Bytes to MiB, rounded up: YARN counts memory in MiB and a request must not fall short. */
+  public static long toMb(long bytes) {
+    return (bytes + (1L << 20) - 1) >> 20;
+  }
+
+  /** The tags of {@link #TAGS}, trimmed, without empties, in order. */
+  public static Set<String> tags(WeftConf conf) {
+    String raw = conf.get(TAGS);
+    Set<String> tags = new LinkedHashSet<>();
+    if (raw != null) {
+      Arrays.stream(raw.split(",")).map(String::trim).filter(t -> !t.isEmpty()).forEach(tags::add);
+    }
+    return tags;
+  }
+}
