@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The command line of {@code weft submit}, spark-submit style:
  * {@code [--master M] [--name N] --class C [--conf k=v]... [--jars a.jar,b.jar]
- * [--properties-file F] [--num-executors N] [--executor-memory 2g] [--executor-cores C]
+ * [--files a.txt,b.dat] [--properties-file F] [--num-executors N] [--executor-memory 2g] [--executor-cores C]
  * [--queue Q] app.jar [app args...]}. Everything after the application jar belongs to the
  * application. A bad command line is an {@link IllegalArgumentException} naming the option.
  */
@@ -18,6 +18,7 @@ public record SubmitArguments(
     String mainClass,
     Map<String, String> conf,
     List<String> jars,
+    List<String> files,
     String propertiesFile,
     String appJar,
     List<String> appArgs,
@@ -31,6 +32,7 @@ public record SubmitArguments(
       "  --conf KEY=VALUE        a Weft setting; repeatable",
       "  --properties-file FILE  settings file (default: conf/weft-defaults.conf)",
       "  --jars A.jar,B.jar      more jars for the application's class path",
+      "  --files A,B             (yarn) files for every container's working directory",
       "  --num-executors N       (yarn) weft.executor.instances",
       "  --executor-memory SIZE  (yarn) weft.executor.memory",
       "  --executor-cores N      (yarn) weft.executor.cores",
@@ -45,6 +47,7 @@ public record SubmitArguments(
     boolean verbose = false;
     Map<String, String> conf = new LinkedHashMap<>();
     List<String> jars = new ArrayList<>();
+    List<String> files = new ArrayList<>();
     int i = 0;
     while (i < args.size() && args.get(i).startsWith("--")) {
       String opt = args.get(i);
@@ -62,13 +65,8 @@ public record SubmitArguments(
         case "--class" -> mainClass = value;
         case "--name" -> name = value;
         case "--properties-file" -> propertiesFile = value;
-        case "--jars" -> {
-          for (String j : value.split(",")) {
-            if (!j.isBlank()) {
-              jars.add(j.trim());
-            }
-          }
-        }
+        case "--jars" -> addList(jars, value);
+        case "--files" -> addList(files, value);
         case "--conf" -> {
           int eq = value.indexOf('=');
           if (eq <= 0) {
@@ -92,6 +90,14 @@ public record SubmitArguments(
     }
     String appJar = args.get(i);
     List<String> appArgs = List.copyOf(args.subList(i + 1, args.size()));
-    return new SubmitArguments(master, name, mainClass, conf, jars, propertiesFile, appJar, appArgs, verbose);
+    return new SubmitArguments(master, name, mainClass, conf, jars, files, propertiesFile, appJar, appArgs, verbose);
+  }
+
+  private static void addList(List<String> into, String commaSeparated) {
+    for (String item : commaSeparated.split(",")) {
+      if (!item.isBlank()) {
+        into.add(item.trim());
+      }
+    }
   }
 }

@@ -1,5 +1,7 @@
 package io.weft.yarn.client;
 
+import io.weft.yarn.Diagnostics;
+import io.weft.yarn.YarnOptions;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,12 +19,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Submits an application: resolves its configuration (defaults file &lt; {@code --conf} &lt;
  * what the program sets), then runs it. In local mode the application's {@code main} runs in
- * this JVM with the application jar on its own class loader; the YARN issue adds the cluster
- * path.
+ * this JVM with the application jar on its own class loader; with {@code --master yarn} it is
+ * submitted to YARN by a {@link YarnSubmitter} and this waits for its outcome.
  *
  * <p>This is the Java API behind {@code weft submit}: it never calls {@code System.exit}, so a
  * scheduler (an Oozie java action) can run it in-process. {@link #run} returns the exit code and
@@ -31,10 +35,21 @@ import java.util.Properties;
 public final class WeftSubmit {
   private final PrintStream out;
   private final PrintStream err;
+  private final Supplier<Configuration> hadoopConf;
 
+  /** Submits with the Hadoop configuration of the class path (HADOOP_CONF_DIR, YARN_CONF_DIR). */
   public WeftSubmit(PrintStream out, PrintStream err) {
+    this(out, err, HadoopConfs::load);
+  }
+
+  /**
+   * Submits to the cluster {@code hadoopConf} describes (with {@code -D}/{@code -conf} options
+   * applied); it is asked for only when the master is yarn.
+   */
+  public WeftSubmit(PrintStream out, PrintStream err, Supplier<Configuration> hadoopConf) {
     this.out = out;
     this.err = err;
+    this.hadoopConf = hadoopConf;
   }
 
   /** Runs {@code weft submit ARGS}; returns 0 only if the application succeeded. */
@@ -54,8 +69,10 @@ public final class WeftSubmit {
       Map<String, String> settings = resolveSettings(a);
       String master = settings.getOrDefault("weft.master", "local[*]");
       if (master.equals("yarn")) {
-        err.println("weft submit: --master yarn is not available in this build yet; use local[N]");
-        return 2;
+        return submitToYarn(a, settings);
+      }
+      if (!a.files().isEmpty()) {
+        throw new IllegalArgumentException("--files needs --master yarn (local mode reads files where they are)");
       }
       runInProcess(a, settings);
       return 0;
@@ -68,6 +85,21 @@ public final class WeftSubmit {
     } catch (IllegalArgumentException | IOException e) {
       err.println("weft submit: " + e.getMessage());
       return 2;
+    }
+  }
+
+  private int submitToYarn(SubmitArguments a, Map<String, String> settings) throws IOException {
+    boolean archive = settings.containsKey(YarnOptions.ARCHIVE.key());
+    List<Path> weftJars;
+    try {
+      weftJars = archive ? List.of() : WeftJars.ofLauncher();
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    YarnSubmission submission = new YarnSubmission(a.mainClass(), a.appJar(), a.jars(), a.files(),
+        a.appArgs(), settings, weftJars);
+    try (YarnSubmitter submitter = new YarnSubmitter(hadoopConf.get(), out, err)) {
+      return submitter.run(submission);
     }
   }
 
@@ -163,19 +195,7 @@ public final class WeftSubmit {
 
   /** The exception's own message, then each cause's, without stack traces. */
   static String describe(Throwable t) {
-    StringBuilder sb = new StringBuilder();
-    Throwable cur = t;
-    int depth = 0;
-    while (cur != null && depth++ < 5) {
-      String message = cur.getMessage() == null ? "" : cur.getMessage().lines().findFirst().orElse("");
-      // a cause that only repeats what was said adds noise, not information
-      if (message.isEmpty() || sb.indexOf(message) < 0) {
-        sb.append(sb.length() == 0 ? "" : "\n  caused by ").append(cur.getClass().getSimpleName())
-            .append(message.isEmpty() ? "" : ": " + message);
-      }
-      cur = cur.getCause() == cur ? null : cur.getCause();
-    }
-    return sb.toString();
+    return Diagnostics.describe(t);
   }
 
   /** The application's main threw; the cause is what it threw. */

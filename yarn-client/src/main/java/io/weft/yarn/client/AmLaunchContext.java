@@ -1,0 +1,77 @@
+package io.weft.yarn.client;
+
+import io.weft.yarn.ContainerSizes;
+import io.weft.yarn.YarnConstants;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.io.DataOutputBuffer;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+
+/**
+ * Builds the ApplicationMaster's {@link ContainerLaunchContext}: the java command line, the
+ * class path, the local resources and the credentials.
+ *
+ * <p>Command: {@code {{JAVA_HOME}}/bin/java -Xmx<am heap>m -Djava.io.tmpdir={{PWD}}/tmp
+ * io.weft.yarn.am.ApplicationMaster 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr}. Nothing about the
+ * application is on it: main class and arguments travel in {@code weft.properties}, the secret in
+ * the credentials. Class path: {@code __weft_conf__} first (so its site files win), then
+ * {@code __weft_libs__/*}, then the cluster's {@code yarn.application.classpath}. The
+ * {@code {{…}}} and {@code <CPS>} forms are expanded by the NodeManager for its platform.
+ *
+ * <p>Pure: a function of its arguments. Threading: any.
+ */
+final class AmLaunchContext {
+  private AmLaunchContext() {}
+
+  static final String AM_CLASS = "io.weft.yarn.am.ApplicationMaster";
+
+  static ContainerLaunchContext build(Map<String, LocalResource> resources, ContainerSizes sizes,
+      Configuration hadoopConf, Credentials credentials) {
+    ContainerLaunchContext ctx = ContainerLaunchContext.newInstance(
+        resources, Map.of(Environment.CLASSPATH.name(), classPath(hadoopConf)),
+        List.of(String.join(" ", command(sizes))), null, tokens(credentials), null);
+    return ctx;
+  }
+
+  static List<String> command(ContainerSizes sizes) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Environment.JAVA_HOME.$$() + "/bin/java");
+    cmd.add("-Xmx" + sizes.amHeapMb() + "m");
+    cmd.add("-Djava.io.tmpdir=" + Environment.PWD.$$() + "/" + YarnConfiguration.DEFAULT_CONTAINER_TEMP_DIR);
+    cmd.add(AM_CLASS);
+    cmd.add("1>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stdout");
+    cmd.add("2>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stderr");
+    return cmd;
+  }
+
+  static String classPath(Configuration hadoopConf) {
+    List<String> entries = new ArrayList<>();
+    entries.add(Environment.PWD.$$() + "/" + YarnConstants.CONF_DIR);
+    entries.add(Environment.PWD.$$() + "/" + YarnConstants.LIBS_DIR + "/*");
+    for (String e : hadoopConf.getTrimmedStrings(YarnConfiguration.YARN_APPLICATION_CLASSPATH,
+        YarnConfiguration.DEFAULT_YARN_CROSS_PLATFORM_APPLICATION_CLASSPATH)) {
+      entries.add(e);
+    }
+    return String.join(ApplicationConstants.CLASS_PATH_SEPARATOR, entries);
+  }
+
+  /** The credentials in the wire form a launch context carries. */
+  static ByteBuffer tokens(Credentials credentials) {
+    try (DataOutputBuffer out = new DataOutputBuffer()) {
+      credentials.writeTokenStorageToStream(out);
+      return ByteBuffer.wrap(out.getData(), 0, out.getLength());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // in-memory
+    }
+  }
+}

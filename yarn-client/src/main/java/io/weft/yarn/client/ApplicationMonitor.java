@@ -1,0 +1,93 @@
+package io.weft.yarn.client;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+
+/**
+ * Follows a submitted application until it ends, printing to the user: the tracking URL when it
+ * appears or changes, each state change, and every {@code weft.yarn.report.interval} a progress
+ * line with the report's progress and the ApplicationMaster's diagnostics.
+ *
+ * <p>Threading: the calling thread, which it blocks (sleeping between reports). Interruption ends
+ * the wait with an {@link IOException}; the application itself keeps running. Failure: RPC errors
+ * propagate.
+ */
+final class ApplicationMonitor {
+  static final Set<YarnApplicationState> TERMINAL =
+      EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED, YarnApplicationState.KILLED);
+
+  private final YarnClient yarn;
+  private final PrintStream out;
+  private final long intervalMs;
+
+  ApplicationMonitor(YarnClient yarn, PrintStream out, long intervalMs) {
+    this.yarn = yarn;
+    this.out = out;
+    this.intervalMs = intervalMs;
+  }
+
+  /** Blocks until the application is FINISHED, FAILED or KILLED; returns its last report. */
+  ApplicationReport awaitEnd(ApplicationId appId) throws IOException {
+    YarnApplicationState lastState = null;
+    String lastUrl = null;
+    while (true) {
+      ApplicationReport report = report(appId);
+      YarnApplicationState state = report.getYarnApplicationState();
+      if (state != lastState) {
+        out.println(appId + " is " + state + describeDiagnostics(report));
+        lastState = state;
+      }
+      String url = report.getTrackingUrl();
+      if (url != null && !url.isEmpty() && !Objects.equals(url, lastUrl)) {
+        out.println("Tracking URL: " + url);
+        lastUrl = url;
+      }
+      if (TERMINAL.contains(state)) {
+        return report;
+      }
+      if (state == YarnApplicationState.RUNNING) {
+        out.println(progressLine(report));
+      }
+      try {
+        Thread.sleep(intervalMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for " + appId + "; it keeps running", e);
+      }
+    }
+  }
+
+  ApplicationReport report(ApplicationId appId) throws IOException {
+    try {
+      return yarn.getApplicationReport(appId);
+    } catch (YarnException e) {
+      throw new IOException("cannot get the report of " + appId + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String progressLine(ApplicationReport report) {
+    return String.format(Locale.ROOT, "%s %s %3.0f%%%s", report.getApplicationId(),
+        report.getYarnApplicationState(), report.getProgress() * 100, describeDiagnostics(report));
+  }
+
+  /** Exit code of an ended application: 0 only for FINISHED with final status SUCCEEDED. */
+  static int exitCode(ApplicationReport report) {
+    return report.getYarnApplicationState() == YarnApplicationState.FINISHED
+        && report.getFinalApplicationStatus() == FinalApplicationStatus.SUCCEEDED ? 0 : 1;
+  }
+
+  static String describeDiagnostics(ApplicationReport report) {
+    String d = report.getDiagnostics();
+    return d == null || d.isBlank() ? "" : " (" + d.strip() + ")";
+  }
+}

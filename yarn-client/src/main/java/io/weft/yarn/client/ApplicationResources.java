@@ -1,0 +1,146 @@
+package io.weft.yarn.client;
+
+import io.weft.WeftConf;
+import io.weft.yarn.YarnConstants;
+import io.weft.yarn.YarnOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.LocalResourceType;
+
+/**
+ * Decides what a submission ships to its containers and under which link name, and stages it:
+ *
+ * <ul>
+ *   <li>the application jar as {@value YarnConstants#APP_JAR}, each {@code --jars} entry and each
+ *       {@code --files} entry under its own file name (the application's class path is the app
+ *       jar, then the extra jars, in order);
+ *   <li>Weft's own jars as {@code __weft_libs__/<jar>}, or {@code weft.yarn.archive} as the
+ *       archive {@code __weft_libs__}, used in place.
+ * </ul>
+ *
+ * Local files are uploaded into the {@link StagingArea}; a URI on another file system (say
+ * {@code hdfs://…/app.jar}) is used in place. The configuration archive is added separately,
+ * since it describes these resources.
+ *
+ * <p>Threading: the submitting thread. Failure: {@link #checkInputs} throws an
+ * {@link IllegalArgumentException} naming a missing input before anything is staged; I/O errors
+ * while staging propagate.
+ */
+final class ApplicationResources {
+  private ApplicationResources() {}
+
+  /** The staged resources by link name, and the link names of the application's class path. */
+  record Staged(Map<String, LocalResource> resources, List<String> appClassPath) {}
+
+  /** Checks that every input exists and that no two share a link name. */
+  static void checkInputs(YarnSubmission s, WeftConf conf, Configuration hadoopConf) throws IOException {
+    checkExists(s.appJar(), "application jar", hadoopConf);
+    List<String> names = new ArrayList<>(List.of(YarnConstants.APP_JAR));
+    for (String j : s.jars()) {
+      checkExists(j, "--jars entry", hadoopConf);
+      checkUniqueName(names, j);
+    }
+    for (String f : s.files()) {
+      checkExists(f, "--files entry", hadoopConf);
+      checkUniqueName(names, f);
+    }
+    String archive = conf.get(YarnOptions.ARCHIVE);
+    if (archive != null) {
+      Path p = new Path(archive);
+      if (!p.getFileSystem(hadoopConf).exists(p)) {
+        throw new IllegalArgumentException(YarnOptions.ARCHIVE.key() + " " + archive + " does not exist");
+      }
+    } else {
+      for (java.nio.file.Path jar : s.weftJars()) {
+        if (!Files.isRegularFile(jar)) {
+          throw new IllegalArgumentException("Weft runtime jar " + jar + " does not exist");
+        }
+      }
+    }
+  }
+
+  /** Uploads or references every resource; see the class doc for the link names. */
+  static Staged stage(YarnSubmission s, WeftConf conf, StagingArea area, Configuration hadoopConf)
+      throws IOException {
+    Map<String, LocalResource> resources = new LinkedHashMap<>();
+    List<String> classPath = new ArrayList<>();
+    resources.put(YarnConstants.APP_JAR, ship(s.appJar(), YarnConstants.APP_JAR, area, hadoopConf));
+    classPath.add(YarnConstants.APP_JAR);
+    for (String j : s.jars()) {
+      String name = fileName(j);
+      resources.put(name, ship(j, name, area, hadoopConf));
+      classPath.add(name);
+    }
+    for (String f : s.files()) {
+      String name = fileName(f);
+      resources.put(name, ship(f, name, area, hadoopConf));
+    }
+    String archive = conf.get(YarnOptions.ARCHIVE);
+    if (archive != null) {
+      resources.put(YarnConstants.LIBS_DIR,
+          StagingArea.inPlace(new Path(archive), LocalResourceType.ARCHIVE, hadoopConf));
+    } else {
+      for (java.nio.file.Path jar : s.weftJars()) {
+        String name = YarnConstants.LIBS_DIR + "/" + jar.getFileName();
+        // staged flat: a slash in an HDFS name would create a directory for nothing
+        resources.put(name, area.upload(jar, YarnConstants.LIBS_DIR + "-" + jar.getFileName(), LocalResourceType.FILE));
+      }
+    }
+    return new Staged(resources, classPath);
+  }
+
+  private static LocalResource ship(String source, String name, StagingArea area, Configuration hadoopConf)
+      throws IOException {
+    java.nio.file.Path local = localPath(source);
+    return local != null
+        ? area.upload(local, name, LocalResourceType.FILE)
+        : StagingArea.inPlace(new Path(source), LocalResourceType.FILE, hadoopConf);
+  }
+
+  /** The local path {@code source} names, or null when it is a URI on another file system. */
+  static java.nio.file.Path localPath(String source) {
+    URI uri = URI.create(source.replace(" ", "%20"));
+    String scheme = uri.getScheme();
+    if (scheme == null || scheme.length() == 1) { // a plain path (or a Windows drive letter)
+      return java.nio.file.Path.of(source);
+    }
+    return scheme.equals("file") ? java.nio.file.Path.of(uri) : null;
+  }
+
+  private static void checkExists(String source, String what, Configuration hadoopConf) throws IOException {
+    java.nio.file.Path local = localPath(source);
+    boolean exists;
+    if (local != null) {
+      exists = Files.isRegularFile(local);
+    } else {
+      Path p = new Path(source);
+      FileSystem fs = p.getFileSystem(hadoopConf);
+      exists = fs.isFile(p);
+    }
+    if (!exists) {
+      throw new IllegalArgumentException(what + " " + source + " does not exist");
+    }
+  }
+
+  private static void checkUniqueName(List<String> names, String source) {
+    String name = fileName(source);
+    if (names.contains(name)) {
+      throw new IllegalArgumentException("two shipped files would both be named " + name
+          + " in the containers' working directory (" + source + ")");
+    }
+    names.add(name);
+  }
+
+  static String fileName(String source) {
+    return new Path(source).getName();
+  }
+}

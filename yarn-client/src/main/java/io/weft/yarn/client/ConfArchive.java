@@ -1,0 +1,84 @@
+package io.weft.yarn.client;
+
+import io.weft.yarn.YarnConstants;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
+
+/**
+ * Builds {@code __weft_conf__.zip}, the archive placed first on every container's class path:
+ *
+ * <ul>
+ *   <li>{@code core-site.xml}: the submitter's whole effective Hadoop configuration (site files
+ *       from HADOOP_CONF_DIR / YARN_CONF_DIR, {@code -D} and {@code -conf} options), so the
+ *       ApplicationMaster reaches the same ResourceManager and file system the client did;
+ *   <li>empty {@code yarn-site.xml} and {@code hdfs-site.xml}, which shadow a node's own site
+ *       files further down the class path that would otherwise override the values above;
+ *   <li>{@code weft.properties} (settings and launch details) and a container {@code log4j.properties}.
+ * </ul>
+ *
+ * <p>The topology mapping {@code StaticMapping} is dropped: MiniDFSCluster sets it and it exists
+ * only in the test jar, so a container given it dies in {@code AMRMClient}'s init. Stateless.
+ */
+final class ConfArchive {
+  private ConfArchive() {}
+
+  private static final String EMPTY_CONF = "<?xml version=\"1.0\"?>\n<configuration>\n</configuration>\n";
+
+  /** A copy of {@code conf} without settings that only make sense in the submitting JVM. */
+  static Configuration shippable(Configuration conf) {
+    Configuration copy = new Configuration(conf);
+    String mapping = copy.get(CommonConfigurationKeysPublic.NET_TOPOLOGY_NODE_SWITCH_MAPPING_IMPL_KEY);
+    if (mapping != null && mapping.contains("StaticMapping")) {
+      copy.unset(CommonConfigurationKeysPublic.NET_TOPOLOGY_NODE_SWITCH_MAPPING_IMPL_KEY);
+    }
+    return copy;
+  }
+
+  /** The zip's bytes. */
+  static byte[] build(Configuration hadoopConf, Properties weftProperties) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      entry(zip, "core-site.xml", out -> shippable(hadoopConf).writeXml(out));
+      entry(zip, "yarn-site.xml", out -> out.write(EMPTY_CONF.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      entry(zip, "hdfs-site.xml", out -> out.write(EMPTY_CONF.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      entry(zip, YarnConstants.WEFT_PROPERTIES, out -> weftProperties.store(out, "Weft settings and launch details"));
+      entry(zip, "log4j.properties", out -> {
+        try (InputStream in = ConfArchive.class.getResourceAsStream("container-log4j.properties")) {
+          in.transferTo(out);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // in-memory: cannot happen
+    }
+    return bytes.toByteArray();
+  }
+
+  private interface Writer {
+    void write(OutputStream out) throws IOException;
+  }
+
+  private static void entry(ZipOutputStream zip, String name, Writer writer) throws IOException {
+    zip.putNextEntry(new ZipEntry(name));
+    // shields the zip from a writer that closes its stream, which would end the whole archive
+    writer.write(new java.io.FilterOutputStream(zip) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        flush();
+      }
+    });
+    zip.closeEntry();
+  }
+}

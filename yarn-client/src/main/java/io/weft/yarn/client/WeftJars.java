@@ -1,0 +1,50 @@
+package io.weft.yarn.client;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Finds Weft's own runtime jars, which a YARN submission ships to its containers: the launcher
+ * jar ({@code weft-yarn-client-*.jar}) and every jar in the {@code lib/} directory beside it
+ * (what {@code bin/weft} puts on its class path: engine, yarn-am and their dependencies).
+ * Stateless. Failure: an {@link IllegalStateException} saying where it looked, so a user running
+ * from unpackaged classes learns to build or to set {@code weft.yarn.archive}.
+ */
+public final class WeftJars {
+  private WeftJars() {}
+
+  /** The jars next to (and in {@code lib/} under the directory of) the jar holding this class. */
+  public static List<Path> ofLauncher() {
+    CodeSource source = WeftJars.class.getProtectionDomain().getCodeSource();
+    Path self;
+    try {
+      self = source == null ? null : Path.of(source.getLocation().toURI());
+    } catch (URISyntaxException e) {
+      self = null;
+    }
+    if (self == null || !Files.isRegularFile(self)) {
+      throw new IllegalStateException("Weft's jars cannot be found: the launcher runs from " + self
+          + ", not from a packaged jar; build with 'mvn package' or set weft.yarn.archive");
+    }
+    return inDirectory(self, self.getParent().resolve("lib"));
+  }
+
+  /** {@code launcherJar} followed by the jars of {@code libDir}, sorted by name. */
+  public static List<Path> inDirectory(Path launcherJar, Path libDir) {
+    List<Path> jars = new ArrayList<>();
+    jars.add(launcherJar);
+    try (Stream<Path> files = Files.list(libDir)) {
+      files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().forEach(jars::add);
+    } catch (IOException e) {
+      throw new IllegalStateException("Weft's runtime jars are missing: cannot list " + libDir
+          + " (" + e.getMessage() + "); build with 'mvn package' or set weft.yarn.archive", e);
+    }
+    return jars;
+  }
+}

@@ -1,0 +1,247 @@
+package io.weft.yarn.client;
+
+import io.weft.WeftConf;
+import io.weft.config.CoreOptions;
+import io.weft.yarn.AppSecret;
+import io.weft.yarn.ContainerSizes;
+import io.weft.yarn.StagedResources;
+import io.weft.yarn.YarnConstants;
+import io.weft.yarn.YarnOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.LocalResourceType;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.client.api.YarnClientApplication;
+import org.apache.hadoop.yarn.client.util.YarnClientUtils;
+import org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Submits a Weft application to YARN and follows it: the Java API behind
+ * {@code weft submit --master yarn}, {@code weft status} and {@code weft kill}. It never calls
+ * {@code System.exit}; every entry point returns an exit code, so a workflow scheduler can run
+ * it in-process.
+ *
+ * <p>{@link #submit} validates (settings, inputs, container sizes against the scheduler's
+ * maximum allocation) before anything is uploaded or submitted, then stages the files
+ * ({@link ApplicationResources}, {@link ConfArchive}), puts a fresh application secret into the
+ * ApplicationMaster's credentials only, builds the launch context ({@link AmLaunchContext}) and
+ * submits. {@link #awaitCompletion} follows the application ({@link ApplicationMonitor}) and
+ * removes the staging directory when it ends, also when the ApplicationMaster never ran.
+ *
+ * <p>Threading: one caller at a time. Failure: bad input is an {@link IllegalArgumentException}
+ * with one clear message, and nothing is submitted; cluster errors are {@link IOException}s; a
+ * failed application is a non-zero exit code with its diagnostics printed on {@code err}.
+ */
+public final class YarnSubmitter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(YarnSubmitter.class);
+
+  /** YARN's application type for Weft, shown in the ResourceManager UI and usable as a filter. */
+  public static final String APPLICATION_TYPE = "WEFT";
+
+  private final Configuration hadoopConf;
+  private final YarnClient yarn;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final SecureRandom random = new SecureRandom();
+
+  /** A submitter talking to the ResourceManager {@code hadoopConf} names. */
+  public YarnSubmitter(Configuration hadoopConf, PrintStream out, PrintStream err) {
+    this.hadoopConf = new Configuration(hadoopConf);
+    this.out = out;
+    this.err = err;
+    this.yarn = YarnClient.createYarnClient();
+    yarn.init(this.hadoopConf);
+    yarn.start();
+  }
+
+  /** Submits {@code s} and, unless {@code weft.yarn.submit.waitAppCompletion=false}, waits for it. */
+  public int run(YarnSubmission s) throws IOException {
+    ApplicationId appId = submit(s);
+    WeftConf conf = s.conf();
+    if (!conf.get(YarnOptions.WAIT_APP_COMPLETION)) {
+      out.println(appId + " submitted; not waiting for it (" + YarnOptions.WAIT_APP_COMPLETION.key() + "=false)");
+      return 0;
+    }
+    return awaitCompletion(appId, conf);
+  }
+
+  /** Validates, stages and submits {@code s}; returns its id once the ResourceManager has it. */
+  public ApplicationId submit(YarnSubmission s) throws IOException {
+    WeftConf conf = s.conf();
+    conf.validate();
+    ApplicationResources.checkInputs(s, conf, hadoopConf);
+    YarnClientApplication app = call(yarn::createApplication);
+    Resource max = app.getNewApplicationResponse().getMaximumResourceCapability();
+    ContainerSizes sizes = SubmissionValidator.checkResources(conf, max);
+    ApplicationId appId = app.getApplicationSubmissionContext().getApplicationId();
+    StagingArea area = StagingArea.create(FileSystem.get(hadoopConf), appId);
+    try {
+      ContainerLaunchContext launch = stageAndBuildLaunchContext(s, conf, sizes, area);
+      ApplicationSubmissionContext ctx = app.getApplicationSubmissionContext();
+      describe(ctx, conf, sizes);
+      ctx.setAMContainerSpec(launch);
+      call(() -> yarn.submitApplication(ctx));
+    } catch (IOException | RuntimeException e) {
+      area.delete(); // nothing was submitted, or YARN refused it: nobody else will clean up
+      throw e;
+    }
+    out.println("Submitted " + appId + " (" + conf.appName() + ") to queue " + conf.get(YarnOptions.QUEUE)
+        + "; staging directory " + area.dir());
+    return appId;
+  }
+
+  /**
+   * Follows {@code appId} until it ends; returns 0 only if it FINISHED and SUCCEEDED, else 1 with
+   * the diagnostics on {@code err}. Removes the staging directory unless
+   * {@code weft.yarn.preserveStagingFiles}.
+   */
+  public int awaitCompletion(ApplicationId appId, WeftConf conf) throws IOException {
+    ApplicationReport report = new ApplicationMonitor(yarn, out, conf.get(YarnOptions.REPORT_INTERVAL))
+        .awaitEnd(appId);
+    if (!conf.get(YarnOptions.PRESERVE_STAGING_FILES)) {
+      // The ApplicationMaster deletes it when it ends normally; a rejected or killed application
+      // never ran one, so the client makes sure.
+      StagingArea.existing(FileSystem.get(hadoopConf), appId).delete();
+    }
+    int rc = ApplicationMonitor.exitCode(report);
+    if (rc == 0) {
+      out.println(appId + " succeeded");
+    } else {
+      err.println("Application " + appId + " ended " + report.getYarnApplicationState() + "/"
+          + report.getFinalApplicationStatus() + ApplicationMonitor.describeDiagnostics(report));
+    }
+    return rc;
+  }
+
+  /** Prints {@code appId}'s state; returns 0 if the ResourceManager knows it. */
+  public int status(ApplicationId appId) throws IOException {
+    ApplicationReport r = report(appId);
+    out.println("Application: " + r.getApplicationId() + " (" + r.getName() + ", " + r.getApplicationType() + ")");
+    out.println("User/queue:  " + r.getUser() + " / " + r.getQueue());
+    out.println("State:       " + r.getYarnApplicationState() + ", final status " + r.getFinalApplicationStatus());
+    out.println("Progress:    " + Math.round(r.getProgress() * 100) + "%");
+    out.println("Tracking:    " + r.getTrackingUrl());
+    if (r.getDiagnostics() != null && !r.getDiagnostics().isBlank()) {
+      out.println("Diagnostics: " + r.getDiagnostics().strip());
+    }
+    return 0;
+  }
+
+  /** Asks the ResourceManager to kill {@code appId}; returns 0 if it was killed or had ended already. */
+  public int kill(ApplicationId appId) throws IOException {
+    ApplicationReport r = report(appId);
+    if (ApplicationMonitor.TERMINAL.contains(r.getYarnApplicationState())) {
+      out.println(appId + " has already ended: " + r.getYarnApplicationState());
+      return 0;
+    }
+    call(() -> {
+      yarn.killApplication(appId, "killed by weft kill");
+      return null;
+    });
+    out.println("Killed " + appId);
+    return 0;
+  }
+
+  @Override
+  public void close() {
+    yarn.stop();
+  }
+
+  private ApplicationReport report(ApplicationId appId) throws IOException {
+    try {
+      return yarn.getApplicationReport(appId);
+    } catch (ApplicationNotFoundException e) {
+      throw new IllegalArgumentException("the ResourceManager does not know " + appId);
+    } catch (YarnException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private ContainerLaunchContext stageAndBuildLaunchContext(YarnSubmission s, WeftConf conf,
+      ContainerSizes sizes, StagingArea area) throws IOException {
+    ApplicationResources.Staged staged = ApplicationResources.stage(s, conf, area, hadoopConf);
+    Map<String, LocalResource> resources = new LinkedHashMap<>(staged.resources());
+    Properties props = launchProperties(s, conf, staged, area);
+    resources.put(YarnConstants.CONF_DIR, area.write(YarnConstants.CONF_ARCHIVE_FILE,
+        ConfArchive.build(hadoopConf, props), LocalResourceType.ARCHIVE));
+    return AmLaunchContext.build(resources, sizes, hadoopConf,
+        amCredentials(hadoopConf, AppSecret.generate(random)));
+  }
+
+  /** weft.properties: the settings (master forced to yarn) and how to launch the application. */
+  static Properties launchProperties(YarnSubmission s, WeftConf conf, ApplicationResources.Staged staged,
+      StagingArea area) {
+    Properties props = new Properties();
+    conf.getAll().forEach(props::setProperty);
+    props.setProperty(CoreOptions.MASTER.key(), "yarn");
+    props.setProperty(YarnConstants.PROP_MAIN_CLASS, s.mainClass());
+    props.setProperty(YarnConstants.PROP_ARG_COUNT, Integer.toString(s.appArgs().size()));
+    for (int i = 0; i < s.appArgs().size(); i++) {
+      props.setProperty(YarnConstants.PROP_ARG_PREFIX + i, s.appArgs().get(i));
+    }
+    props.setProperty(YarnConstants.PROP_APP_CLASSPATH, String.join(",", staged.appClassPath()));
+    props.setProperty(YarnConstants.PROP_STAGING_DIR, area.dir().toString());
+    StagedResources.write(staged.resources(), props);
+    return props;
+  }
+
+  /**
+   * The ApplicationMaster's credentials: the caller's own tokens (an Oozie launcher's, say), HDFS
+   * delegation tokens on a secure cluster, and a fresh application secret, which goes nowhere else.
+   */
+  static Credentials amCredentials(Configuration hadoopConf, byte[] secret) throws IOException {
+    Credentials creds = new Credentials(UserGroupInformation.getCurrentUser().getCredentials());
+    if (UserGroupInformation.isSecurityEnabled()) {
+      String renewer = YarnClientUtils.getRmPrincipal(hadoopConf);
+      FileSystem.get(hadoopConf).addDelegationTokens(renewer, creds);
+    }
+    AppSecret.addTo(creds, secret);
+    return creds;
+  }
+
+  private static void describe(ApplicationSubmissionContext ctx, WeftConf conf, ContainerSizes sizes) {
+    ctx.setApplicationName(conf.appName());
+    ctx.setApplicationType(APPLICATION_TYPE);
+    ctx.setQueue(conf.get(YarnOptions.QUEUE));
+    ctx.setMaxAppAttempts(conf.get(YarnOptions.MAX_APP_ATTEMPTS));
+    ctx.setResource(Resource.newInstance(sizes.amContainerMb(), sizes.amCores()));
+    if (!YarnOptions.tags(conf).isEmpty()) {
+      ctx.setApplicationTags(YarnOptions.tags(conf));
+    }
+    Integer priority = conf.get(YarnOptions.PRIORITY);
+    if (priority != null) {
+      ctx.setPriority(Priority.newInstance(priority));
+    }
+    LOG.debug("ApplicationMaster container: {} MB, {} vcores", sizes.amContainerMb(), sizes.amCores());
+  }
+
+  private interface YarnCall<T> {
+    T call() throws IOException, YarnException;
+  }
+
+  private static <T> T call(YarnCall<T> c) throws IOException {
+    try {
+      return c.call();
+    } catch (YarnException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+}
