@@ -1,0 +1,98 @@
+package io.weft.yarn.am;
+
+import io.weft.status.ListenerEvent;
+import io.weft.status.WeftListener;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What the ApplicationMaster knows about its application, for the status page and the progress
+ * it reports to the ResourceManager: its lifecycle state, and (when it is registered as a
+ * {@link WeftListener} on the driver's context) jobs and tasks so far.
+ *
+ * <p>Threading: written by the AM's main thread (state) and the listener bus thread (events),
+ * read by HTTP and AMRM heartbeat threads; every field is atomic, and readers accept a
+ * slightly stale mix.
+ */
+public final class AmStatus implements WeftListener {
+  /** The application's lifecycle as the AM sees it. */
+  public enum State { STARTING, RUNNING, SUCCEEDED, FAILED }
+
+  private final String appName;
+  private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
+  private final AtomicReference<String> diagnostic = new AtomicReference<>("");
+  private final AtomicInteger jobsStarted = new AtomicInteger();
+  private final AtomicInteger jobsSucceeded = new AtomicInteger();
+  private final AtomicInteger jobsFailed = new AtomicInteger();
+  private final AtomicLong tasksSubmitted = new AtomicLong();
+  private final AtomicLong tasksEnded = new AtomicLong();
+  private final AtomicInteger executors = new AtomicInteger();
+
+  public AmStatus(String appName) {
+    this.appName = appName;
+  }
+
+  @Override
+  public void onEvent(ListenerEvent event) {
+    if (event instanceof ListenerEvent.JobStarted) {
+      jobsStarted.incrementAndGet();
+    } else if (event instanceof ListenerEvent.JobEnded e) {
+      (e.succeeded() ? jobsSucceeded : jobsFailed).incrementAndGet();
+    } else if (event instanceof ListenerEvent.StageSubmitted s) {
+      tasksSubmitted.addAndGet(s.numTasks());
+    } else if (event instanceof ListenerEvent.TaskEnded) {
+      tasksEnded.incrementAndGet();
+    } else if (event instanceof ListenerEvent.ExecutorAdded) {
+      executors.incrementAndGet();
+    } else if (event instanceof ListenerEvent.ExecutorRemoved) {
+      executors.decrementAndGet();
+    }
+  }
+
+  void setState(State s, String diagnostic) {
+    state.set(s);
+    this.diagnostic.set(diagnostic == null ? "" : diagnostic);
+  }
+
+  public State state() {
+    return state.get();
+  }
+
+  /**
+   * Share of submitted tasks that ended, below 1 until the driver has returned (a later job may
+   * still come): a rough figure, but it moves, which is what a user watching a terminal wants.
+   */
+  public float progress() {
+    State s = state.get();
+    if (s == State.SUCCEEDED || s == State.FAILED) {
+      return 1f;
+    }
+    long submitted = tasksSubmitted.get();
+    return submitted == 0 ? 0f : Math.min(0.99f, (float) tasksEnded.get() / submitted);
+  }
+
+  /** A plain HTML page; every value is escaped. */
+  String html() {
+    StringBuilder sb = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
+        .append(escape(appName)).append(" — Weft</title></head><body>\n<h1>")
+        .append(escape(appName)).append("</h1>\n<table>\n");
+    row(sb, "State", state.get().toString());
+    row(sb, "Jobs", jobsStarted.get() + " started, " + jobsSucceeded.get() + " succeeded, "
+        + jobsFailed.get() + " failed");
+    row(sb, "Tasks", tasksEnded.get() + " of " + tasksSubmitted.get() + " ended");
+    row(sb, "Executors", Integer.toString(executors.get()));
+    if (!diagnostic.get().isEmpty()) {
+      row(sb, "Diagnostics", diagnostic.get());
+    }
+    return sb.append("</table>\n</body></html>\n").toString();
+  }
+
+  private static void row(StringBuilder sb, String name, String value) {
+    sb.append("<tr><th align=\"left\">").append(name).append("</th><td>").append(escape(value)).append("</td></tr>\n");
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

@@ -1,0 +1,270 @@
+package io.weft.yarn.am;
+
+import io.weft.yarn.AppSecret;
+import io.weft.yarn.YarnConstants;
+import io.weft.yarn.YarnOptions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.service.Service;
+import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
+import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
+import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.LocalResourceType;
+import org.apache.hadoop.yarn.api.records.LocalResourceVisibility;
+import org.apache.hadoop.yarn.api.records.URL;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ApplicationMaster of a Weft application: a thin lifecycle shell around the driver.
+ *
+ * <ol>
+ *   <li>Reads the application secret from this container's credentials and the launch details
+ *       from {@code __weft_conf__/weft.properties}; starts the status page (the tracking URL).
+ *   <li>Starts the YARN clients (from an injected {@link AmClientFactory}) and registers with the
+ *       ResourceManager, then installs {@link YarnAmServices} for the YARN cluster backend.
+ *   <li>Runs the application's {@code main} on a driver thread ({@link DriverRunner}) and waits
+ *       for it, or for the ResourceManager to ask for a shutdown.
+ *   <li>Unregisters: SUCCEEDED when main returned, FAILED with a diagnostic naming the cause when
+ *       it threw (or could not be run); deletes the staging directory (unless
+ *       {@code weft.yarn.preserveStagingFiles}, or a later attempt still needs it); stops the
+ *       clients.
+ * </ol>
+ *
+ * <p>Threading: {@link #run} runs on the caller's thread and blocks until the application ends;
+ * YARN callbacks only complete {@code stopRequest} or go to listeners ({@link AmCallbacks}).
+ * Failure: nothing escapes {@link #run}; a failure before registration is logged (it ends in
+ * the container's stderr, which YARN shows as the attempt's diagnostics) and returns 1. Only
+ * {@link #main} calls {@code System.exit}.
+ */
+public final class ApplicationMaster {
+  private static final Logger LOG = LoggerFactory.getLogger(ApplicationMaster.class);
+
+  /** AMRM heartbeat while idle; the YARN backend may shorten it while it waits for containers. */
+  static final int HEARTBEAT_MS = 1000;
+
+  /** How long a driver gets to notice an interrupt before the AM ends without it. */
+  private static final long DRIVER_STOP_WAIT_MS = 10_000;
+
+  private final Configuration hadoopConf;
+  private final Map<String, String> env;
+  private final Path workDir;
+  private final AmClientFactory clients;
+  private final CompletableFuture<AmCallbacks.Stop> stopRequest = new CompletableFuture<>();
+
+  /**
+   * @param env the container's environment ({@code CONTAINER_ID}, {@code NM_HOST})
+   * @param workDir the container's working directory, where resources are localized
+   */
+  public ApplicationMaster(Configuration hadoopConf, Map<String, String> env, Path workDir, AmClientFactory clients) {
+    this.hadoopConf = hadoopConf;
+    this.env = env;
+    this.workDir = workDir;
+    this.clients = clients;
+  }
+
+  public static void main(String[] args) {
+    int rc;
+    try {
+      rc = new ApplicationMaster(new YarnConfiguration(), System.getenv(), Path.of("").toAbsolutePath(),
+          AmClientFactory.YARN).run();
+    } catch (Throwable t) { // the last line of defence: say why in the container's log
+      LOG.error("ApplicationMaster failed", t);
+      rc = 1;
+    }
+    System.exit(rc);
+  }
+
+  /** Runs the whole lifecycle; returns 0 when the application succeeded. */
+  public int run() {
+    ApplicationAttemptId attemptId;
+    LaunchDetails launch;
+    byte[] secret;
+    Credentials credentials;
+    try {
+      attemptId = attemptId(env);
+      launch = LaunchDetails.load(workDir.resolve(YarnConstants.CONF_DIR).resolve(YarnConstants.WEFT_PROPERTIES));
+      credentials = UserGroupInformation.getCurrentUser().getCredentials();
+      secret = AppSecret.readFrom(credentials);
+    } catch (IOException | RuntimeException e) {
+      LOG.error("ApplicationMaster cannot start: {}", e.getMessage(), e);
+      return 1;
+    }
+    LOG.info("ApplicationMaster {} starting {}", attemptId, launch.mainClass());
+    AmStatus status = new AmStatus(launch.conf().appName());
+    try (StatusServer http = StatusServer.start(status, host())) {
+      return runRegistered(attemptId, launch, secret, credentials, status, http);
+    } catch (IOException e) {
+      LOG.error("ApplicationMaster cannot start its status page: {}", e.getMessage(), e);
+      return 1;
+    }
+  }
+
+  private int runRegistered(ApplicationAttemptId attemptId, LaunchDetails launch, byte[] secret,
+      Credentials credentials, AmStatus status, StatusServer http) {
+    AmCallbacks callbacks = new AmCallbacks(stopRequest::complete, status::progress);
+    AMRMClientAsync<ContainerRequest> amRm = clients.createAmRmClient(HEARTBEAT_MS, callbacks.amRm);
+    NMClientAsync nm = clients.createNmClient(callbacks.nm);
+    try {
+      amRm.init(hadoopConf);
+      amRm.start();
+      nm.init(hadoopConf);
+      nm.start();
+      RegisterApplicationMasterResponse registration;
+      try {
+        registration = amRm.registerApplicationMaster(host(), http.port(), http.url());
+      } catch (YarnException | IOException e) {
+        LOG.error("Registration with the ResourceManager failed: {}", e.getMessage(), e);
+        return 1;
+      }
+      LOG.info("Registered with the ResourceManager; tracking URL {}", http.url());
+      org.apache.hadoop.fs.Path stagingDir = new org.apache.hadoop.fs.Path(launch.stagingDir());
+      RunningAmServices services = new RunningAmServices(attemptId, hadoopConf, launch.conf(), secret,
+          credentials, amRm, nm, registration, stagingDir, executorResources(launch, stagingDir),
+          launch.appClassPath(), callbacks, status);
+      Ending ending = runDriver(launch, services, status);
+      finish(amRm, ending, status, http, launch, attemptId, stagingDir);
+      return ending.outcome().succeeded() ? 0 : 1;
+    } catch (IOException | RuntimeException e) {
+      // after registration: tell the ResourceManager why, so the user sees it
+      String diagnostic = "ApplicationMaster failed: " + io.weft.yarn.Diagnostics.describe(e);
+      LOG.error(diagnostic, e);
+      unregister(amRm, FinalApplicationStatus.FAILED, diagnostic, http.url());
+      return 1;
+    } finally {
+      YarnAmServices.Holder.CURRENT.set(null);
+      stopQuietly(nm);
+      stopQuietly(amRm);
+    }
+  }
+
+  /** How the application ended, and whether the AM still owes the ResourceManager an unregister. */
+  private record Ending(DriverRunner.Outcome outcome, boolean unregister) {}
+
+  private Ending runDriver(LaunchDetails launch, RunningAmServices services, AmStatus status) {
+    YarnAmServices.Holder.CURRENT.set(services);
+    status.setState(AmStatus.State.RUNNING, null);
+    DriverRunner driver = new DriverRunner(launch, workDir);
+    CompletableFuture<DriverRunner.Outcome> done = driver.start();
+    Object first = CompletableFuture.anyOf(done, stopRequest).join();
+    if (first instanceof DriverRunner.Outcome outcome) {
+      return new Ending(outcome, true);
+    }
+    AmCallbacks.Stop stop = (AmCallbacks.Stop) first;
+    LOG.warn("Stopping the driver: {}", stop.reason());
+    driver.interrupt();
+    try {
+      done.get(DRIVER_STOP_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("The driver did not stop within {} ms; ending without it", DRIVER_STOP_WAIT_MS);
+    } catch (Exception e) {
+      // its outcome no longer matters: the stop reason is the diagnostic
+    }
+    return new Ending(DriverRunner.Outcome.failure("Application stopped: " + stop.reason()), !stop.rmInitiated());
+  }
+
+  private void finish(AMRMClientAsync<ContainerRequest> amRm, Ending ending, AmStatus status,
+      StatusServer http, LaunchDetails launch, ApplicationAttemptId attemptId, org.apache.hadoop.fs.Path stagingDir) {
+    DriverRunner.Outcome outcome = ending.outcome();
+    status.setState(outcome.succeeded() ? AmStatus.State.SUCCEEDED : AmStatus.State.FAILED, outcome.diagnostic());
+    // the backend must not use the clients past this point
+    YarnAmServices.Holder.CURRENT.set(null);
+    if (ending.unregister()) {
+      unregister(amRm, outcome.succeeded() ? FinalApplicationStatus.SUCCEEDED : FinalApplicationStatus.FAILED,
+          outcome.diagnostic(), http.url());
+    }
+    boolean preserve = launch.conf().get(YarnOptions.PRESERVE_STAGING_FILES);
+    // A failed attempt that YARN will retry still needs the staged files.
+    if (!preserve && (outcome.succeeded() || isLastAttempt(attemptId, launch))) {
+      deleteStagingDir(stagingDir);
+    }
+  }
+
+  private void unregister(AMRMClientAsync<ContainerRequest> amRm, FinalApplicationStatus finalStatus,
+      String diagnostic, String trackingUrl) {
+    try {
+      amRm.unregisterApplicationMaster(finalStatus, diagnostic, trackingUrl);
+      LOG.info("Unregistered: {}{}", finalStatus, diagnostic.isEmpty() ? "" : " (" + diagnostic + ")");
+    } catch (YarnException | IOException | RuntimeException e) {
+      LOG.error("Unregistering ({}) failed: {}", finalStatus, e.toString());
+    }
+  }
+
+  private boolean isLastAttempt(ApplicationAttemptId attemptId, LaunchDetails launch) {
+    int max = Math.min(launch.conf().get(YarnOptions.MAX_APP_ATTEMPTS),
+        hadoopConf.getInt(YarnConfiguration.RM_AM_MAX_ATTEMPTS, YarnConfiguration.DEFAULT_RM_AM_MAX_ATTEMPTS));
+    return attemptId.getAttemptId() >= max;
+  }
+
+  private void deleteStagingDir(org.apache.hadoop.fs.Path dir) {
+    try {
+      if (dir.getFileSystem(hadoopConf).delete(dir, true)) {
+        LOG.info("Deleted staging directory {}", dir);
+      }
+    } catch (IOException e) {
+      LOG.warn("Could not delete staging directory {}: {}", dir, e.toString());
+    }
+  }
+
+  /**
+   * The client's resources plus the configuration archive, which cannot describe itself in
+   * weft.properties (its size and timestamp exist only once it is written): it is read back here.
+   */
+  private Map<String, LocalResource> executorResources(LaunchDetails launch, org.apache.hadoop.fs.Path stagingDir)
+      throws IOException {
+    Map<String, LocalResource> resources = new LinkedHashMap<>(launch.resources());
+    org.apache.hadoop.fs.Path archive = new org.apache.hadoop.fs.Path(stagingDir, YarnConstants.CONF_ARCHIVE_FILE);
+    FileSystem fs = archive.getFileSystem(hadoopConf);
+    FileStatus st = fs.getFileStatus(archive);
+    resources.put(YarnConstants.CONF_DIR, LocalResource.newInstance(URL.fromPath(fs.makeQualified(archive)),
+        LocalResourceType.ARCHIVE, LocalResourceVisibility.APPLICATION, st.getLen(), st.getModificationTime()));
+    return resources;
+  }
+
+  static ApplicationAttemptId attemptId(Map<String, String> env) {
+    String containerId = env.get(Environment.CONTAINER_ID.name());
+    if (containerId == null) {
+      throw new IllegalStateException("CONTAINER_ID is not set: the ApplicationMaster runs only in a YARN container");
+    }
+    return ContainerId.fromString(containerId).getApplicationAttemptId();
+  }
+
+  private String host() {
+    String nmHost = env.get(Environment.NM_HOST.name());
+    if (nmHost != null && !nmHost.isEmpty()) {
+      return nmHost;
+    }
+    try {
+      return InetAddress.getLocalHost().getCanonicalHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  private static void stopQuietly(Service service) {
+    try {
+      service.stop();
+    } catch (RuntimeException e) {
+      LOG.warn("Stopping {} failed: {}", service.getName(), e.toString());
+    }
+  }
+}

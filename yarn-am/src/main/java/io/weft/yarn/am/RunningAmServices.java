@@ -1,0 +1,96 @@
+package io.weft.yarn.am;
+
+import io.weft.WeftConf;
+import io.weft.status.WeftListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.DataOutputBuffer;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.token.Token;
+import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
+import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
+import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
+
+/**
+ * The {@link YarnAmServices} of a running ApplicationMaster: immutable values captured after
+ * registration, plus the AM's callback fan-out for listeners. Thread-safe (immutable; the
+ * listener list is concurrent).
+ */
+record RunningAmServices(
+    ApplicationAttemptId attemptId,
+    Configuration conf,
+    WeftConf settings,
+    byte[] secretBytes,
+    Credentials credentials,
+    AMRMClientAsync<ContainerRequest> amRmClient,
+    NMClientAsync nmClient,
+    RegisterApplicationMasterResponse registration,
+    Path stagingDir,
+    Map<String, LocalResource> executorResources,
+    List<String> appClassPath,
+    AmCallbacks callbacks,
+    AmStatus status) implements YarnAmServices {
+
+  RunningAmServices {
+    executorResources = Map.copyOf(executorResources);
+    appClassPath = List.copyOf(appClassPath);
+  }
+
+  @Override
+  public Configuration hadoopConf() {
+    return new Configuration(conf);
+  }
+
+  @Override
+  public WeftConf weftConf() {
+    return settings.copy();
+  }
+
+  @Override
+  public byte[] secret() {
+    return secretBytes.clone();
+  }
+
+  @Override
+  public ByteBuffer executorTokens() {
+    Credentials forExecutors = withoutAmRmToken(credentials);
+    try (DataOutputBuffer out = new DataOutputBuffer()) {
+      forExecutors.writeTokenStorageToStream(out);
+      return ByteBuffer.wrap(out.getData(), 0, out.getLength());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // in-memory
+    }
+  }
+
+  /** A copy of {@code creds} without the AMRM token: with it, an executor could act as the AM. */
+  static Credentials withoutAmRmToken(Credentials creds) {
+    Credentials copy = new Credentials();
+    for (Map.Entry<Text, Token<?>> e : creds.getTokenMap().entrySet()) {
+      if (!AMRMTokenIdentifier.KIND_NAME.equals(e.getValue().getKind())) {
+        copy.addToken(e.getKey(), e.getValue());
+      }
+    }
+    creds.getSecretKeyMap().forEach(copy::addSecretKey);
+    return copy;
+  }
+
+  @Override
+  public void addYarnEventListener(YarnEventListener listener) {
+    callbacks.addListener(listener);
+  }
+
+  @Override
+  public WeftListener statusListener() {
+    return status;
+  }
+}

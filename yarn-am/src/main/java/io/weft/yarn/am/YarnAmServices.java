@@ -1,0 +1,100 @@
+package io.weft.yarn.am;
+
+import io.weft.WeftConf;
+import io.weft.status.WeftListener;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
+import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
+
+/**
+ * What the running ApplicationMaster offers a YARN cluster backend in the same JVM: its started,
+ * registered YARN clients, configuration, the application secret, and what executors must be
+ * launched with. The backend's {@code ClusterBackendFactory} (found by {@code ServiceLoader}, so
+ * constructed without arguments) gets it with {@link #current()}.
+ *
+ * <p>Lifetime: available from registration with the ResourceManager until just before the AM
+ * unregisters; the AM starts the driver only after it is installed. The AM owns the clients:
+ * a backend uses them but never stops them or unregisters.
+ *
+ * <p>Threading: every method is thread-safe and non-blocking; the values never change while
+ * installed. Events from the clients arrive through {@link #addYarnEventListener}.
+ */
+public interface YarnAmServices {
+
+  /** The running AM's services; throws {@link IllegalStateException} outside an ApplicationMaster. */
+  static YarnAmServices current() {
+    YarnAmServices s = Holder.CURRENT.get();
+    if (s == null) {
+      throw new IllegalStateException("No YARN ApplicationMaster is running in this JVM: "
+          + "weft.master=yarn applications must be submitted with weft submit --master yarn");
+    }
+    return s;
+  }
+
+  /** This attempt's id (its application id names the staging directory and the application). */
+  ApplicationAttemptId attemptId();
+
+  /** The Hadoop configuration the client shipped (a copy per call: callers may change it). */
+  Configuration hadoopConf();
+
+  /** The application's resolved Weft settings (a copy per call). */
+  WeftConf weftConf();
+
+  /** The application secret (a copy per call); never log it or put it on a command line. */
+  byte[] secret();
+
+  /**
+   * The credentials for executor launch contexts, serialized as
+   * {@code ContainerLaunchContext.setTokens} wants them (a fresh buffer per call): the secret and
+   * the delegation tokens the client obtained, without the AM's own AMRM token, which must not
+   * leave this container.
+   */
+  ByteBuffer executorTokens();
+
+  /** The started, registered ResourceManager client. Do not stop it or unregister. */
+  AMRMClientAsync<ContainerRequest> amRmClient();
+
+  /** The started NodeManager client. Do not stop it. */
+  NMClientAsync nmClient();
+
+  /** The ResourceManager's answer to registration (maximum container size, queue, ...). */
+  RegisterApplicationMasterResponse registration();
+
+  /** The application's staging directory (fully qualified), which the AM deletes at the end. */
+  Path stagingDir();
+
+  /**
+   * What every executor container needs localized, by link name: Weft's jars
+   * ({@code __weft_libs__}), the configuration archive ({@code __weft_conf__}), the application
+   * jar, {@code --jars} and {@code --files}. The same files the AM got (same timestamps).
+   */
+  Map<String, LocalResource> executorResources();
+
+  /** Link names of the application's class path, in order (the app jar, then {@code --jars}). */
+  List<String> appClassPath();
+
+  /** Registers {@code listener} for container and node events from now on. */
+  void addYarnEventListener(YarnEventListener listener);
+
+  /**
+   * The AM's status (tracking page, reported progress) as a listener: add it to the driver's
+   * listener bus to have jobs and tasks counted.
+   */
+  WeftListener statusListener();
+
+  /** Where the running AM installs its services. Not part of the contract. */
+  final class Holder {
+    private Holder() {}
+
+    static final AtomicReference<YarnAmServices> CURRENT = new AtomicReference<>();
+  }
+}
