@@ -1,0 +1,238 @@
+package io.weft.yarn.am;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weft.yarn.AppSecret;
+import io.weft.yarn.YarnConstants;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.io.DataInputByteBuffer;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.service.Service;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ApplicationMaster's whole lifecycle in-process, against hand-written YARN clients: the
+ * container's working directory and staging directory are temporary local directories, and the
+ * application's main classes are the nested classes below.
+ */
+class ApplicationMasterTest {
+  private static final byte[] SECRET = AppSecret.generate(new SecureRandom());
+  private static final Map<String, String> ENV = Map.of(
+      "CONTAINER_ID", "container_1700000000000_0007_01_000001", "NM_HOST", "localhost");
+
+  @TempDir
+  Path workDir;
+  @TempDir
+  Path stagingDir;
+
+  private TestingAmRmClient amRm;
+  private TestingNmClient nm;
+
+  @BeforeAll
+  static void secretInCredentials() throws IOException {
+    Credentials creds = new Credentials();
+    AppSecret.addTo(creds, SECRET);
+    UserGroupInformation.getCurrentUser().addCredentials(creds);
+  }
+
+  @BeforeEach
+  void reset() {
+    Succeeds.pageSeen = null;
+    Succeeds.servicesSeen = null;
+    Succeeds.masterSeen = null;
+  }
+
+  @Test
+  void mainThatReturnsUnregistersSucceededAndCleansUp() throws Exception {
+    writeLaunch(Succeeds.class.getName(), "a", "b c");
+    assertEquals(0, newAm().run());
+
+    assertEquals(List.of(new TestingAmRmClient.Unregistration(FinalApplicationStatus.SUCCEEDED, "",
+        amRm.trackingUrl)), amRm.unregistrations);
+    assertEquals("yarn", Succeeds.masterSeen, "main sees weft.master=yarn as a system property");
+    assertEquals(List.of("a", "b c"), Succeeds.argsSeen);
+    assertTrue(Succeeds.pageSeen.contains("am-test-app"), Succeeds.pageSeen);
+    assertTrue(Succeeds.pageSeen.contains("RUNNING"), Succeeds.pageSeen);
+    YarnAmServices services = Succeeds.servicesSeen;
+    assertNotNull(services, "YarnAmServices is installed before main runs");
+    assertArrayEquals(SECRET, services.secret());
+    assertEquals(7, services.attemptId().getApplicationId().getId());
+    assertTrue(services.executorResources().containsKey(YarnConstants.CONF_DIR));
+    Credentials executorCreds = new Credentials();
+    DataInputByteBuffer in = new DataInputByteBuffer();
+    in.reset(services.executorTokens());
+    executorCreds.readTokenStorageStream(in);
+    assertArrayEquals(SECRET, AppSecret.readFrom(executorCreds));
+
+    assertThrows(IllegalStateException.class, YarnAmServices::current, "uninstalled after the end");
+    assertFalse(Files.exists(stagingDir), "staging dir deleted");
+    assertEquals(Service.STATE.STOPPED, amRm.getServiceState());
+    assertEquals(Service.STATE.STOPPED, nm.getServiceState());
+    assertEquals(null, System.getProperty("weft.master"), "system properties restored");
+  }
+
+  @Test
+  void mainThatThrowsUnregistersFailedNamingTheCause() throws Exception {
+    writeLaunch(Throws.class.getName());
+    assertEquals(1, newAm().run());
+
+    assertEquals(1, amRm.unregistrations.size());
+    TestingAmRmClient.Unregistration u = amRm.unregistrations.get(0);
+    assertEquals(FinalApplicationStatus.FAILED, u.status());
+    assertTrue(u.diagnostic().contains("input /data/missing does not exist"), u.diagnostic());
+    assertTrue(u.diagnostic().contains("caused by FileNotFoundException: hdfs://nn/data/missing: no such file"), u.diagnostic());
+    assertFalse(u.diagnostic().contains("\tat "), "no stack trace: " + u.diagnostic());
+    assertFalse(Files.exists(stagingDir), "the last attempt deletes the staging dir");
+  }
+
+  @Test
+  void missingMainClassFailsNamingTheClass() throws Exception {
+    writeLaunch("com.example.NoSuchMain");
+    assertEquals(1, newAm().run());
+    TestingAmRmClient.Unregistration u = amRm.unregistrations.get(0);
+    assertEquals(FinalApplicationStatus.FAILED, u.status());
+    assertTrue(u.diagnostic().contains("com.example.NoSuchMain not found"), u.diagnostic());
+  }
+
+  @Test
+  void shutdownRequestStopsTheDriverWithoutUnregistering() throws Exception {
+    writeLaunch(Blocks.class.getName());
+    Blocks.started = new CountDownLatch(1);
+    Thread rm = new Thread(() -> {
+      try {
+        if (Blocks.started.await(30, TimeUnit.SECONDS)) {
+          amRm.handler().onShutdownRequest();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    ApplicationMaster am = newAm();
+    rm.start();
+    assertEquals(1, am.run());
+    rm.join();
+    assertTrue(amRm.unregistrations.isEmpty(), "the ResourceManager already decided: " + amRm.unregistrations);
+    assertTrue(Blocks.interrupted, "the driver thread was interrupted");
+    assertEquals(Service.STATE.STOPPED, amRm.getServiceState());
+  }
+
+  @Test
+  void failedRegistrationEndsWithoutRunningMain() throws Exception {
+    writeLaunch(Succeeds.class.getName());
+    ApplicationMaster am = new ApplicationMaster(new Configuration(), ENV, workDir, new AmClientFactory() {
+      @Override
+      public AMRMClientAsync<ContainerRequest> createAmRmClient(int ms, AMRMClientAsync.AbstractCallbackHandler h) {
+        amRm = new TestingAmRmClient(ms, h);
+        amRm.failRegistration = true;
+        return amRm;
+      }
+
+      @Override
+      public NMClientAsync createNmClient(NMClientAsync.AbstractCallbackHandler h) {
+        return nm = new TestingNmClient(h);
+      }
+    });
+    assertEquals(1, am.run());
+    assertEquals(null, Succeeds.masterSeen, "main never ran");
+    assertEquals(Service.STATE.STOPPED, nm.getServiceState());
+  }
+
+  private ApplicationMaster newAm() {
+    return new ApplicationMaster(new Configuration(), ENV, workDir, new AmClientFactory() {
+      @Override
+      public AMRMClientAsync<ContainerRequest> createAmRmClient(int ms, AMRMClientAsync.AbstractCallbackHandler h) {
+        return amRm = new TestingAmRmClient(ms, h);
+      }
+
+      @Override
+      public NMClientAsync createNmClient(NMClientAsync.AbstractCallbackHandler h) {
+        return nm = new TestingNmClient(h);
+      }
+    });
+  }
+
+  /** weft.properties as the client writes it, and the staged conf archive the AM describes to executors. */
+  private void writeLaunch(String mainClass, String... args) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("weft.app.name", "am-test-app");
+    p.setProperty(YarnConstants.PROP_MAIN_CLASS, mainClass);
+    p.setProperty(YarnConstants.PROP_ARG_COUNT, Integer.toString(args.length));
+    for (int i = 0; i < args.length; i++) {
+      p.setProperty(YarnConstants.PROP_ARG_PREFIX + i, args[i]);
+    }
+    p.setProperty(YarnConstants.PROP_APP_CLASSPATH, YarnConstants.APP_JAR);
+    p.setProperty(YarnConstants.PROP_STAGING_DIR, stagingDir.toUri().toString());
+    Path confDir = Files.createDirectories(workDir.resolve(YarnConstants.CONF_DIR));
+    try (OutputStream out = Files.newOutputStream(confDir.resolve(YarnConstants.WEFT_PROPERTIES))) {
+      p.store(out, null);
+    }
+    Files.write(stagingDir.resolve(YarnConstants.CONF_ARCHIVE_FILE), new byte[] {1, 2, 3});
+  }
+
+  /** An application that records what it saw and returns. */
+  public static final class Succeeds {
+    static volatile String masterSeen;
+    static volatile List<String> argsSeen;
+    static volatile String pageSeen;
+    static volatile YarnAmServices servicesSeen;
+
+    public static void main(String[] args) throws Exception {
+      masterSeen = System.getProperty("weft.master");
+      argsSeen = List.of(args);
+      servicesSeen = YarnAmServices.current();
+      String url = ((TestingAmRmClient) servicesSeen.amRmClient()).trackingUrl;
+      pageSeen = HttpClient.newHttpClient()
+          .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+  }
+
+  /** An application whose input is missing. */
+  public static final class Throws {
+    public static void main(String[] args) {
+      throw new IllegalStateException("input /data/missing does not exist",
+          new java.io.FileNotFoundException("hdfs://nn/data/missing: no such file"));
+    }
+  }
+
+  /** An application that runs until interrupted. */
+  public static final class Blocks {
+    static volatile CountDownLatch started;
+    static volatile boolean interrupted;
+
+    public static void main(String[] args) {
+      started.countDown();
+      try {
+        Thread.sleep(60_000);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.weft.yarn.am;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.api.records.UpdateContainerRequest;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.util.Records;
+
+/**
+ * A hand-written ResourceManager client for ApplicationMaster tests: records registration,
+ * unregistration and requests, and lets the test play the ResourceManager's callbacks through
+ * {@link #handler()}. Thread-safe enough for one AM thread plus the test thread.
+ */
+final class TestingAmRmClient extends AMRMClientAsync<ContainerRequest> {
+  record Unregistration(FinalApplicationStatus status, String diagnostic, String trackingUrl) {}
+
+  final AbstractCallbackHandler callbacks;
+  volatile String registeredHost;
+  volatile String trackingUrl;
+  volatile boolean failRegistration;
+  final List<Unregistration> unregistrations = new CopyOnWriteArrayList<>();
+  final List<ContainerRequest> requests = new CopyOnWriteArrayList<>();
+
+  TestingAmRmClient(int heartbeatMs, AbstractCallbackHandler handler) {
+    super(heartbeatMs, handler);
+    this.callbacks = handler;
+  }
+
+  AbstractCallbackHandler handler() {
+    return callbacks;
+  }
+
+  @Override
+  public RegisterApplicationMasterResponse registerApplicationMaster(String host, int port, String url)
+      throws java.io.IOException {
+    if (failRegistration) {
+      throw new java.io.IOException("ResourceManager unreachable (test)");
+    }
+    registeredHost = host;
+    trackingUrl = url;
+    RegisterApplicationMasterResponse r = Records.newRecord(RegisterApplicationMasterResponse.class);
+    r.setMaximumResourceCapability(Resource.newInstance(2048, 4));
+    return r;
+  }
+
+  @Override
+  public void unregisterApplicationMaster(FinalApplicationStatus status, String diagnostic, String url) {
+    unregistrations.add(new Unregistration(status, diagnostic, url));
+  }
+
+  @Override
+  public List<? extends Collection<ContainerRequest>> getMatchingRequests(Priority p, String resourceName, Resource r) {
+    return new ArrayList<>();
+  }
+
+  @Override
+  public void addContainerRequest(ContainerRequest req) {
+    requests.add(req);
+  }
+
+  @Override
+  public void removeContainerRequest(ContainerRequest req) {
+    requests.remove(req);
+  }
+
+  @Override
+  public void requestContainerUpdate(org.apache.hadoop.yarn.api.records.Container c, UpdateContainerRequest r) {}
+
+  @Override
+  public void releaseAssignedContainer(ContainerId id) {}
+
+  @Override
+  public Resource getAvailableResources() {
+    return Resource.newInstance(4096, 4);
+  }
+
+  @Override
+  public int getClusterNodeCount() {
+    return 1;
+  }
+
+  @Override
+  public void updateBlacklist(List<String> add, List<String> remove) {}
+}

@@ -1,0 +1,141 @@
+package io.weft.yarn.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weft.WeftConf;
+import io.weft.yarn.AppSecret;
+import io.weft.yarn.ContainerSizes;
+import io.weft.yarn.StagedResources;
+import io.weft.yarn.YarnConstants;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.io.DataInputByteBuffer;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.LocalResourceType;
+import org.apache.hadoop.yarn.api.records.LocalResourceVisibility;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ApplicationMaster's launch context, built from resources staged into a local directory:
+ * what is on the command line and the class path, which resources ship with which visibility,
+ * and that the secret travels only in the credentials.
+ */
+class LaunchContextTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void commandLineHasHeapAndMainClassAndRedirectsButNoApplicationDetails() {
+    ContainerSizes sizes = ContainerSizes.of(new WeftConf(false).set("weft.am.memory", "700m"));
+    String cmd = String.join(" ", AmLaunchContext.command(sizes));
+    assertTrue(cmd.startsWith("{{JAVA_HOME}}/bin/java -Xmx700m "), cmd);
+    assertTrue(cmd.contains(" io.weft.yarn.am.ApplicationMaster "), cmd);
+    assertTrue(cmd.endsWith("1><LOG_DIR>/stdout 2><LOG_DIR>/stderr"), cmd);
+    assertEquals(700 + 384, sizes.amContainerMb(), "the container is heap + overhead");
+  }
+
+  @Test
+  void classPathPutsConfThenLibsThenTheClusters() {
+    Configuration conf = new Configuration(false);
+    conf.set(YarnConfiguration.YARN_APPLICATION_CLASSPATH, "/opt/hadoop/etc, /opt/hadoop/share/*");
+    assertEquals(List.of("{{PWD}}/__weft_conf__", "{{PWD}}/__weft_libs__/*", "/opt/hadoop/etc", "/opt/hadoop/share/*"),
+        List.of(AmLaunchContext.classPath(conf).split(ApplicationConstants.CLASS_PATH_SEPARATOR)));
+  }
+
+  @Test
+  void stagedResourcesAndTheSecretOnlyInCredentials() throws IOException {
+    Configuration hadoopConf = new Configuration();
+    FileSystem fs = FileSystem.getLocal(hadoopConf);
+    Path appJar = file("app.jar");
+    Path extraJar = file("dep.jar");
+    Path dataFile = file("lookup.txt");
+    Path weftJar = file("weft-engine.jar");
+    YarnSubmission s = new YarnSubmission("com.example.Main", appJar.toString(), List.of(extraJar.toString()),
+        List.of(dataFile.toString()), List.of("in", "--secret-looking-arg"), Map.of("weft.app.name", "t"),
+        List.of(weftJar));
+    StagingArea area = StagingArea.at(fs, new org.apache.hadoop.fs.Path(tmp.resolve("staging").toUri()));
+    assertEquals(new FsPermission((short) 0700), fs.getFileStatus(area.dir()).getPermission());
+
+    ApplicationResources.checkInputs(s, s.conf(), hadoopConf);
+    ApplicationResources.Staged staged = ApplicationResources.stage(s, s.conf(), area, hadoopConf);
+    Map<String, LocalResource> r = staged.resources();
+    assertEquals(List.of("__app__.jar", "dep.jar", "lookup.txt", "__weft_libs__/weft-engine.jar"), List.copyOf(r.keySet()));
+    assertEquals(List.of("__app__.jar", "dep.jar"), staged.appClassPath());
+    for (LocalResource res : r.values()) {
+      assertEquals(LocalResourceType.FILE, res.getType());
+      assertEquals(LocalResourceVisibility.APPLICATION, res.getVisibility(), "staged files are per application");
+    }
+
+    byte[] secret = AppSecret.generate(new SecureRandom());
+    Credentials creds = YarnSubmitter.amCredentials(hadoopConf, secret);
+    ContainerSizes sizes = ContainerSizes.of(s.conf());
+    ContainerLaunchContext ctx = AmLaunchContext.build(r, sizes, hadoopConf, creds);
+
+    String visible = String.join(" ", ctx.getCommands()) + ctx.getEnvironment();
+    for (String encoding : List.of(new String(secret, StandardCharsets.ISO_8859_1),
+        HexFormat.of().formatHex(secret), Base64.getEncoder().encodeToString(secret))) {
+      assertFalse(visible.contains(encoding), "secret leaked into the command line or environment");
+    }
+    assertFalse(visible.contains("com.example.Main"), "main class travels in weft.properties");
+    assertFalse(visible.contains("--secret-looking-arg"), "arguments travel in weft.properties");
+    Credentials shipped = new Credentials();
+    DataInputByteBuffer in = new DataInputByteBuffer();
+    in.reset(ctx.getTokens());
+    shipped.readTokenStorageStream(in);
+    assertArrayEquals(secret, AppSecret.readFrom(shipped));
+
+    Properties props = YarnSubmitter.launchProperties(s, s.conf(), staged, area);
+    assertEquals("yarn", props.getProperty("weft.master"));
+    assertEquals("--secret-looking-arg", props.getProperty(YarnConstants.PROP_ARG_PREFIX + "1"));
+    assertEquals(new java.util.TreeMap<>(r), new java.util.TreeMap<>(StagedResources.read(props)),
+        "resources survive the round trip");
+  }
+
+  @Test
+  void worldReadableArchiveIsPublicAndUsedInPlace() throws IOException {
+    Configuration hadoopConf = new Configuration();
+    FileSystem fs = FileSystem.getLocal(hadoopConf);
+    Path archive = file("weft-libs.zip");
+    org.apache.hadoop.fs.Path hArchive = new org.apache.hadoop.fs.Path(archive.toUri());
+    fs.setPermission(hArchive, new FsPermission((short) 0644));
+    boolean ancestorsTraversable = StagingArea.isPublic(fs, hArchive);
+    LocalResource res = StagingArea.inPlace(hArchive, LocalResourceType.ARCHIVE, hadoopConf);
+    assertEquals(ancestorsTraversable ? LocalResourceVisibility.PUBLIC : LocalResourceVisibility.PRIVATE,
+        res.getVisibility());
+    fs.setPermission(hArchive, new FsPermission((short) 0600));
+    assertEquals(LocalResourceVisibility.PRIVATE,
+        StagingArea.inPlace(hArchive, LocalResourceType.ARCHIVE, hadoopConf).getVisibility());
+  }
+
+  @Test
+  void missingInputsAreNamedBeforeAnythingIsStaged() {
+    YarnSubmission s = new YarnSubmission("C", tmp.resolve("nope.jar").toString(), List.of(), List.of(),
+        List.of(), Map.of(), List.of());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ApplicationResources.checkInputs(s, s.conf(), new Configuration()));
+    assertTrue(e.getMessage().contains("application jar " + tmp.resolve("nope.jar") + " does not exist"), e.getMessage());
+  }
+
+  private Path file(String name) throws IOException {
+    return Files.writeString(tmp.resolve(name), "content of " + name);
+  }
+}
