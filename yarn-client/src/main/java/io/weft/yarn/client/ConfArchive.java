@@ -16,11 +16,15 @@ import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
  * Builds {@code __weft_conf__.zip}, the archive placed first on every container's class path:
  *
  * <ul>
- *   <li>{@code core-site.xml}: the submitter's whole effective Hadoop configuration (site files
- *       from HADOOP_CONF_DIR / YARN_CONF_DIR, {@code -D} and {@code -conf} options), so the
- *       ApplicationMaster reaches the same ResourceManager and file system the client did;
- *   <li>empty {@code yarn-site.xml} and {@code hdfs-site.xml}, which shadow a node's own site
- *       files further down the class path that would otherwise override the values above;
+ *   <li>{@code core-site.xml}, {@code hdfs-site.xml}, {@code yarn-site.xml} and
+ *       {@code mapred-site.xml}, each holding the submitter's whole effective Hadoop
+ *       configuration (site files from HADOOP_CONF_DIR / YARN_CONF_DIR, {@code -D} and
+ *       {@code -conf} options), so the ApplicationMaster reaches the same ResourceManager and file
+ *       system the client did. Each copy is needed: Hadoop loads its default files in turn
+ *       (core-default, core-site, yarn-default, yarn-site, hdfs-default, ...), so a value kept only
+ *       in core-site.xml is overridden by yarn-default.xml, loaded after it; every default file is
+ *       followed by its site file, so a full copy in each keeps the client's values on top. They
+ *       also shadow a node's own site files further down the class path;
  *   <li>{@code weft.properties} (settings and launch details) and a container {@code log4j.properties}.
  * </ul>
  *
@@ -30,7 +34,8 @@ import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
 final class ConfArchive {
   private ConfArchive() {}
 
-  private static final String EMPTY_CONF = "<?xml version=\"1.0\"?>\n<configuration>\n</configuration>\n";
+  static final java.util.List<String> SITE_FILES =
+      java.util.List.of("core-site.xml", "hdfs-site.xml", "yarn-site.xml", "mapred-site.xml");
 
   /** A copy of {@code conf} without settings that only make sense in the submitting JVM. */
   static Configuration shippable(Configuration conf) {
@@ -46,9 +51,11 @@ final class ConfArchive {
   static byte[] build(Configuration hadoopConf, Properties weftProperties) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-      entry(zip, "core-site.xml", out -> shippable(hadoopConf).writeXml(out));
-      entry(zip, "yarn-site.xml", out -> out.write(EMPTY_CONF.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-      entry(zip, "hdfs-site.xml", out -> out.write(EMPTY_CONF.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      ByteArrayOutputStream xml = new ByteArrayOutputStream();
+      shippable(hadoopConf).writeXml(xml);
+      for (String site : SITE_FILES) {
+        entry(zip, site, out -> out.write(xml.toByteArray()));
+      }
       entry(zip, YarnConstants.WEFT_PROPERTIES, out -> weftProperties.store(out, "Weft settings and launch details"));
       entry(zip, "log4j.properties", out -> {
         try (InputStream in = ConfArchive.class.getResourceAsStream("container-log4j.properties")) {

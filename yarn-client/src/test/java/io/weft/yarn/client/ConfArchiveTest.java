@@ -2,7 +2,6 @@ package io.weft.yarn.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,7 +11,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hdfs.HdfsConfiguration;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
 class ConfArchiveTest {
@@ -25,7 +31,8 @@ class ConfArchiveTest {
     weft.setProperty("launch.mainClass", "com.example.Main");
 
     Map<String, byte[]> entries = unzip(ConfArchive.build(conf, weft));
-    assertEquals(List.of("core-site.xml", "hdfs-site.xml", "log4j.properties", "weft.properties", "yarn-site.xml"),
+    assertEquals(List.of("core-site.xml", "hdfs-site.xml", "log4j.properties", "mapred-site.xml", "weft.properties",
+        "yarn-site.xml"),
         entries.keySet().stream().sorted().toList());
     Configuration shipped = new Configuration(false);
     shipped.addResource(new ByteArrayInputStream(entries.get("core-site.xml")));
@@ -34,7 +41,30 @@ class ConfArchiveTest {
     Properties props = new Properties();
     props.load(new ByteArrayInputStream(entries.get("weft.properties")));
     assertEquals("com.example.Main", props.getProperty("launch.mainClass"));
-    assertTrue(new String(entries.get("yarn-site.xml")).contains("<configuration>"));
+    for (String site : ConfArchive.SITE_FILES) {
+      assertEquals(new String(entries.get("core-site.xml")), new String(entries.get(site)), site);
+    }
+  }
+
+  /**
+   * The regression that hung the first end-to-end run: with the client's values only in
+   * core-site.xml, yarn-default.xml (loaded after it) reset the scheduler address, and the
+   * ApplicationMaster retried registering at 0.0.0.0:8030 forever.
+   */
+  @Test
+  void aContainersYarnConfigurationSeesTheClientsYarnAndHdfsValues(@TempDir Path dir) throws IOException {
+    Configuration client = new Configuration(false);
+    client.set(YarnConfiguration.RM_SCHEDULER_ADDRESS, "localhost:45678");
+    client.set("dfs.replication", "1");
+    for (Map.Entry<String, byte[]> e : unzip(ConfArchive.build(client, new Properties())).entrySet()) {
+      Files.write(dir.resolve(e.getKey()), e.getValue());
+    }
+    try (URLClassLoader containerClassPath = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+      Configuration inContainer = new YarnConfiguration(new HdfsConfiguration());
+      inContainer.setClassLoader(containerClassPath);
+      assertEquals("localhost:45678", inContainer.get(YarnConfiguration.RM_SCHEDULER_ADDRESS));
+      assertEquals("1", inContainer.get("dfs.replication"));
+    }
   }
 
   @Test
