@@ -100,6 +100,11 @@ public final class WeftSubmit {
         a.appArgs(), settings, weftJars);
     try (YarnSubmitter submitter = new YarnSubmitter(hadoopConf.get(), out, err)) {
       return submitter.run(submission);
+    } catch (IOException e) {
+      // the request was fine but the cluster refused or failed it (unknown queue, RM down):
+      // an application failure, not a bad command line
+      err.println("weft submit: " + e.getMessage());
+      return 1;
     }
   }
 
