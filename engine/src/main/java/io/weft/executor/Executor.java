@@ -141,7 +141,7 @@ public final class Executor {
   }
 
   /** Why a task failed, keeping the user's exception (serialized if it can be) and its stack trace. */
-  static TaskEndReason failureReason(Throwable t) {
+  public static TaskEndReason failureReason(Throwable t) {
     FetchFailedException ff = findCause(t, FetchFailedException.class);
     if (ff != null) {
       return new TaskEndReason.FetchFailed(ff.executorId(), ff.shuffleId(), ff.mapIndex(),

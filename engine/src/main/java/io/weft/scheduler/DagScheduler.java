@@ -199,6 +199,12 @@ public final class DagScheduler {
     TaskSetManager.Running attempt = tsm.running().get(taskId);
     tasks.taskEnded(taskId);
     Stage stage = stages.get(tsm.taskSet().stageId());
+    if (stage == null) {
+      // the stage's job already ended (a task killed after its job failed reports late)
+      tsm.failed(taskId, new TaskEndReason.TaskKilled("job ended"));
+      tasks.removeIfDone(tsm);
+      return;
+    }
     int partition = tsm.taskSet().tasks().get(attempt.index()).partitionIndex();
     boolean ok = outcome instanceof TaskOutcome.Success;
     bus.post(new ListenerEvent.TaskEnded(stage.id(), tsm.taskSet().stageAttempt(), taskId, partition,

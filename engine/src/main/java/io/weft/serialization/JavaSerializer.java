@@ -91,9 +91,12 @@ public final class JavaSerializer implements Serializer {
     }
   }
 
-  /** Resolves classes through the context class loader, falling back to this class's loader. */
-  static final class ContextObjectInputStream extends ObjectInputStream {
-    ContextObjectInputStream(InputStream in) throws IOException {
+  /**
+   * Resolves classes through the context class loader, falling back to this class's loader. Public
+   * because {@link WeftSerializer} uses it for its Java-serialization fallback.
+   */
+  public static final class ContextObjectInputStream extends ObjectInputStream {
+    public ContextObjectInputStream(InputStream in) throws IOException {
       super(in);
     }
 

@@ -1,0 +1,90 @@
+package io.weft.io;
+
+import io.weft.TaskContext;
+import io.weft.WeftContext;
+import io.weft.plan.Dependency;
+import io.weft.plan.Node;
+import io.weft.plan.Partition;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * A source node whose records are the lines of text files on any Hadoop file system
+ * ({@code file://}, {@code hdfs://}, ...), without their line terminators. The path may be a
+ * comma-separated list of files, directories (their non-hidden files, not recursively) and
+ * globs, exactly as Hadoop's {@code FileInputFormat} understands it. Compressed files are
+ * decompressed by the Hadoop codec matching their suffix; unsplittable ones (gzip) are read by
+ * one task each.
+ *
+ * <p>Driver side: the partitions are the splits {@link SplitPlanner} computes with the driver's
+ * Hadoop configuration, aiming at {@code minPartitions} or more; each partition's preferred
+ * locations are its blocks' hosts. A missing input fails there, before any task, with an
+ * {@link InvalidInputException} naming it. Executor side: {@link #compute} reads one split with
+ * the executor's Hadoop configuration ({@code ExecutorEnv.hadoopConf()}); a read error becomes an
+ * {@link InputReadException} naming the file.
+ *
+ * <p>Threading: as any node, created and planned on the driver, computed on task threads.
+ */
+public final class TextFileNode extends Node<String> {
+  private static final long serialVersionUID = 1L;
+
+  private final String path;
+  private final int minPartitions;
+  /** Replaces the context's Hadoop configuration in tests that run without a scheduler. */
+  private final transient Configuration driverConfOverride;
+
+  /**
+   * @param ctx the driver's context, whose Hadoop configuration is used to list the input
+   * @param path input path(s): comma-separated files, directories or globs
+   * @param minPartitions the least number of splits wanted (a gzip file is still one split)
+   */
+  public TextFileNode(WeftContext ctx, String path, int minPartitions) {
+    this(ctx, path, minPartitions, null);
+  }
+
+  /** For tests: lists the input with {@code driverConf} instead of the context's configuration. */
+  TextFileNode(WeftContext ctx, String path, int minPartitions, Configuration driverConf) {
+    super(ctx);
+    if (path == null || path.isBlank()) {
+      throw new IllegalArgumentException("textFile: the input path is empty");
+    }
+    if (minPartitions < 1) {
+      throw new IllegalArgumentException("textFile(" + path + "): minPartitions must be at least 1, not "
+          + minPartitions);
+    }
+    this.path = path;
+    this.minPartitions = minPartitions;
+    this.driverConfOverride = driverConf;
+    setName(path);
+  }
+
+  /** The input path(s) as given. */
+  public String path() {
+    return path;
+  }
+
+  @Override
+  protected Partition[] computePartitions() {
+    Configuration conf = driverConfOverride != null
+        ? driverConfOverride
+        : Objects.requireNonNull(context(), "partitions are computed on the driver").hadoopConfiguration();
+    return SplitPlanner.plan(conf, path, minPartitions);
+  }
+
+  @Override
+  public List<Dependency> dependencies() {
+    return List.of();
+  }
+
+  @Override
+  public Iterator<String> compute(Partition partition, TaskContext task) {
+    return LineReaderIterator.open((TextFilePartition) partition, task);
+  }
+
+  @Override
+  public List<String> preferredLocations(Partition partition) {
+    return ((TextFilePartition) partition).hosts();
+  }
+}

@@ -1,0 +1,150 @@
+package io.weft.shuffle.sort;
+
+import io.weft.Pair;
+import io.weft.plan.Aggregator;
+import io.weft.util.SizeEstimator;
+import io.weft.util.SizeTracker;
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * The aggregation map of a sorter with an aggregator: one combiner per (partition, key), in an
+ * open-addressing hash table over a single {@code Object[]} (key at 2i, combiner at 2i+1) with a
+ * parallel int array of partitions, like Spark's {@code AppendOnlyMap}. Entries are never
+ * removed, which keeps probing simple: quadratic (triangular) probing over a power-of-two
+ * table, grown at 70% load. A null key is stored as a private sentinel.
+ *
+ * <p>Why not a HashMap: no entry objects and no (partition, key) tuple per record, so the
+ * memory estimate and the GC load both stay close to the data itself.
+ *
+ * <p>Not thread-safe: owned by one {@link ExternalSorter}. Exceptions thrown by the user's
+ * aggregator functions propagate (checked ones wrapped by {@link Aggregators}).
+ */
+final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> {
+  private static final Object NULL_KEY = new Object();
+  private static final int MAX_CAPACITY = 1 << 29;
+  private static final double LOAD_FACTOR = 0.7;
+
+  private final Aggregator<K, V, C> aggregator;
+  private Object[] data;
+  private int[] partitions;
+  private int mask;
+  private int size;
+  private int growThreshold;
+  private final SizeTracker tracker;
+
+  PartitionedAppendOnlyMap(Aggregator<K, V, C> aggregator) {
+    this.aggregator = aggregator;
+    allocate(64);
+    // only the table counts: the aggregator's functions are not data
+    tracker = new SizeTracker(() -> SizeEstimator.estimate(data) + SizeEstimator.estimate(partitions));
+  }
+
+  private void allocate(int capacity) {
+    data = new Object[2 * capacity];
+    partitions = new int[capacity];
+    mask = capacity - 1;
+    growThreshold = (int) (capacity * LOAD_FACTOR);
+  }
+
+  /** Spreads poor hash codes (small integers, similar strings) over the table (murmur3 mix). */
+  static int rehash(int h) {
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
+    return h;
+  }
+
+  /** Combines {@code value} into the combiner of ({@code partition}, {@code key}). */
+  @SuppressWarnings("unchecked")
+  void insert(int partition, K key, V value) {
+    Object k = key == null ? NULL_KEY : key;
+    int pos = rehash(k.hashCode()) & mask;
+    for (int delta = 1; ; delta++) {
+      Object current = data[2 * pos];
+      if (current == null) {
+        data[2 * pos] = k;
+        data[2 * pos + 1] = Aggregators.create(aggregator, value);
+        partitions[pos] = partition;
+        if (++size > growThreshold) {
+          grow();
+        }
+        break;
+      }
+      if (partitions[pos] == partition && (current == k || current.equals(k))) {
+        data[2 * pos + 1] = Aggregators.mergeValue(aggregator, (C) data[2 * pos + 1], value);
+        break;
+      }
+      pos = (pos + delta) & mask;
+    }
+    tracker.afterUpdate();
+  }
+
+  private void grow() {
+    int capacity = mask + 1;
+    if (capacity >= MAX_CAPACITY) {
+      throw new IllegalStateException("aggregation map cannot grow beyond " + MAX_CAPACITY + " keys");
+    }
+    Object[] oldData = data;
+    int[] oldPartitions = partitions;
+    allocate(capacity * 2);
+    for (int i = 0; i < oldPartitions.length; i++) {
+      Object k = oldData[2 * i];
+      if (k != null) {
+        int pos = rehash(k.hashCode()) & mask;
+        for (int delta = 1; data[2 * pos] != null; delta++) {
+          pos = (pos + delta) & mask;
+        }
+        data[2 * pos] = k;
+        data[2 * pos + 1] = oldData[2 * i + 1];
+        partitions[pos] = oldPartitions[i];
+      }
+    }
+    if (tracker != null) {
+      tracker.resetSamples(); // the table doubled: the old bytes-per-update rate no longer holds
+    }
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public long estimateSize() {
+    return tracker.estimateSize();
+  }
+
+  /** The combiner of ({@code partition}, {@code key}), or null; for tests. */
+  @SuppressWarnings("unchecked")
+  C get(int partition, K key) {
+    Object k = key == null ? NULL_KEY : key;
+    int pos = rehash(k.hashCode()) & mask;
+    for (int delta = 1; data[2 * pos] != null; delta++) {
+      if (partitions[pos] == partition && Objects.equals(data[2 * pos], k)) {
+        return (C) data[2 * pos + 1];
+      }
+      pos = (pos + delta) & mask;
+    }
+    return null;
+  }
+
+  @Override
+  public PartitionedRecords<K, C> sortedRecords(int numPartitions, Comparator<Object> keyComparator) {
+    Object[] pairs = new Object[size];
+    int[] parts = new int[size];
+    int n = 0;
+    for (int i = 0; i < partitions.length; i++) {
+      Object k = data[2 * i];
+      if (k != null) {
+        pairs[n] = new Pair<>(k == NULL_KEY ? null : k, data[2 * i + 1]);
+        parts[n++] = partitions[i];
+      }
+    }
+    data = null; // destructive, as documented: let the table go before the sort allocates
+    partitions = null;
+    return PartitionedRecords.sort(pairs, parts, n, numPartitions, keyComparator);
+  }
+}

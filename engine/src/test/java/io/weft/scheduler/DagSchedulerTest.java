@@ -1,0 +1,203 @@
+package io.weft.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weft.JobFailedException;
+import io.weft.testing.SchedulerHarness;
+import io.weft.testing.TestNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The real DAG scheduler on a fake backend: which tasks it launches and how it reacts to their ends. */
+class DagSchedulerTest {
+  private SchedulerHarness h;
+
+  @BeforeEach
+  void setUp() {
+    h = new SchedulerHarness();
+    h.addExecutor("e1", "host1", 4);
+    h.addExecutor("e2", "host2", 4);
+  }
+
+  @AfterEach
+  void assertNoLeakedState() {
+    assertTrue(h.dag.isIdle(), "scheduler still holds jobs, stages or tasks");
+    h.close();
+  }
+
+  private static Set<Integer> stagesOf(List<TaskDescription> tasks) {
+    return tasks.stream().map(TaskDescription::stageId).collect(Collectors.toSet());
+  }
+
+  @Test
+  void singleStageJobRunsOneTaskPerPartitionAndReturnsResultsInOrder() {
+    TestNode source = TestNode.source(3);
+    JobWaiter job = h.submit(TestNode.narrow(source));
+    assertEquals(3, h.running().size());
+    assertEquals(1, stagesOf(h.running()).size());
+    h.succeedAll();
+    assertEquals(List.of(0, 1, 2), job.await());
+  }
+
+  @Test
+  void shuffleCutsTheLineageIntoAMapStageThatRunsFirst() {
+    TestNode source = TestNode.source(2);
+    TestNode reduced = TestNode.shuffled(3, TestNode.narrow(source));
+    JobWaiter job = h.submit(TestNode.narrow(reduced));
+    List<TaskDescription> maps = h.running();
+    assertEquals(2, maps.size());
+    assertTrue(maps.stream().allMatch(TaskDescription::shuffleMapTask));
+    maps.forEach(h::succeed);
+    List<TaskDescription> results = h.running();
+    assertEquals(3, results.size());
+    assertTrue(results.stream().noneMatch(TaskDescription::shuffleMapTask));
+    int shuffleId = reduced.shuffleDependency(0).shuffleId();
+    assertEquals(Set.of(shuffleId), results.get(0).mapOutputs().keySet());
+    assertEquals(2, results.get(0).mapOutputs().get(shuffleId).size());
+    h.succeedAll();
+    assertEquals(List.of(0, 1, 2), job.await());
+  }
+
+  @Test
+  void sharedParentStageRunsOnceForTwoShufflesThatReadIt() {
+    TestNode base = TestNode.shuffled(2, TestNode.source(4));
+    TestNode left = TestNode.shuffled(2, TestNode.narrow(base));
+    TestNode right = TestNode.shuffled(2, TestNode.narrow(base));
+    TestNode joined = TestNode.shuffled(2, left, right);
+    JobWaiter job = h.submit(joined);
+    // only the 4 map tasks of the source stage can run at first
+    assertEquals(4, h.running().size());
+    h.running().forEach(h::succeed);
+    // then both shuffles that read `base` run, 2 tasks each, in two stages
+    List<TaskDescription> middle = h.running();
+    assertEquals(4, middle.size());
+    assertEquals(2, stagesOf(middle).size());
+    middle.forEach(h::succeed);
+    // then the two map stages that feed the join (left and right)
+    List<TaskDescription> sides = h.running();
+    assertEquals(4, sides.size());
+    sides.forEach(h::succeed);
+    assertEquals(2, h.running().size());
+    h.succeedAll();
+    assertEquals(List.of(0, 1), job.await());
+    assertEquals(4 + 4 + 4 + 2, h.backend.launched.size(), "no stage ran twice");
+  }
+
+  @Test
+  void failedTaskIsRetriedAndTheJobSucceeds() {
+    JobWaiter job = h.submit(TestNode.source(2));
+    TaskDescription first = h.running().get(0);
+    h.fail(first, new IllegalStateException("flaky"));
+    List<TaskDescription> retry = h.running().stream()
+        .filter(t -> t.partitionIndex() == first.partitionIndex()).toList();
+    assertEquals(1, retry.size());
+    assertEquals(1, retry.get(0).attemptNumber());
+    h.succeedAll();
+    assertEquals(List.of(0, 1), job.await());
+  }
+
+  @Test
+  void taskFailingMaxFailuresTimesFailsTheJobWithTheUsersException() {
+    JobWaiter job = h.submit(TestNode.source(2));
+    for (int attempt = 0; attempt < 3; attempt++) {
+      TaskDescription t = h.running().stream().filter(d -> d.partitionIndex() == 1).findFirst().orElseThrow();
+      assertEquals(attempt, t.attemptNumber());
+      h.fail(t, new IllegalArgumentException("bad record 42"));
+    }
+    JobFailedException e = assertThrows(JobFailedException.class, job::await);
+    assertTrue(e.getMessage().contains("failed 3 times"), e.getMessage());
+    assertTrue(e.getMessage().contains("bad record 42"), e.getMessage());
+    assertInstanceOf(IllegalArgumentException.class, e.getCause());
+    assertEquals("bad record 42", e.getCause().getMessage());
+    // the other partition's task was killed, not left running
+    assertFalse(h.backend.killed.isEmpty());
+    h.running().forEach(h::succeed);
+  }
+
+  @Test
+  void shuffleOutputIsReusedByALaterJob() {
+    TestNode reduced = TestNode.shuffled(2, TestNode.source(3));
+    JobWaiter first = h.submit(reduced);
+    h.succeedAll();
+    assertEquals(List.of(0, 1), first.await());
+    int launchedBefore = h.backend.launched.size();
+    JobWaiter second = h.submit(TestNode.narrow(reduced));
+    List<TaskDescription> tasks = h.running();
+    assertEquals(2, tasks.size());
+    assertTrue(tasks.stream().noneMatch(TaskDescription::shuffleMapTask), "map stage must not re-run");
+    h.succeedAll();
+    assertEquals(List.of(0, 1), second.await());
+    assertEquals(launchedBefore + 2, h.backend.launched.size());
+  }
+
+  @Test
+  void fetchFailureReRunsOnlyTheLostMapOutputsThenTheReduceStage() {
+    TestNode reduced = TestNode.shuffled(2, TestNode.source(4));
+    int shuffleId = reduced.shuffleDependency(0).shuffleId();
+    JobWaiter job = h.submit(reduced);
+    h.running().forEach(h::succeed);
+    long onE1 = h.backend.launchedOn.values().stream().filter("e1"::equals).count();
+    assertTrue(onE1 > 0 && onE1 < 4, "map tasks spread over both executors");
+    TaskDescription reducer = h.running().get(0);
+    h.failFetch(reducer, shuffleId, 0, "e1");
+    h.events.fireTimers();
+    List<TaskDescription> rerun = h.running().stream().filter(TaskDescription::shuffleMapTask).toList();
+    assertEquals(onE1, rerun.size(), "exactly the outputs that were on e1 run again");
+    // the other reducer of the failed attempt still runs; its end is stale and ignored
+    h.running().stream().filter(t -> !t.shuffleMapTask()).forEach(h::succeed);
+    rerun.forEach(h::succeed);
+    h.succeedAll();
+    assertEquals(List.of(0, 1), job.await());
+  }
+
+  @Test
+  void lostExecutorsRunningTasksAreRetriedElsewhereWithoutCountingAsFailures() {
+    JobWaiter job = h.submit(TestNode.source(8));
+    assertEquals(8, h.running().size());
+    h.loseExecutor("e2");
+    h.addExecutor("e3", "host3", 4);
+    h.succeedAll();
+    assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), job.await());
+  }
+
+  @Test
+  void accumulatorUpdatesOfAPartitionAreMergedOnceEvenWhenATaskIsRetried() {
+    JobWaiter job = h.submit(TestNode.source(2));
+    TaskDescription t0 = h.running().get(0);
+    h.fail(t0, new RuntimeException("once"));
+    for (TaskDescription t : h.running()) {
+      h.succeed(t, Map.of(7L, 5L));
+    }
+    job.await();
+    assertEquals(10L, h.accumulators.get(7L), "two partitions, 5 each; the failed attempt counts nothing");
+  }
+
+  @Test
+  void tasksWaitForTheirPreferredHostUntilTheLocalityWaitExpires() {
+    SchedulerHarness local = new SchedulerHarness();
+    try {
+      local.addExecutor("a", "hostA", 1);
+      local.addExecutor("b", "hostB", 1);
+      JobWaiter job = local.submit(TestNode.sourceOn(List.of(List.of("hostA"), List.of("hostA"))));
+      assertEquals(1, local.running().size(), "only hostA's slot takes a task at first");
+      assertEquals("a", local.backend.launchedOn.values().iterator().next());
+      local.clock.advance(1_001);
+      local.events.fireTimers();
+      assertEquals(2, local.running().size(), "after the wait, hostB takes the other task");
+      local.succeedAll();
+      assertEquals(List.of(0, 1), job.await());
+      assertTrue(local.dag.isIdle());
+    } finally {
+      local.close();
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.weft.testing;
+
+import io.weft.cluster.ClusterBackend;
+import io.weft.cluster.SchedulerCallbacks;
+import io.weft.scheduler.TaskDescription;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A backend that runs nothing: it records which tasks the scheduler launched where, so a test can
+ * decide how each one ends.
+ */
+public final class FakeClusterBackend implements ClusterBackend {
+  public final Map<Long, TaskDescription> launched = new LinkedHashMap<>();
+  public final Map<Long, String> launchedOn = new LinkedHashMap<>();
+  public final List<Long> killed = new ArrayList<>();
+  public final List<Integer> removedShuffles = new ArrayList<>();
+
+  @Override
+  public void start(SchedulerCallbacks callbacks) {}
+
+  @Override
+  public void launchTask(String executorId, TaskDescription task) {
+    launched.put(task.taskId(), task);
+    launchedOn.put(task.taskId(), executorId);
+  }
+
+  @Override
+  public void killTask(String executorId, long taskId, String reason) {
+    killed.add(taskId);
+  }
+
+  @Override
+  public void removeShuffle(int shuffleId) {
+    removedShuffles.add(shuffleId);
+  }
+
+  @Override
+  public void removeCachedNode(int nodeId) {}
+
+  @Override
+  public int defaultParallelism() {
+    return 2;
+  }
+
+  @Override
+  public void stop() {}
+}
