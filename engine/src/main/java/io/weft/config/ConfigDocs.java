@@ -20,7 +20,23 @@ public final class ConfigDocs {
     return sb.toString();
   }
 
-  public static void main(String[] args) {
+  /**
+   * Prints the table, or with {@code --update FILE} rewrites the part of FILE between
+   * {@code <!-- config-table:start -->} and {@code <!-- config-table:end -->}.
+   */
+  public static void main(String[] args) throws java.io.IOException {
+    if (args.length == 2 && args[0].equals("--update")) {
+      java.nio.file.Path file = java.nio.file.Path.of(args[1]);
+      String text = java.nio.file.Files.readString(file);
+      String start = "<!-- config-table:start -->\n";
+      int s = text.indexOf(start);
+      int e = text.indexOf("<!-- config-table:end -->");
+      if (s < 0 || e < s) {
+        throw new IllegalArgumentException(file + " has no config-table markers");
+      }
+      java.nio.file.Files.writeString(file, text.substring(0, s + start.length()) + markdownTable() + text.substring(e));
+      return;
+    }
     System.out.print(markdownTable());
   }
 }

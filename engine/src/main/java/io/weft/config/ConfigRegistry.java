@@ -32,7 +32,7 @@ public final class ConfigRegistry {
     HOLDERS.add(className);
   }
 
-  /** All entries of every holder that is on the classpath, in declaration order. */
+  /** All entries of every holder that is on the classpath, sorted by key. */
   public static List<ConfigEntry<?>> all() {
     List<String> holders;
     synchronized (ConfigRegistry.class) {
@@ -46,7 +46,9 @@ public final class ConfigRegistry {
       }
     }
     synchronized (ConfigRegistry.class) {
-      return Collections.unmodifiableList(new ArrayList<>(ENTRIES.values()));
+      List<ConfigEntry<?>> sorted = new ArrayList<>(ENTRIES.values());
+      sorted.sort(java.util.Comparator.comparing(ConfigEntry::key));
+      return Collections.unmodifiableList(sorted);
     }
   }
 

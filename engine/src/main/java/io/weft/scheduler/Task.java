@@ -23,7 +23,7 @@ public final class Task {
     public MapStatus run(Partition partition, TaskContext task) {
       Node<Pair<Object, Object>> mapNode = (Node<Pair<Object, Object>>) node;
       ShuffleDependency dep = dependency;
-      long[] sizes = SortShuffleWriter.write(dep, partition.index(), mapNode.iterator(partition, task), task);
+      long[] sizes = new SortShuffleWriter().write(dep, partition.index(), mapNode.iterator(partition, task), task);
       return new MapStatus(new MapOutputLocation(task.env().executorId(), task.env().host(),
           task.env().blockServerPort()), sizes);
     }

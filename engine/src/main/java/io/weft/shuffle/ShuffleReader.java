@@ -143,8 +143,15 @@ public final class ShuffleReader {
     private void openBlock() {
       MapOutputLocation location = locations.get(mapIndex);
       block = new CountingInputStream(task.env().fetcher().open(location, shuffleId, mapIndex, reduceId));
-      records = serializer.deserializeStream(block).asKeyValueIterator();
       blockRecords = 0;
+      try {
+        // a serializer with a stream header (Java serialization) reads it here
+        records = serializer.deserializeStream(block).asKeyValueIterator();
+      } catch (UncheckedIOException e) {
+        close();
+        throw new FetchFailedException(location == null ? null : location.executorId(), shuffleId,
+            mapIndex, reduceId, "corrupt block header: " + e.getMessage(), e);
+      }
     }
 
     /** Accounts for the finished block and moves to the next (map, reduce) pair. */

@@ -2,17 +2,317 @@ package io.weft.storage;
 
 import io.weft.StorageLevel;
 import io.weft.TaskContext;
+import io.weft.serialization.DeserializationStream;
+import io.weft.serialization.SerializationStream;
+import io.weft.serialization.Serializer;
+import io.weft.util.SizeEstimator;
+import io.weft.util.SizeTracker;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** SKELETON — replaced by the storage work (helper): cached partitions in memory and on disk. */
+/**
+ * One executor's cache of persisted partitions ("blocks", one per node and partition): a memory
+ * store bounded by {@code memoryBytes} with least-recently-used eviction, and a disk store of
+ * serialized files under {@link LocalDirs#blockFile}.
+ *
+ * <p>Storage levels: MEMORY_ONLY keeps a block in memory if it fits, else returns it without
+ * caching, and drops it when evicted (lineage recomputes it). MEMORY_AND_DISK moves a block
+ * that does not fit, or is evicted, to disk. DISK_ONLY writes it to disk and reads it back
+ * lazily. Sizes come from {@link SizeEstimator}; a block is materialized ("unrolled") while its
+ * size is tracked, and unrolling stops as soon as it outgrows the whole store, so a huge
+ * partition never has to fit in memory. As in Spark, making room never evicts blocks of the
+ * node being stored: caching partition 9 of a dataset by evicting its partition 0 would only
+ * make the next pass over it miss every time. A MEMORY_AND_DISK block read back from disk stays
+ * there (no promotion back to memory).
+ *
+ * <p>Threading: thread-safe; one lock guards the stores' bookkeeping. Partitions are computed,
+ * and new disk blocks written, outside the lock; two tasks may compute the same block at once,
+ * and the second store is a no-op. Evicted blocks are written to disk under the lock, which keeps
+ * every stored block findable at all times at the cost of briefly blocking other lookups.
+ *
+ * <p>Failure handling: a failed write of an evicted block drops it with a warning (it can be
+ * recomputed); a failed write of a new DISK_ONLY or MEMORY_AND_DISK block fails the task with an
+ * {@link UncheckedIOException} naming the file.
+ */
 public final class BlockManager {
-  public BlockManager(LocalDirs dirs, long memoryBytes, io.weft.serialization.Serializer serializer) {}
+  private static final Logger LOG = LoggerFactory.getLogger(BlockManager.class);
+  private static final int FILE_BUFFER = 64 * 1024;
 
-  public <T> Iterator<T> getOrCompute(int nodeId, int partition, StorageLevel level,
-      Supplier<Iterator<T>> compute, TaskContext task) {
-    throw new UnsupportedOperationException("skeleton");
+  private final LocalDirs dirs;
+  private final long memoryBytes;
+  private final Serializer serializer;
+  private final Object lock = new Object();
+  /** In access order: iteration starts at the least recently used block. */
+  private final LinkedHashMap<BlockId, MemoryEntry> memory = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<BlockId, Long> disk = new HashMap<>();
+  private long memoryUsed;
+
+
+  private record MemoryEntry(List<Object> values, long size, StorageLevel level) {}
+
+  public BlockManager(LocalDirs dirs, long memoryBytes, Serializer serializer) {
+    this.dirs = dirs;
+    this.memoryBytes = memoryBytes;
+    this.serializer = serializer;
   }
 
-  public void removeNode(int nodeId) {}
+  /**
+   * The partition from the cache if it is there, else computed by {@code compute} (outside any
+   * lock) and stored at {@code level} on the way out. Calls {@link TaskContext#recordCachedBlock}
+   * when this call stores the block.
+   */
+  public <T> Iterator<T> getOrCompute(int nodeId, int partition, StorageLevel level,
+      Supplier<Iterator<T>> compute, TaskContext task) {
+    if (level == StorageLevel.NONE) {
+      return compute.get();
+    }
+    BlockId id = new BlockId(nodeId, partition);
+    Iterator<T> cached = get(id, task);
+    if (cached != null) {
+      return cached;
+    }
+    Iterator<T> values = compute.get();
+    return level.useMemory() ? putInMemory(id, level, values, task) : putOnDisk(id, values, task);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Iterator<T> get(BlockId id, TaskContext task) {
+    synchronized (lock) {
+      MemoryEntry entry = memory.get(id);
+      if (entry != null) {
+        return (Iterator<T>) entry.values().iterator();
+      }
+      if (disk.containsKey(id)) {
+        // opened under the lock so that a concurrent removeNode cannot delete it first
+        return readFromDisk(id, task);
+      }
+      return null;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Iterator<T> putInMemory(BlockId id, StorageLevel level, Iterator<T> values, TaskContext task) {
+    ArrayList<Object> unrolled = new ArrayList<>();
+    SizeTracker tracker = new SizeTracker(unrolled);
+    while (values.hasNext()) {
+      unrolled.add(values.next());
+      tracker.afterUpdate();
+      if (tracker.estimateSize() > memoryBytes) {
+        // larger than the whole store: stop materializing and hand out what remains as a stream
+        Iterator<T> all = concat((Iterator<T>) unrolled.iterator(), values);
+        if (level.useDisk()) {
+          return putOnDisk(id, all, task);
+        }
+        LOG.info("block {} is larger than the {} bytes of cache memory; not cached", id.fileName(), memoryBytes);
+        return all;
+      }
+    }
+    unrolled.trimToSize();
+    List<Object> block = Collections.unmodifiableList(unrolled);
+    long size = SizeEstimator.estimate(unrolled);
+    boolean stored;
+    synchronized (lock) {
+      if (memory.containsKey(id) || disk.containsKey(id)) {
+        return (Iterator<T>) block.iterator(); // another task stored it first
+      }
+      stored = makeRoom(id, size);
+      if (stored) {
+        memory.put(id, new MemoryEntry(block, size, level));
+        memoryUsed += size;
+      }
+    }
+    if (stored) {
+      task.recordCachedBlock(id);
+      return (Iterator<T>) block.iterator();
+    }
+    if (level.useDisk()) {
+      return putOnDisk(id, (Iterator<T>) block.iterator(), task);
+    }
+    LOG.info("no room for block {} ({} bytes) in cache memory; not cached", id.fileName(), size);
+    return (Iterator<T>) block.iterator();
+  }
+
+  /**
+   * Evicts least recently used blocks of other nodes until {@code size} more bytes fit; evicts
+   * nothing and returns false if they cannot fit. Caller holds the lock.
+   */
+  private boolean makeRoom(BlockId id, long size) {
+    if (memoryUsed + size <= memoryBytes) {
+      return true;
+    }
+    List<BlockId> victims = new ArrayList<>();
+    long freed = 0;
+    for (Map.Entry<BlockId, MemoryEntry> e : memory.entrySet()) {
+      if (memoryUsed - freed + size <= memoryBytes) {
+        break;
+      }
+      if (e.getKey().nodeId() != id.nodeId()) {
+        victims.add(e.getKey());
+        freed += e.getValue().size();
+      }
+    }
+    if (memoryUsed - freed + size > memoryBytes) {
+      return false;
+    }
+    for (BlockId victim : victims) {
+      MemoryEntry entry = memory.remove(victim);
+      memoryUsed -= entry.size();
+      if (entry.level().useDisk() && !disk.containsKey(victim)) {
+        spillEvicted(victim, entry);
+      } else {
+        LOG.debug("evicted block {} ({} bytes) from memory", victim.fileName(), entry.size());
+      }
+    }
+    return true;
+  }
+
+  /** Writes an evicted MEMORY_AND_DISK block to disk. Caller holds the lock. */
+  private void spillEvicted(BlockId id, MemoryEntry entry) {
+    File tmp = dirs.tempFile("block");
+    try {
+      writeValues(tmp, entry.values().iterator());
+      disk.put(id, moveIntoPlace(tmp, id));
+      LOG.debug("evicted block {} ({} bytes) from memory to disk", id.fileName(), entry.size());
+    } catch (IOException | RuntimeException e) {
+      tmp.delete();
+      LOG.warn("could not write evicted block {} to disk; dropped (it will be recomputed)", id.fileName(), e);
+    }
+  }
+
+  private <T> Iterator<T> putOnDisk(BlockId id, Iterator<T> values, TaskContext task) {
+    File tmp = dirs.tempFile("block");
+    try {
+      writeValues(tmp, values); // computes the partition: outside the lock
+      synchronized (lock) {
+        if (!disk.containsKey(id)) {
+          disk.put(id, moveIntoPlace(tmp, id));
+          task.recordCachedBlock(id);
+        }
+        return readFromDisk(id, task);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write cached block " + dirs.blockFile(id.fileName()), e);
+    } finally {
+      if (tmp.exists() && !tmp.delete()) {
+        LOG.warn("could not delete temporary block file {}", tmp);
+      }
+    }
+  }
+
+  private void writeValues(File file, Iterator<?> values) throws IOException {
+    try (SerializationStream out = serializer.newInstance().serializeStream(
+        new BufferedOutputStream(new FileOutputStream(file), FILE_BUFFER))) {
+      while (values.hasNext()) {
+        out.writeObject(values.next());
+      }
+    }
+  }
+
+  /** Renames a written temporary file to the block's file; returns its length. */
+  private long moveIntoPlace(File tmp, BlockId id) throws IOException {
+    File target = dirs.blockFile(id.fileName());
+    Files.move(tmp.toPath(), target.toPath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return target.length();
+  }
+
+  /** Opens the block's file now and deserializes it lazily; closed at its end or at task end. */
+  @SuppressWarnings("unchecked")
+  private <T> Iterator<T> readFromDisk(BlockId id, TaskContext task) {
+    File file = dirs.blockFile(id.fileName());
+    try {
+      InputStream in = new BufferedInputStream(new FileInputStream(file), FILE_BUFFER);
+      DeserializationStream stream = serializer.newInstance().deserializeStream(in);
+      if (task != null) {
+        task.addCompletionListener(() -> closeQuietly(stream));
+      }
+      return (Iterator<T>) stream.asIterator();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read cached block " + file, e);
+    }
+  }
+
+  private static void closeQuietly(DeserializationStream stream) {
+    try {
+      stream.close();
+    } catch (IOException ignored) {
+      // read-only: nothing is lost
+    }
+  }
+
+  private static <T> Iterator<T> concat(Iterator<T> first, Iterator<T> rest) {
+    return com.google.common.collect.Iterators.concat(first, rest);
+  }
+
+  /** Drops every cached partition of {@code nodeId} (unpersist), from memory and disk. */
+  public void removeNode(int nodeId) {
+    synchronized (lock) {
+      memory.entrySet().removeIf(e -> {
+        if (e.getKey().nodeId() == nodeId) {
+          memoryUsed -= e.getValue().size();
+          return true;
+        }
+        return false;
+      });
+      disk.keySet().removeIf(id -> {
+        if (id.nodeId() == nodeId) {
+          File f = dirs.blockFile(id.fileName());
+          if (!f.delete() && f.exists()) {
+            LOG.warn("could not delete cached block file {}", f);
+          }
+          return true;
+        }
+        return false;
+      });
+    }
+  }
+
+  /** Estimated bytes of the blocks in memory. */
+  public long memoryUsed() {
+    synchronized (lock) {
+      return memoryUsed;
+    }
+  }
+
+  public int blocksInMemory() {
+    synchronized (lock) {
+      return memory.size();
+    }
+  }
+
+  public int blocksOnDisk() {
+    synchronized (lock) {
+      return disk.size();
+    }
+  }
+
+  /** Whether the partition is cached in memory; does not count as a use for LRU. */
+  public boolean isInMemory(int nodeId, int partition) {
+    synchronized (lock) {
+      return memory.containsKey(new BlockId(nodeId, partition)); // containsKey keeps access order
+    }
+  }
+
+  public boolean isOnDisk(int nodeId, int partition) {
+    synchronized (lock) {
+      return disk.containsKey(new BlockId(nodeId, partition));
+    }
+  }
 }

@@ -1,6 +1,8 @@
 package io.weft.util;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.weft.Pair;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * fields Java 17 does not let us read, are walked through their public API instead.
  *
  * <p>Layout assumptions (HotSpot, 64-bit): 12-byte headers and 4-byte references with
- * compressed oops (heaps under 32 GiB), 16 and 8 otherwise; objects aligned to 8 bytes.
+ * compressed oops (asked from the VM at class load), 16 and 8 otherwise; objects aligned to 8
+ * bytes; strings counted as Latin-1 (one byte per char), which most record text is.
  *
  * <p>Thread-safe: each call has its own state; the class cache is concurrent.
  */
@@ -40,7 +43,7 @@ public final class SizeEstimator {
   static final int ARRAY_SIZE_FOR_SAMPLING = 400;
   static final int ARRAY_SAMPLE_SIZE = 100;
 
-  private static final boolean COMPRESSED_OOPS = Runtime.getRuntime().maxMemory() < (32L << 30);
+  private static final boolean COMPRESSED_OOPS = compressedOops();
   private static final int REF = COMPRESSED_OOPS ? 4 : 8;
   private static final int OBJECT_HEADER = COMPRESSED_OOPS ? 12 : 16;
   private static final int ARRAY_HEADER = COMPRESSED_OOPS ? 16 : 20;
@@ -141,7 +144,7 @@ public final class SizeEstimator {
 
     private void visitCollection(Collection<?> c) {
       // ArrayList-like: the object, its backing array (capacity unknown: assume size)
-      size += align(OBJECT_HEADER + 16L) + align(ARRAY_HEADER + (long) c.size() * REF);
+      size += align(OBJECT_HEADER + 12L) + align(ARRAY_HEADER + (long) c.size() * REF);
       if (c instanceof List<?> list && c instanceof RandomAccess && c.size() > ARRAY_SIZE_FOR_SAMPLING) {
         size += sampled(list.size(), list::get);
         return;
@@ -200,6 +203,16 @@ public final class SizeEstimator {
       return 0; // shared with the rest of the JVM: not this collection's memory
     }
     return -1;
+  }
+
+  /** Asks HotSpot; on other VMs, guesses from the heap size (compressed oops need < 32 GiB). */
+  private static boolean compressedOops() {
+    try {
+      HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      return Boolean.parseBoolean(hotspot.getVMOption("UseCompressedOops").getValue());
+    } catch (RuntimeException | LinkageError e) {
+      return Runtime.getRuntime().maxMemory() < (32L << 30);
+    }
   }
 
   private static boolean isJdk(Class<?> c) {

@@ -144,8 +144,9 @@ class DagSchedulerTest {
     TestNode reduced = TestNode.shuffled(2, TestNode.source(4));
     int shuffleId = reduced.shuffleDependency(0).shuffleId();
     JobWaiter job = h.submit(reduced);
-    h.running().forEach(h::succeed);
-    long onE1 = h.backend.launchedOn.values().stream().filter("e1"::equals).count();
+    List<TaskDescription> maps = h.running();
+    long onE1 = maps.stream().filter(t -> h.backend.launchedOn.get(t.taskId()).equals("e1")).count();
+    maps.forEach(h::succeed);
     assertTrue(onE1 > 0 && onE1 < 4, "map tasks spread over both executors");
     TaskDescription reducer = h.running().get(0);
     h.failFetch(reducer, shuffleId, 0, "e1");

@@ -12,6 +12,7 @@ import io.weft.Partitioner;
 import io.weft.TaskContext;
 import io.weft.plan.Aggregator;
 import io.weft.plan.ShuffleDependency;
+import io.weft.serialization.JavaSerializer;
 import io.weft.serialization.WeftSerializer;
 import io.weft.shuffle.sort.SortShuffleWriter;
 import io.weft.testing.TestingTaskContexts;
@@ -110,6 +111,23 @@ class ShuffleRoundTripTest {
       }
     }
     assertEquals(expectedSums(), actual);
+  }
+
+  @Test
+  void worksWithJavaSerializationToo() {
+    ShuffleDependency<String, Integer, Long> dep =
+        new ShuffleDependency<>(null, 7, partitioner, new JavaSerializer(), SUM, true, Comparator.naturalOrder());
+    writeAll(dep);
+    Map<String, Long> actual = new HashMap<>();
+    String last = "";
+    for (Pair<String, Long> p : readAll(dep, 2, 3)) {
+      assertTrue(p.key().compareTo(last) > 0, "sorted, each key once");
+      last = p.key();
+      actual.put(p.key(), p.value());
+    }
+    Map<String, Long> expected = new HashMap<>(expectedSums());
+    expected.keySet().removeIf(k -> partitioner.partitionFor(k) != 2);
+    assertEquals(expected, actual);
   }
 
   @Test

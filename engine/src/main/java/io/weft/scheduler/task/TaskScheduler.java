@@ -139,18 +139,25 @@ public final class TaskScheduler {
     armTimer();
   }
 
+  /** Offers slots round-robin, one task per executor per round, so work spreads evenly. */
   private void launchAt(TaskSetManager tsm, TaskLocality level) {
-    for (ExecutorInfo e : executors.values()) {
-      while (freeSlots.getOrDefault(e.executorId(), 0) > 0) {
+    boolean launched = true;
+    while (launched) {
+      launched = false;
+      for (ExecutorInfo e : executors.values()) {
+        if (freeSlots.getOrDefault(e.executorId(), 0) <= 0) {
+          continue;
+        }
         TaskDescription task = tsm.offer(e.executorId(), e.host(), level, nextTaskId);
         if (task == null) {
-          break;
+          continue;
         }
         nextTaskId++;
         freeSlots.merge(e.executorId(), -1, Integer::sum);
         taskOwner.put(task.taskId(), tsm);
         taskExecutor.put(task.taskId(), e.executorId());
         backend.launchTask(e.executorId(), task);
+        launched = true;
       }
     }
   }

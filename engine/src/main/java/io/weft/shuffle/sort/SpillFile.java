@@ -27,6 +27,7 @@ import java.util.Iterator;
 final class SpillFile implements Closeable {
   private final File file;
   private final long[] partitionLengths;
+  private final long[] offsets;
   private final int bufferSize;
   private CountingInputStream in;
   private int nextPartition;
@@ -35,6 +36,10 @@ final class SpillFile implements Closeable {
     this.file = file;
     this.partitionLengths = partitionLengths;
     this.bufferSize = bufferSize;
+    this.offsets = new long[partitionLengths.length];
+    for (int p = 1; p < offsets.length; p++) {
+      offsets[p] = offsets[p - 1] + partitionLengths[p - 1];
+    }
   }
 
   File file() {
@@ -47,10 +52,7 @@ final class SpillFile implements Closeable {
       throw new IllegalStateException("spill " + file + " read out of order: partition " + p);
     }
     nextPartition = p + 1;
-    long offset = 0;
-    for (int i = 0; i < p; i++) {
-      offset += partitionLengths[i];
-    }
+    long offset = offsets[p];
     long length = partitionLengths[p];
     if (length == 0) {
       return Collections.emptyIterator();
