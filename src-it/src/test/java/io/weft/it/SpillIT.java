@@ -132,6 +132,7 @@ class SpillIT {
       List<ListenerEvent.TaskEnded> tasks = recorder.taskEnds();
       long spills = tasks.stream().mapToLong(t -> t.metrics().spillCount()).sum();
       long shuffled = tasks.stream().mapToLong(t -> t.metrics().shuffleWriteBytes()).sum();
+      System.out.printf("SpillIT: %d tasks shuffled %s with %d spills%n", tasks.size(), Sizes.formatBytes(shuffled), spills);
       assertTrue(shuffled >= MIN_SHUFFLE_BYTES, "the test must shuffle >= 10x the shuffle memory ("
           + MIN_SHUFFLE_BYTES + " bytes), shuffled " + shuffled);
       assertTrue(spills > 0, "tasks report spills; metrics: " + tasks.stream().map(t -> t.metrics()).toList());
