@@ -104,18 +104,8 @@ public class Dataset<T> {
       return new Dataset<>(new CoalescedNode<>(node, numPartitions));
     }
     // spread each partition's records round-robin from a random start, as Spark does
-    PairDataset<Integer, T> keyed = new PairDataset<>(new MapPartitionsNode<>(node, (task, p, it) -> {
-      int start = new Random(p).nextInt(numPartitions);
-      return Iterators.map(it, new Fn<T, Pair<Integer, T>>() {
-        private int next = start;
-
-        @Override
-        public Pair<Integer, T> call(T value) {
-          next = (next + 1) % numPartitions;
-          return Pair.of(next, value);
-        }
-      });
-    }, false));
+    PairDataset<Integer, T> keyed = new PairDataset<>(new MapPartitionsNode<>(node,
+        (task, p, it) -> Iterators.map(it, new RoundRobin<T>(numPartitions, p)), false));
     return keyed.partitionBy(new HashPartitioner(numPartitions)).values();
   }
 
@@ -212,8 +202,11 @@ public class Dataset<T> {
         }
       }
       scanned += count;
-      batch = out.isEmpty() ? batch * factor : Math.max(1, (int) Math.ceil(
-          (double) (n - out.size()) * scanned / Math.max(1, out.size()) * 1.5));
+      // the first rounds found too little: estimate from the yield so far (with 50% slack),
+      // but never grow by more than the scale-up factor at once
+      long estimate = out.isEmpty() ? (long) scanned * factor
+          : (long) Math.ceil(1.5 * n * scanned / out.size()) - scanned;
+      batch = (int) Math.max(1, Math.min(estimate, (long) scanned * factor));
     }
     return out;
   }
@@ -315,6 +308,23 @@ public class Dataset<T> {
   @Override
   public String toString() {
     return node.toString();
+  }
+
+  /** Keys records 0, 1, ... numPartitions-1 in turn, starting at a per-partition random offset. */
+  private static final class RoundRobin<T> implements Fn<T, Pair<Integer, T>> {
+    private final int partitions;
+    private int next;
+
+    RoundRobin(int partitions, int seed) {
+      this.partitions = partitions;
+      this.next = new Random(seed).nextInt(partitions);
+    }
+
+    @Override
+    public Pair<Integer, T> call(T value) {
+      next = (next + 1) % partitions;
+      return Pair.of(next, value);
+    }
   }
 
   static <A, B, R> R call(Fn2<A, B, R> f, A a, B b) {

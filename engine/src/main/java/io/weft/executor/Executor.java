@@ -1,6 +1,7 @@
 package io.weft.executor;
 
 import io.weft.TaskContext;
+import io.weft.io.commit.CommitDeniedException;
 import io.weft.plan.Partition;
 import io.weft.scheduler.MapStatus;
 import io.weft.scheduler.Task;
@@ -149,6 +150,11 @@ public final class Executor {
     }
     if (t instanceof InterruptedException || findCause(t, InterruptedException.class) != null) {
       return new TaskEndReason.TaskKilled("interrupted");
+    }
+    CommitDeniedException denied = findCause(t, CommitDeniedException.class);
+    if (denied != null) {
+      // another attempt of this partition holds the commit: not this task's fault
+      return new TaskEndReason.TaskKilled(denied.getMessage());
     }
     Throwable user = unwrap(t);
     StringWriter trace = new StringWriter();

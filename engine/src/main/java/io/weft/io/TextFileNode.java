@@ -85,6 +85,8 @@ public final class TextFileNode extends Node<String> {
 
   @Override
   public List<String> preferredLocations(Partition partition) {
-    return ((TextFilePartition) partition).hosts();
+    // the local file system reports "localhost" for every block: no real preference, and on a
+    // cluster it would only make tasks wait for a host that never offers a slot
+    return ((TextFilePartition) partition).hosts().stream().filter(h -> !h.equals("localhost")).toList();
   }
 }

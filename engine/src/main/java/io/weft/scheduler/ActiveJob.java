@@ -1,5 +1,7 @@
 package io.weft.scheduler;
 
+import io.weft.JobFailedException;
+
 /**
  * A running job: its result stage, which of its outputs are done, and the waiter to complete.
  * Output i is partition {@code finalStage.partitions()[i]} of the final node.
@@ -14,6 +16,9 @@ final class ActiveJob {
   final boolean[] finished;
   int numFinished;
   final long startTimeMs;
+  /** Set when the job failed while some of its tasks still ran: the failure waits for them. */
+  JobFailedException failure;
+  final java.util.Set<Long> tasksToDrain = new java.util.HashSet<>();
 
   ActiveJob(int jobId, Stage.ResultStage finalStage, JobWaiter waiter, String callSite, long startTimeMs) {
     this.jobId = jobId;

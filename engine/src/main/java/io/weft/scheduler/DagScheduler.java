@@ -61,6 +61,8 @@ public final class DagScheduler {
   private final StageSubmitter submitter;
 
   private final Map<Integer, ActiveJob> jobs = new HashMap<>();
+  /** Failed jobs whose killed tasks have not reported yet (their output may still be written). */
+  private final List<ActiveJob> draining = new ArrayList<>();
   private final Map<Integer, Stage> stages = new HashMap<>();
   final Set<Stage> waiting = new LinkedHashSet<>();
   final Set<Stage> running = new LinkedHashSet<>();
@@ -191,6 +193,7 @@ public final class DagScheduler {
   }
 
   private void onTaskEnded(long taskId, TaskOutcome outcome) {
+    drained(taskId);
     TaskSetManager tsm = tasks.ownerOf(taskId);
     if (tsm == null) {
       LOG.debug("ignoring end of unknown or finished task {}", taskId);
@@ -352,15 +355,38 @@ public final class DagScheduler {
     bus.post(new ListenerEvent.JobEnded(job.jobId, true, null, clock.millis()));
   }
 
+  /**
+   * Fails a job. Its still-running tasks are killed, and the caller hears of the failure only
+   * when they have all reported: an output job aborted while a task still writes would otherwise
+   * find files reappearing after its clean-up.
+   */
   private void failJob(ActiveJob job, JobFailedException error) {
     LOG.error("Job {} failed: {}", job.jobId, error.getMessage().lines().findFirst().orElse(""));
-    endJob(job);
-    job.waiter.jobFailed(error);
+    job.tasksToDrain.addAll(endJob(job));
+    job.failure = error;
     bus.post(new ListenerEvent.JobEnded(job.jobId, false, error.getMessage(), clock.millis()));
+    if (job.tasksToDrain.isEmpty()) {
+      job.waiter.jobFailed(error);
+    } else {
+      draining.add(job);
+    }
   }
 
-  /** Forgets a job and stops the stages only it needed (their running tasks are killed). */
-  private void endJob(ActiveJob job) {
+  private void drained(long taskId) {
+    for (ActiveJob job : List.copyOf(draining)) {
+      if (job.tasksToDrain.remove(taskId) && job.tasksToDrain.isEmpty()) {
+        draining.remove(job);
+        job.waiter.jobFailed(job.failure);
+      }
+    }
+  }
+
+  /**
+   * Forgets a job and stops the stages only it needed; their running tasks are killed and
+   * returned.
+   */
+  private Set<Long> endJob(ActiveJob job) {
+    Set<Long> killed = new HashSet<>();
     jobs.remove(job.jobId);
     job.finalStage.job = null;
     Set<Stage> jobStages = new HashSet<>();
@@ -382,11 +408,15 @@ public final class DagScheduler {
       for (TaskSetManager tsm : List.copyOf(tasks.activeTaskSets())) {
         if (tsm.taskSet().stageId() == s.id()) {
           tsm.markZombie();
-          tsm.running().values().forEach(r -> backend.killTask(r.executorId(), r.taskId(), "job ended"));
+          for (TaskSetManager.Running r : tsm.running().values()) {
+            backend.killTask(r.executorId(), r.taskId(), "job ended");
+            killed.add(r.taskId());
+          }
           tasks.removeIfDone(tsm);
         }
       }
     }
+    return killed;
   }
 
   int outputIndex(Stage.ResultStage stage, int partition) {
@@ -425,7 +455,7 @@ public final class DagScheduler {
 
   /** True when no job, stage or task is left: tests assert it after every scenario. */
   public boolean isIdle() {
-    return jobs.isEmpty() && waiting.isEmpty() && running.isEmpty() && failed.isEmpty() && tasks.isIdle();
+    return jobs.isEmpty() && draining.isEmpty() && waiting.isEmpty() && running.isEmpty() && failed.isEmpty() && tasks.isIdle();
   }
 
   public MapOutputTracker mapOutputTracker() {

@@ -278,9 +278,10 @@ class LocalModeTest {
 
   @Test
   void userExceptionFailsTheJobAfterRetriesWithTheOriginalCause() {
+    int poison = numbers(100, 4).get(70);
     JobFailedException e = assertThrows(JobFailedException.class, () ->
         wc.parallelize(numbers(100, 4), 2).map(x -> {
-          if (x == numbers(100, 4).get(70)) {
+          if (x == poison) {
             throw new IOException("cannot handle record " + x);
           }
           return x;

@@ -56,7 +56,8 @@ class TextFileNodeTest {
       TextFilePartition split = (TextFilePartition) p;
       assertEquals(covered, split.start(), "splits must tile the file");
       covered += split.length();
-      assertEquals(split.hosts(), node.preferredLocations(p));
+      assertEquals(List.of("localhost"), split.hosts());
+      assertEquals(List.of(), node.preferredLocations(p), "'localhost' is no preference");
     }
     assertEquals(Files.size(file), covered);
     assertEquals(lines, readAll(node));

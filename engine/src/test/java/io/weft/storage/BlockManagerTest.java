@@ -68,7 +68,7 @@ class BlockManagerTest {
     }, task);
     List<String> out = new ArrayList<>();
     it.forEachRemaining(out::add);
-    storedBy.addAll(task.cachedNodes());
+    task.cachedBlocks().forEach(b -> storedBy.add(b.nodeId()));
     task.markCompleted();
     return out;
   }
@@ -88,7 +88,7 @@ class BlockManagerTest {
     Iterator<Object> first = blocks.getOrCompute(1, 0, StorageLevel.MEMORY_ONLY,
         () -> new ArrayList<Object>(values(1, 0)).iterator(), task);
     first.forEachRemaining(v -> { });
-    assertEquals(List.of(1), task.cachedNodes());
+    assertEquals(List.of(new io.weft.storage.BlockId(1, 0)), task.cachedBlocks());
     assertEquals(values(1, 0), get(1, 0, StorageLevel.MEMORY_ONLY));
     assertEquals(0, computed(1, 0));
     assertEquals(1, blocks.blocksInMemory());

@@ -98,12 +98,9 @@ public final class WeftSubmit {
     return settings;
   }
 
-  /** {@code $WEFT_CONF_DIR/weft-defaults.conf}, else {@code conf/} beside {@code bin/}. */
+  /** {@code $WEFT_CONF_DIR/weft-defaults.conf} (bin/weft sets it to {@code conf/} by default). */
   private static Path defaultPropertiesFile() {
     String dir = System.getenv("WEFT_CONF_DIR");
-    if (dir == null) {
-      dir = System.getProperty("weft.home") == null ? null : System.getProperty("weft.home") + "/conf";
-    }
     return dir == null ? null : Path.of(dir, "weft-defaults.conf");
   }
 
@@ -170,10 +167,11 @@ public final class WeftSubmit {
     Throwable cur = t;
     int depth = 0;
     while (cur != null && depth++ < 5) {
-      String msg = cur.getMessage() == null ? cur.getClass().getName()
-          : cur.getClass().getSimpleName() + ": " + cur.getMessage().lines().findFirst().orElse("");
-      if (sb.indexOf(msg) < 0) {
-        sb.append(sb.length() == 0 ? "" : "\n  caused by ").append(msg);
+      String message = cur.getMessage() == null ? "" : cur.getMessage().lines().findFirst().orElse("");
+      // a cause that only repeats what was said adds noise, not information
+      if (message.isEmpty() || sb.indexOf(message) < 0) {
+        sb.append(sb.length() == 0 ? "" : "\n  caused by ").append(cur.getClass().getSimpleName())
+            .append(message.isEmpty() ? "" : ": " + message);
       }
       cur = cur.getCause() == cur ? null : cur.getCause();
     }
