@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * time includes JVM start and context creation and no run profits from another's JIT or caches.
  * Each run's output is checked to be non-empty, then deleted (unless {@code --keep}); its console
  * output goes to {@code DIR/logs/}. The result table is printed and written to
- * {@code DIR/results.md}.
+ * {@code DIR/results.md}. Finds {@code bin/weft} through {@code $WEFT_HOME}, which the launcher sets.
  *
  * <p>This is a measurement, not a test: correctness is checked by the integration tests.
  */
@@ -41,9 +41,14 @@ public final class Benchmark {
       System.exit(2);
       return;
     }
-    String home = System.getProperty("weft.home");
-    if (home == null) {
-      System.err.println("weft bench: system property weft.home is not set; run it as `bin/weft bench`");
+    // bin/weft exports WEFT_HOME; it no longer passes -Dweft.home (a weft.* system property
+    // would reach every WeftConf and warn as an unknown key), but honour it if given.
+    String home = System.getenv("WEFT_HOME");
+    if (home == null || home.isBlank()) {
+      home = System.getProperty("weft.home");
+    }
+    if (home == null || home.isBlank()) {
+      System.err.println("weft bench: WEFT_HOME is not set; run it as `bin/weft bench`");
       System.exit(2);
       return;
     }
