@@ -361,4 +361,16 @@ class LocalModeTest {
         .collectAsMap());
     assertEquals(expected, counts);
   }
+
+  @Test
+  void shufflesWorkWithAnotherConfiguredSerializer() {
+    List<Integer> data = numbers(3_000, 12);
+    Map<Integer, Long> expected = data.stream().collect(Collectors.groupingBy(x -> x % 10, Collectors.counting()));
+    try (WeftContext java = WeftContext.create(new WeftConf(false).setMaster("local[2]")
+        .set("weft.serializer", "io.weft.serialization.JavaSerializer")
+        .set("weft.local.dir", localDir.resolve("java-ser").toString()))) {
+      assertEquals(expected, java.parallelize(data, 3).mapToPair(x -> Pair.of(x % 10, 1L))
+          .reduceByKey(Long::sum, 4).collectAsMap());
+    }
+  }
 }
