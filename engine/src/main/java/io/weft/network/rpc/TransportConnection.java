@@ -1,0 +1,162 @@
+package io.weft.network.rpc;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.weft.network.protocol.BlockFrame;
+import io.weft.network.protocol.Envelope;
+import io.weft.network.protocol.ErrorReply;
+import io.weft.network.protocol.FetchBlock;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One authenticated connection, seen from either end: send one-way messages, ask and get a
+ * future reply, fetch shuffle blocks. The driver keeps the connection each executor registered
+ * on and pushes tasks down it; the executor keeps its client to the driver.
+ *
+ * <p>Threading: every method may be called from any thread. Replies complete futures on the
+ * connection's event loop thread, so callbacks chained on them must not block; callers on their
+ * own threads simply {@code get()}.
+ *
+ * <p>Failure handling: an ask fails with {@link RemoteRpcException} when the peer answers with
+ * an error, with a {@link java.util.concurrent.TimeoutException} after the request timeout, and
+ * with an {@link IOException} when the connection closes first (every pending ask fails then).
+ */
+public class TransportConnection {
+  private static final AtomicLong NEXT_REQUEST_ID = new AtomicLong();
+
+  private final Channel channel;
+  private final Duration requestTimeout;
+  private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
+  private volatile Object attachment;
+  private volatile boolean closed;
+
+  public TransportConnection(Channel channel, Duration requestTimeout) {
+    this.channel = channel;
+    this.requestTimeout = requestTimeout;
+  }
+
+  /** Sends {@code body} (an Avro message) without waiting for anything. */
+  public void send(Object body) {
+    channel.writeAndFlush(new Envelope(0L, false, body));
+  }
+
+  /** Sends {@code body} and returns the peer's reply, failing after the request timeout. */
+  public CompletableFuture<Object> ask(Object body) {
+    long id = NEXT_REQUEST_ID.incrementAndGet();
+    CompletableFuture<Object> future = new CompletableFuture<>();
+    pending.put(id, future);
+    future.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((r, e) -> pending.remove(id));
+    if (closed) {
+      // closed before we registered: nobody else will fail this future
+      future.completeExceptionally(closedException());
+      return future;
+    }
+    channel.writeAndFlush(new Envelope(id, false, body)).addListener(f -> {
+      if (!f.isSuccess()) {
+        future.completeExceptionally(new IOException("cannot send to " + remoteAddress(), f.cause()));
+      }
+    });
+    return future;
+  }
+
+  /** Like {@link #ask(Object)}, failing with a ClassCastException-free message on a wrong reply type. */
+  public <T> CompletableFuture<T> ask(Object body, Class<T> replyType) {
+    return ask(body).thenApply(r -> {
+      if (!replyType.isInstance(r)) {
+        throw new RemoteRpcException("expected " + replyType.getSimpleName() + " in reply to "
+            + body.getClass().getSimpleName() + ", got " + r.getClass().getSimpleName());
+      }
+      return replyType.cast(r);
+    });
+  }
+
+  /**
+   * One shuffle block from the peer's block server. The caller owns the returned buffer and must
+   * release it; a missing block fails with {@link RemoteRpcException}.
+   */
+  public CompletableFuture<ByteBuf> fetchBlock(int shuffleId, int mapIndex, int reduceId) {
+    return ask(new FetchBlock(shuffleId, mapIndex, reduceId)).thenApply(r -> {
+      if (r instanceof ByteBuf buf) {
+        return buf;
+      }
+      throw new RemoteRpcException("expected a block, got " + r.getClass().getSimpleName());
+    });
+  }
+
+  public boolean isActive() {
+    return channel.isActive() && !closed;
+  }
+
+  public SocketAddress remoteAddress() {
+    return channel.remoteAddress();
+  }
+
+  /** Something the application associates with this connection (the driver: the executor id). */
+  public Object attachment() {
+    return attachment;
+  }
+
+  public void setAttachment(Object attachment) {
+    this.attachment = attachment;
+  }
+
+  /** Closes the connection; pending asks fail. Returns without waiting. */
+  public void close() {
+    channel.close();
+  }
+
+  /** The Netty channel, for the transport's own handlers. */
+  public Channel channel() {
+    return channel;
+  }
+
+  @Override
+  public String toString() {
+    return "connection to " + remoteAddress();
+  }
+
+  /** A reply arrived: completes its ask, or drops it when the ask already timed out. */
+  void complete(Envelope reply) {
+    CompletableFuture<Object> f = pending.remove(reply.getRequestId());
+    if (f == null) {
+      return;
+    }
+    if (reply.getBody() instanceof ErrorReply err) {
+      f.completeExceptionally(new RemoteRpcException(err.getMessage()));
+    } else {
+      f.complete(reply.getBody());
+    }
+  }
+
+  /** A block arrived; its buffer is released unless a waiting ask takes it. */
+  void complete(BlockFrame block) {
+    CompletableFuture<Object> f = pending.remove(block.requestId());
+    if (f == null || !f.complete(block.data())) {
+      block.data().release();
+    }
+  }
+
+  /** The channel closed: fails every pending ask, now and later. */
+  void closed() {
+    closed = true;
+    IOException e = closedException();
+    for (Long id : pending.keySet()) {
+      CompletableFuture<Object> f = pending.remove(id);
+      if (f != null) {
+        f.completeExceptionally(e);
+      }
+    }
+  }
+
+  private IOException closedException() {
+    return new IOException("connection to " + remoteAddress() + " closed");
+  }
+}
