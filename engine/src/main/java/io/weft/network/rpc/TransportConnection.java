@@ -67,7 +67,7 @@ public class TransportConnection {
     return future;
   }
 
-  /** Like {@link #ask(Object)}, failing with a ClassCastException-free message on a wrong reply type. */
+  /** Like {@link #ask(Object)}, but a reply of another type fails the future with a {@link RemoteRpcException} naming both types. */
   public <T> CompletableFuture<T> ask(Object body, Class<T> replyType) {
     return ask(body).thenApply(r -> {
       if (!replyType.isInstance(r)) {
