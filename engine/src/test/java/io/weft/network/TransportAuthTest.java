@@ -112,6 +112,56 @@ class TransportAuthTest {
   }
 
   /**
+   * The control experiment for the tests above: the very same LaunchTask frame, written by a raw
+   * socket that first runs the handshake with the right secret, does reach the handler. So the
+   * refusals above are the handshake's doing, not a malformed frame's.
+   */
+  @Test
+  void sameFrameAfterARealHandshakeReachesTheHandler() throws Exception {
+    TaskDescription task = new TaskDescription(1L, 0, 1, 0, 0, false, new byte[64], new byte[8], Map.of());
+    byte[] frame = NetworkTesting.encodedFrame(new Envelope(0L, false, Messages.toLaunchTask(task)));
+    try (TransportServer server = new TransportServer(NetworkTesting.conf(), secret, HOST, 0, handler);
+        Socket raw = new Socket(HOST, server.port())) {
+      raw.setSoTimeout(10_000);
+      handshakeByHand(raw, secret);
+      raw.getOutputStream().write(frame);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (handler.invocations.get() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(1, handler.invocations.get());
+      assertEquals(1, server.decodedFrames());
+      assertEquals(0, server.refusedConnections());
+    }
+  }
+
+  /** A server that accepts TCP but never says hello: the client gives up after its connect timeout. */
+  @Test
+  void clientGivesUpOnAServerThatNeverSaysHello() throws Exception {
+    TransportConf impatient = new TransportConf(java.time.Duration.ofSeconds(10),
+        java.time.Duration.ofMillis(300), java.time.Duration.ofSeconds(10), 1);
+    try (ServerSocket mute = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST));
+        TransportClientFactory clients = new TransportClientFactory(impatient, secret, RpcHandler.REJECT_ALL)) {
+      long start = System.nanoTime();
+      IOException e = assertThrows(IOException.class, () -> clients.createClient(HOST, mute.getLocalPort()));
+      assertTrue(e.getMessage().contains("took more than 300 ms"), e.getMessage());
+      assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 5_000);
+    }
+  }
+
+  /** The client side of {@link AuthProtocol}, done with plain streams. */
+  private static void handshakeByHand(Socket raw, byte[] secret) throws IOException {
+    byte[] hello = raw.getInputStream().readNBytes(AuthProtocol.SERVER_HELLO_LENGTH);
+    byte[] serverNonce = java.util.Arrays.copyOfRange(hello, AuthProtocol.MAGIC.length, hello.length);
+    byte[] clientNonce = AuthProtocol.newNonce();
+    raw.getOutputStream().write(AuthProtocol.MAGIC);
+    raw.getOutputStream().write(clientNonce);
+    raw.getOutputStream().write(AuthProtocol.clientProof(secret, serverNonce, clientNonce));
+    byte[] serverProof = raw.getInputStream().readNBytes(AuthProtocol.SERVER_PROOF_LENGTH);
+    assertTrue(AuthProtocol.matches(AuthProtocol.serverProof(secret, serverNonce, clientNonce), serverProof));
+  }
+
+  /**
    * Connects with a plain socket, writes {@code payload} without any handshake, and checks the
    * server hangs up within the auth timeout having called no handler and decoded no frame.
    */
