@@ -201,6 +201,19 @@ class TransportRpcTest {
   }
 
   @Test
+  void poolReplacesAConnectionThatClosed() throws Exception {
+    try (TransportServer server = new TransportServer(NetworkTesting.conf(), secret, HOST, 0, driverLike());
+        TransportClientFactory clients = new TransportClientFactory(NetworkTesting.conf(), secret, RpcHandler.REJECT_ALL)) {
+      TransportClient first = clients.getClient(HOST, server.port());
+      first.close();
+      first.channel().closeFuture().await(10, TimeUnit.SECONDS);
+      TransportClient second = clients.getClient(HOST, server.port());
+      assertTrue(second != first && second.isActive());
+      assertTrue(second.ask(new CanCommit(1, 0, 0, 0), CanCommitResponse.class).get(10, TimeUnit.SECONDS).getAllowed());
+    }
+  }
+
+  @Test
   void unansweredAskTimesOutAndClosedConnectionFailsPendingAsks() throws Exception {
     RecordingHandler silent = new RecordingHandler((msg, reply) -> { });
     TransportConf shortRequests = NetworkTesting.conf(2_000, 300);
