@@ -1,6 +1,6 @@
 package io.weft.network.rpc;
 
-import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.DefaultFileRegion;
 import io.weft.network.protocol.Envelope;
@@ -83,10 +83,19 @@ public final class ReplyChannel {
       closeQuietly(fc);
       return;
     }
-    ByteBuf header = FrameCodec.blockHeader(connection.channel().alloc().buffer(13), requestId, length);
-    connection.channel().write(header);
-    connection.channel().writeAndFlush(new DefaultFileRegion(fc, offset, length))
-        .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    Channel ch = connection.channel();
+    Runnable writeBoth = () -> {
+      ch.write(FrameCodec.blockHeader(ch.alloc().buffer(13), requestId, length));
+      ch.writeAndFlush(new DefaultFileRegion(fc, offset, length)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    };
+    // Header and bytes must be adjacent on the wire. Writes from another thread are queued as
+    // separate tasks, so another thread's reply could slip between them: write both from one
+    // event-loop task instead.
+    if (ch.eventLoop().inEventLoop()) {
+      writeBoth.run();
+    } else {
+      ch.eventLoop().execute(writeBoth);
+    }
   }
 
   private boolean claim() {
