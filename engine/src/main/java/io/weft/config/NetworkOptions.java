@@ -1,5 +1,6 @@
 package io.weft.config;
 
+import static io.weft.config.ConfigEntry.bytesConf;
 import static io.weft.config.ConfigEntry.durationMsConf;
 import static io.weft.config.ConfigEntry.intConf;
 
@@ -32,5 +33,12 @@ public final class NetworkOptions {
           + "available processor, at most 8.")
       .defaultValue("0")
       .check(n -> n >= 0, "non-negative")
+      .register();
+
+  public static final ConfigEntry<Long> MAX_BLOCK_IN_MEMORY = bytesConf("weft.network.block.maxInMemory")
+      .doc("Shuffle blocks fetched from other executors up to this size are received into memory; "
+          + "larger ones are written to a temporary file in the executor's local dir as they arrive.")
+      .defaultValue("32m")
+      .check(n -> n >= 0 && n < Integer.MAX_VALUE, "between 0 and 2g")
       .register();
 }

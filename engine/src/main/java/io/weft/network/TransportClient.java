@@ -2,7 +2,6 @@ package io.weft.network;
 
 import io.netty.channel.Channel;
 import io.weft.network.rpc.TransportConnection;
-import java.time.Duration;
 
 /**
  * A connection this process opened to a {@link TransportServer}, authenticated both ways before
@@ -17,8 +16,8 @@ public final class TransportClient extends TransportConnection {
   private final String host;
   private final int port;
 
-  TransportClient(Channel channel, Duration requestTimeout, String host, int port) {
-    super(channel, requestTimeout);
+  TransportClient(Channel channel, TransportConf conf, String host, int port) {
+    super(channel, conf.requestTimeout(), conf.maxBlockInMemory());
     this.host = host;
     this.port = port;
   }

@@ -68,7 +68,7 @@ public final class TransportClientFactory implements AutoCloseable {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            client[0] = new TransportClient(ch, conf.requestTimeout(), host, port);
+            client[0] = new TransportClient(ch, conf, host, port);
             ch.pipeline().addLast("auth", new ClientAuthHandler(secret,
                 p -> TransportPipeline.addAuthenticatedHandlers(p, client[0], inboundHandler, decodedFrames),
                 auth));

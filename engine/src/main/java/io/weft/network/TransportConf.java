@@ -12,15 +12,18 @@ import java.time.Duration;
  * @param connectTimeout TCP connect plus handshake, as seen by a client
  * @param authTimeout how long a server waits for a new peer to authenticate
  * @param ioThreads Netty event loop threads (0 = one per processor, at most 8)
+ * @param maxBlockInMemory fetched blocks up to this many bytes are received into memory, larger
+ *     ones into a file
  */
 public record TransportConf(Duration requestTimeout, Duration connectTimeout, Duration authTimeout,
-    int ioThreads) {
+    int ioThreads, long maxBlockInMemory) {
 
   public static TransportConf from(WeftConf conf) {
     return new TransportConf(Duration.ofMillis(conf.get(NetworkOptions.TIMEOUT)),
         Duration.ofMillis(conf.get(NetworkOptions.CONNECT_TIMEOUT)),
         Duration.ofMillis(conf.get(NetworkOptions.AUTH_TIMEOUT)),
-        conf.get(NetworkOptions.IO_THREADS));
+        conf.get(NetworkOptions.IO_THREADS),
+        conf.get(NetworkOptions.MAX_BLOCK_IN_MEMORY));
   }
 
   /** The defaults of every {@link NetworkOptions} entry. */

@@ -17,7 +17,6 @@ final class TransportPipeline {
 
   static void addAuthenticatedHandlers(ChannelPipeline p, TransportConnection connection,
       RpcHandler handler, LongAdder decodedFrames) {
-    p.addLast("frameSplitter", FrameCodec.newFrameSplitter());
     p.addLast("frameDecoder", new FrameCodec.Decoder(decodedFrames));
     p.addLast("frameEncoder", new FrameCodec.Encoder());
     p.addLast("rpc", new RpcChannelHandler(connection, handler));

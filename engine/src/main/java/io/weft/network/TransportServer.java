@@ -66,7 +66,7 @@ public final class TransportServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            TransportConnection connection = new TransportConnection(ch, conf.requestTimeout());
+            TransportConnection connection = new TransportConnection(ch, conf.requestTimeout(), conf.maxBlockInMemory());
             ch.pipeline().addLast("auth", new ServerAuthHandler(key, authTimeoutMs,
                 p -> TransportPipeline.addAuthenticatedHandlers(p, connection, handler, decodedFrames),
                 refusedConnections));

@@ -28,7 +28,13 @@ final class NetworkTesting {
   /** Timeouts short enough for tests, long enough for a loaded 2-core machine. */
   static TransportConf conf(long authTimeoutMs, long requestTimeoutMs) {
     return new TransportConf(Duration.ofMillis(requestTimeoutMs), Duration.ofSeconds(10),
-        Duration.ofMillis(authTimeoutMs), 2);
+        Duration.ofMillis(authTimeoutMs), 2, 32 << 20);
+  }
+
+  /** Defaults, but blocks above {@code maxBlockInMemory} bytes are fetched into files. */
+  static TransportConf confSpillingAbove(long maxBlockInMemory) {
+    TransportConf c = conf();
+    return new TransportConf(c.requestTimeout(), c.connectTimeout(), c.authTimeout(), c.ioThreads(), maxBlockInMemory);
   }
 
   static TransportConf conf() {

@@ -139,7 +139,7 @@ class TransportAuthTest {
   @Test
   void clientGivesUpOnAServerThatNeverSaysHello() throws Exception {
     TransportConf impatient = new TransportConf(java.time.Duration.ofSeconds(10),
-        java.time.Duration.ofMillis(300), java.time.Duration.ofSeconds(10), 1);
+        java.time.Duration.ofMillis(300), java.time.Duration.ofSeconds(10), 1, 1 << 20);
     try (ServerSocket mute = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST));
         TransportClientFactory clients = new TransportClientFactory(impatient, secret, RpcHandler.REJECT_ALL)) {
       long start = System.nanoTime();

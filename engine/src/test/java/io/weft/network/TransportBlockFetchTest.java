@@ -58,7 +58,7 @@ class TransportBlockFetchTest {
     for (int m = 0; m < MAPS; m++) {
       for (int r = 0; r < REDUCES; r++) {
         // empty blocks, small ones, and one of 3 MiB so the zero-copy transfer takes many writes
-        int size = (m + r) % 3 == 0 ? 0 : (m == 2 && r == 1) ? 3 << 20 : random.nextInt(5000);
+        int size = (m == 2 && r == 2) ? 3 << 20 : (m + r) % 3 == 0 ? 0 : random.nextInt(5000);
         blocks[m][r] = new byte[size];
         random.nextBytes(blocks[m][r]);
       }
@@ -83,6 +83,27 @@ class TransportBlockFetchTest {
       for (int r = 0; r < REDUCES; r++) {
         assertArrayEquals(blocks[m][r], readAll(fetcherA.open(atB, SHUFFLE, m, r)), "map " + m + " reduce " + r);
       }
+    }
+  }
+
+  /** Blocks above the in-memory limit arrive in a temporary file, deleted when the reader closes. */
+  @Test
+  void largeBlocksAreFetchedIntoAFileAndTheFileIsDeletedOnClose() throws IOException {
+    MapOutputLocation atB = new MapOutputLocation("exec-B", HOST, serverB.port());
+    try (TransportClientFactory spilling = new TransportClientFactory(
+        NetworkTesting.confSpillingAbove(64 * 1024), secret, RpcHandler.REJECT_ALL)) {
+      NettyShuffleBlockFetcher fetcher = new NettyShuffleBlockFetcher("exec-A", dirsA, spilling);
+      assertEquals(3 << 20, blocks[2][2].length);
+      InputStream big = fetcher.open(atB, SHUFFLE, 2, 2);
+      assertEquals(1, dirsA.tempFileCount(), "the 3 MiB block should be in a file");
+      assertArrayEquals(blocks[2][2], readAll(big));
+      assertEquals(0, dirsA.tempFileCount(), "closing the stream deletes the file");
+      for (int m = 0; m < MAPS; m++) {
+        for (int r = 0; r < REDUCES; r++) {
+          assertArrayEquals(blocks[m][r], readAll(fetcher.open(atB, SHUFFLE, m, r)), "map " + m + " reduce " + r);
+        }
+      }
+      assertEquals(0, dirsA.tempFileCount());
     }
   }
 

@@ -3,10 +3,10 @@ package io.weft.network.protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.MessageToByteEncoder;
-import io.netty.handler.codec.MessageToMessageDecoder;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -25,7 +25,8 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * <ul>
  *   <li>{@link #TYPE_MESSAGE}: the payload is one Avro-binary {@link Envelope};
  *   <li>{@link #TYPE_BLOCK}: {@code requestId:int64 | raw block bytes}; the server writes the
- *       bytes straight from the shuffle file (zero-copy), so they are not wrapped in Avro.
+ *       bytes straight from the shuffle file (zero-copy), so they are not wrapped in Avro, and
+ *       the client receives them piecewise (memory or a file, see {@code BlockReceiver}).
  * </ul>
  *
  * <p>These handlers are only ever added after {@code ServerAuthHandler}/{@code ClientAuthHandler}
@@ -40,17 +41,12 @@ public final class FrameCodec {
   /** Type byte plus request id: what precedes a block's bytes inside its frame. */
   public static final int BLOCK_HEADER_LENGTH = 1 + 8;
   /**
-   * Largest frame. A block frame carries a whole shuffle block, so this bounds a block at ~2 GiB;
-   * peers are authenticated by the time a length is read, so it is not a defence against strangers.
+   * Largest frame: the length field is an int, so a block must stay under ~2 GiB. Peers are
+   * authenticated by the time a length is read, so this is no defence against strangers.
    */
   public static final int MAX_FRAME_LENGTH = Integer.MAX_VALUE - 64;
 
   private FrameCodec() {}
-
-  /** Splits the byte stream into frames (length prefix stripped). */
-  public static LengthFieldBasedFrameDecoder newFrameSplitter() {
-    return new LengthFieldBasedFrameDecoder(MAX_FRAME_LENGTH, 0, 4, 0, 4);
-  }
 
   /** The 13 bytes written before a block's raw bytes: length, type and request id. */
   public static ByteBuf blockHeader(ByteBuf buf, long requestId, long blockLength) {
@@ -84,33 +80,85 @@ public final class FrameCodec {
   }
 
   /**
-   * Turns frames into {@link Envelope}s and {@link BlockFrame}s. An unknown type or an Avro
-   * error is an exception, and the connection's handler closes the connection.
+   * Turns the byte stream into {@link Envelope}s and {@link BlockFrame}s. A message frame is
+   * decoded once it has fully arrived; a block frame is passed on as a {@link BlockFrame.Start}
+   * and then a {@link BlockFrame.Chunk} per read, so the receiver decides where the bytes go
+   * (memory or a file) and a large block is never buffered here. An unknown type, a bad length
+   * or an Avro error is an exception, and the connection's handler closes the connection.
    */
-  public static final class Decoder extends MessageToMessageDecoder<ByteBuf> {
+  public static final class Decoder extends ByteToMessageDecoder {
     private final SpecificDatumReader<Envelope> reader = new SpecificDatumReader<>(Envelope.class);
     private final LongAdder decoded;
     private BinaryDecoder decoder;
+    private long blockRequestId;
+    private long blockRemaining = -1; // -1: not inside a block frame
 
     /** {@code decoded} counts decoded frames (a server's statistics; tests check it). */
     public Decoder(LongAdder decoded) {
-      super(ByteBuf.class);
       this.decoded = decoded;
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) throws IOException {
-      byte type = frame.readByte();
-      decoded.increment();
-      if (type == TYPE_MESSAGE) {
-        decoder = DecoderFactory.get().directBinaryDecoder(new ByteBufInputStream(frame), decoder);
-        out.add(reader.read(null, decoder));
-      } else if (type == TYPE_BLOCK) {
-        long requestId = frame.readLong();
-        out.add(new BlockFrame(requestId, frame.retainedSlice()));
-      } else {
-        throw new IOException("unknown frame type " + type);
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws IOException {
+      while (true) {
+        if (blockRemaining >= 0) {
+          if (!readBlockBytes(in, out)) {
+            return;
+          }
+          continue;
+        }
+        if (in.readableBytes() < 5) {
+          return;
+        }
+        int length = in.getInt(in.readerIndex());
+        byte type = in.getByte(in.readerIndex() + 4);
+        if (length < 1) {
+          throw new IOException("bad frame length " + length);
+        }
+        if (type == TYPE_MESSAGE) {
+          if (in.readableBytes() < 4 + length) {
+            return;
+          }
+          in.skipBytes(5);
+          decoded.increment();
+          ByteBuf payload = in.readSlice(length - 1);
+          decoder = DecoderFactory.get().directBinaryDecoder(new ByteBufInputStream(payload), decoder);
+          out.add(reader.read(null, decoder));
+        } else if (type == TYPE_BLOCK) {
+          if (length < BLOCK_HEADER_LENGTH) {
+            throw new IOException("bad block frame length " + length);
+          }
+          if (in.readableBytes() < 4 + BLOCK_HEADER_LENGTH) {
+            return;
+          }
+          in.skipBytes(5);
+          decoded.increment();
+          blockRequestId = in.readLong();
+          blockRemaining = length - BLOCK_HEADER_LENGTH;
+          out.add(new BlockFrame.Start(blockRequestId, blockRemaining));
+          if (blockRemaining == 0) {
+            blockRemaining = -1;
+            out.add(new BlockFrame.Chunk(blockRequestId, Unpooled.EMPTY_BUFFER, true));
+          }
+        } else {
+          throw new IOException("unknown frame type " + type);
+        }
       }
+    }
+
+    /** Passes on what has arrived of the current block; false when more must be read first. */
+    private boolean readBlockBytes(ByteBuf in, List<Object> out) {
+      int n = (int) Math.min(blockRemaining, in.readableBytes());
+      if (n == 0) {
+        return false;
+      }
+      blockRemaining -= n;
+      boolean last = blockRemaining == 0;
+      out.add(new BlockFrame.Chunk(blockRequestId, in.readRetainedSlice(n), last));
+      if (last) {
+        blockRemaining = -1;
+      }
+      return true;
     }
   }
 }

@@ -28,8 +28,10 @@ public final class RpcChannelHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof BlockFrame block) {
-      connection.complete(block);
+    if (msg instanceof BlockFrame.Start start) {
+      connection.blockStarted(start);
+    } else if (msg instanceof BlockFrame.Chunk chunk) {
+      connection.blockChunk(chunk);
     } else if (msg instanceof Envelope env) {
       if (env.getReply()) {
         connection.complete(env);

@@ -1,19 +1,22 @@
 package io.weft.network.rpc;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.weft.network.protocol.BlockFrame;
 import io.weft.network.protocol.Envelope;
 import io.weft.network.protocol.ErrorReply;
 import io.weft.network.protocol.FetchBlock;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * One authenticated connection, seen from either end: send one-way messages, ask and get a
@@ -33,13 +36,23 @@ public class TransportConnection {
 
   private final Channel channel;
   private final Duration requestTimeout;
+  private final long maxBlockInMemory;
   private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
+  /** Where each pending block fetch may spill a large block. */
+  private final Map<Long, Supplier<File>> spillFiles = new ConcurrentHashMap<>();
+  /** Blocks being received; touched only on the event loop. */
+  private final Map<Long, BlockReceiver> receiving = new HashMap<>();
   private volatile Object attachment;
   private volatile boolean closed;
 
-  public TransportConnection(Channel channel, Duration requestTimeout) {
+  /**
+   * @param maxBlockInMemory fetched blocks larger than this go to a spill file (when the fetch
+   *     names one) instead of memory
+   */
+  public TransportConnection(Channel channel, Duration requestTimeout, long maxBlockInMemory) {
     this.channel = channel;
     this.requestTimeout = requestTimeout;
+    this.maxBlockInMemory = maxBlockInMemory;
   }
 
   /** Sends {@code body} (an Avro message) without waiting for anything. */
@@ -49,11 +62,20 @@ public class TransportConnection {
 
   /** Sends {@code body} and returns the peer's reply, failing after the request timeout. */
   public CompletableFuture<Object> ask(Object body) {
+    return ask(body, (Supplier<File>) null);
+  }
+
+  private CompletableFuture<Object> ask(Object body, Supplier<File> spillFile) {
     long id = NEXT_REQUEST_ID.incrementAndGet();
     CompletableFuture<Object> future = new CompletableFuture<>();
     pending.put(id, future);
-    future.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((r, e) -> pending.remove(id));
+    if (spillFile != null) {
+      spillFiles.put(id, spillFile);
+    }
+    future.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
+      pending.remove(id);
+      spillFiles.remove(id);
+    });
     if (closed) {
       // closed before we registered: nobody else will fail this future
       future.completeExceptionally(closedException());
@@ -79,13 +101,16 @@ public class TransportConnection {
   }
 
   /**
-   * One shuffle block from the peer's block server. The caller owns the returned buffer and must
-   * release it; a missing block fails with {@link RemoteRpcException}.
+   * One shuffle block from the peer's block server, as a stream the caller must close. A block
+   * larger than the in-memory limit is written to a file from {@code spillFile} as it arrives
+   * (the stream deletes it on close); with {@code spillFile} null every block is held in
+   * memory. A missing block fails with {@link RemoteRpcException}.
    */
-  public CompletableFuture<ByteBuf> fetchBlock(int shuffleId, int mapIndex, int reduceId) {
-    return ask(new FetchBlock(shuffleId, mapIndex, reduceId)).thenApply(r -> {
-      if (r instanceof ByteBuf buf) {
-        return buf;
+  public CompletableFuture<InputStream> fetchBlock(int shuffleId, int mapIndex, int reduceId,
+      Supplier<File> spillFile) {
+    return ask(new FetchBlock(shuffleId, mapIndex, reduceId), spillFile).thenApply(r -> {
+      if (r instanceof InputStream in) {
+        return in;
       }
       throw new RemoteRpcException("expected a block, got " + r.getClass().getSimpleName());
     });
@@ -136,17 +161,67 @@ public class TransportConnection {
     }
   }
 
-  /** A block arrived; its buffer is released unless a waiting ask takes it. */
-  void complete(BlockFrame block) {
-    CompletableFuture<Object> f = pending.remove(block.requestId());
-    if (f == null || !f.complete(block.data())) {
-      block.data().release();
+  /** A block's bytes begin to arrive: decides where they go. Event loop only. */
+  void blockStarted(BlockFrame.Start start) {
+    long id = start.requestId();
+    CompletableFuture<Object> f = pending.get(id);
+    BlockReceiver receiver = BlockReceiver.discarding();
+    if (f != null && !f.isDone()) {
+      try {
+        receiver = BlockReceiver.create(start.length(), maxBlockInMemory, spillFiles.get(id), channel.alloc());
+      } catch (IOException | RuntimeException e) {
+        f.completeExceptionally(new IOException("cannot store a block of " + start.length() + " bytes: " + e, e));
+      }
+    }
+    receiving.put(id, receiver);
+  }
+
+  /** Some of a block's bytes; the last chunk completes the fetch. Event loop only. */
+  void blockChunk(BlockFrame.Chunk chunk) {
+    long id = chunk.requestId();
+    BlockReceiver receiver = receiving.get(id);
+    try {
+      if (receiver == null) {
+        return; // a chunk without a start cannot happen; the decoder always sends one first
+      }
+      receiver.write(chunk.data());
+      if (chunk.last()) {
+        receiving.remove(id);
+        deliver(id, receiver.finish());
+      }
+    } catch (IOException e) {
+      receiver.discard();
+      receiving.put(id, BlockReceiver.discarding());
+      CompletableFuture<Object> f = pending.remove(id);
+      if (f != null) {
+        f.completeExceptionally(new IOException("cannot store block: " + e, e));
+      }
+      if (chunk.last()) {
+        receiving.remove(id);
+      }
+    } finally {
+      chunk.data().release();
+    }
+  }
+
+  private void deliver(long id, InputStream block) {
+    CompletableFuture<Object> f = pending.remove(id);
+    if (f == null || !f.complete(block)) {
+      try {
+        block.close(); // nobody waits any more: free the buffer, delete the file
+      } catch (IOException ignored) {
+        // best effort
+      }
     }
   }
 
   /** The channel closed: fails every pending ask, now and later. */
   void closed() {
     closed = true;
+    for (BlockReceiver r : receiving.values()) {
+      r.discard(); // half-received blocks: the peer will never finish them
+    }
+    receiving.clear();
     IOException e = closedException();
     for (Long id : pending.keySet()) {
       CompletableFuture<Object> f = pending.remove(id);

@@ -1,7 +1,5 @@
 package io.weft.network.shuffle;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 import io.weft.network.TransportClient;
 import io.weft.network.TransportClientFactory;
 import io.weft.shuffle.FetchFailedException;
@@ -17,8 +15,9 @@ import java.util.concurrent.ExecutionException;
  * from its disk ({@link LocalShuffleBlockFetcher}); others are fetched from the writer's block
  * server over a pooled, authenticated connection, one request per block.
  *
- * <p>The whole block is received into memory (a pooled buffer), then read through the returned
- * stream; closing the stream frees the buffer.
+ * <p>A block is received whole before it is read: into memory up to
+ * {@code weft.network.block.maxInMemory}, otherwise into a file under the executor's
+ * {@code tmp/}. Closing the returned stream frees the buffer or deletes the file.
  *
  * <p>Failure handling: an unreachable or refusing peer, an error reply (missing file), a closed
  * connection or the request timeout ({@code weft.network.timeout}) become a
@@ -29,6 +28,7 @@ import java.util.concurrent.ExecutionException;
  */
 public final class NettyShuffleBlockFetcher implements ShuffleBlockFetcher {
   private final String localExecutorId;
+  private final LocalDirs localDirs;
   private final LocalShuffleBlockFetcher local;
   private final TransportClientFactory clients;
 
@@ -38,6 +38,7 @@ public final class NettyShuffleBlockFetcher implements ShuffleBlockFetcher {
    */
   public NettyShuffleBlockFetcher(String localExecutorId, LocalDirs localDirs, TransportClientFactory clients) {
     this.localExecutorId = localExecutorId;
+    this.localDirs = localDirs;
     this.local = new LocalShuffleBlockFetcher(localDirs);
     this.clients = clients;
   }
@@ -49,8 +50,7 @@ public final class NettyShuffleBlockFetcher implements ShuffleBlockFetcher {
     }
     try {
       TransportClient client = clients.getClient(location.host(), location.port());
-      ByteBuf block = client.fetchBlock(shuffleId, mapIndex, reduceId).get();
-      return new ByteBufInputStream(block, true);
+      return client.fetchBlock(shuffleId, mapIndex, reduceId, () -> localDirs.tempFile("fetch")).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while fetching shuffle " + shuffleId + " map "
