@@ -62,10 +62,10 @@ public class TransportConnection {
 
   /** Sends {@code body} and returns the peer's reply, failing after the request timeout. */
   public CompletableFuture<Object> ask(Object body) {
-    return ask(body, (Supplier<File>) null);
+    return request(body, null);
   }
 
-  private CompletableFuture<Object> ask(Object body, Supplier<File> spillFile) {
+  private CompletableFuture<Object> request(Object body, Supplier<File> spillFile) {
     long id = NEXT_REQUEST_ID.incrementAndGet();
     CompletableFuture<Object> future = new CompletableFuture<>();
     pending.put(id, future);
@@ -108,7 +108,7 @@ public class TransportConnection {
    */
   public CompletableFuture<InputStream> fetchBlock(int shuffleId, int mapIndex, int reduceId,
       Supplier<File> spillFile) {
-    return ask(new FetchBlock(shuffleId, mapIndex, reduceId), spillFile).thenApply(r -> {
+    return request(new FetchBlock(shuffleId, mapIndex, reduceId), spillFile).thenApply(r -> {
       if (r instanceof InputStream in) {
         return in;
       }
