@@ -62,7 +62,7 @@ class TransportEndpointsTest {
       if (msg instanceof RegisterExecutor r) {
         reply.connection().setAttachment(r.getExecutorId());
         registered.add(reply.connection());
-        reply.reply(new RegisteredExecutor(true, null));
+        reply.reply(new RegisteredExecutor(true, null, Map.of()));
       } else if (msg instanceof TaskStatus s) {
         statuses.add(s);
       }

@@ -54,7 +54,7 @@ class TransportRpcTest {
   private static RecordingHandler driverLike() {
     return new RecordingHandler((msg, reply) -> {
       if (msg instanceof RegisterExecutor r) {
-        reply.reply(new RegisteredExecutor(true, "welcome " + r.getExecutorId()));
+        reply.reply(new RegisteredExecutor(true, "welcome " + r.getExecutorId(), java.util.Map.of()));
       } else if (msg instanceof CanCommit c) {
         reply.reply(new CanCommitResponse(c.getPartition() % 2 == 0));
       } else if (msg instanceof FetchBroadcast b) {
@@ -145,7 +145,7 @@ class TransportRpcTest {
     RecordingHandler driver = new RecordingHandler((msg, reply) -> {
       reply.connection().setAttachment(((RegisterExecutor) msg).getExecutorId());
       executorConnection.set(reply.connection());
-      reply.reply(new RegisteredExecutor(true, null));
+      reply.reply(new RegisteredExecutor(true, null, java.util.Map.of()));
       registered.countDown();
     });
     RecordingHandler executor = new RecordingHandler((msg, reply) ->

@@ -11,6 +11,8 @@ import io.weft.network.protocol.StopExecutor;
 import io.weft.network.rpc.ReplyChannel;
 import io.weft.network.rpc.RpcHandler;
 import io.weft.network.rpc.TransportConnection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -41,18 +43,38 @@ public final class ExecutorMessageHandler implements RpcHandler, AutoCloseable {
     return t;
   });
   private volatile Executor executor;
+  private final List<LaunchTask> beforeBind = new ArrayList<>();
 
   /** {@code onStop} receives the reason when the driver says stop or the connection is lost. */
   public ExecutorMessageHandler(Consumer<String> onStop) {
     this.onStop = onStop;
   }
 
+  /**
+   * Binds the executor and runs the launches that arrived before it: the driver may send tasks
+   * as soon as it accepted the registration, before the executor has read the driver's answer.
+   */
   public void bind(Executor executor) {
-    this.executor = executor;
+    List<LaunchTask> early;
+    synchronized (this) {
+      this.executor = executor;
+      early = new ArrayList<>(beforeBind);
+      beforeBind.clear();
+    }
+    early.forEach(t -> executor.launch(Messages.toTaskDescription(t)));
   }
 
   @Override
   public void receive(Object message, ReplyChannel reply) {
+    if (executor == null) {
+      synchronized (this) {
+        if (executor == null && message instanceof LaunchTask t) {
+          beforeBind.add(t);
+          reply.reply(new Ack(null));
+          return;
+        }
+      }
+    }
     Executor ex = executor;
     if (ex == null) {
       reply.replyError("executor is not ready yet");
