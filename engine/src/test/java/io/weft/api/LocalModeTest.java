@@ -373,4 +373,24 @@ class LocalModeTest {
           .reduceByKey(Long::sum, 4).collectAsMap());
     }
   }
+
+  @Test
+  void closingTheContextFailsARunningJobInsteadOfLeavingItsCallerWaiting() throws Exception {
+    WeftContext other = WeftContext.create(new WeftConf(false).setMaster("local[1]")
+        .set("weft.local.dir", localDir.resolve("closing").toString()));
+    java.util.concurrent.CompletableFuture<Object> result = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return other.parallelize(List.of(1), 1).map(x -> {
+          Thread.sleep(60_000);
+          return x;
+        }).collect();
+      } catch (RuntimeException e) {
+        return e;
+      }
+    });
+    Thread.sleep(500);
+    other.close();
+    Object outcome = result.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(outcome instanceof JobFailedException, String.valueOf(outcome));
+  }
 }
