@@ -49,6 +49,7 @@ final class YarnSettings {
     // Killing containers (and so stopping the cluster) waits these out; defaults are seconds.
     conf.setLong(YarnConfiguration.NM_SLEEP_DELAY_BEFORE_SIGKILL_MS, 100);
     conf.setLong(YarnConfiguration.NM_PROCESS_KILL_WAIT_MS, 200);
+    keepLogsWithoutSlowingStop(conf);
     conf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, false);
     conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
     ensureContainerJavaHome(conf);
@@ -66,6 +67,18 @@ final class YarnSettings {
     conf.set(CS + "root.default.acl_submit_applications", "*");
     conf.set(CS + "root.default.acl_administer_queue", "*");
     conf.setFloat(CS + "maximum-am-resource-percent", 1.0f);
+  }
+
+  /**
+   * A NodeManager that ran an application waits 10 s in its stop for the log handler's pending
+   * log deletion (scheduled {@code log.retain-seconds} ahead; its executor still runs delayed
+   * tasks after shutdown). So the log handler hands the deletion to the DeletionService at once,
+   * and the DeletionService, whose executor drops delayed tasks at shutdown, holds it for a day:
+   * stop is fast and container logs and work dirs stay readable while the cluster runs.
+   */
+  private static void keepLogsWithoutSlowingStop(Configuration conf) {
+    conf.setLong(YarnConfiguration.NM_LOG_RETAIN_SECONDS, 0);
+    conf.setInt(YarnConfiguration.DEBUG_NM_DELETE_DELAY_SEC, 24 * 3600);
   }
 
   /**
