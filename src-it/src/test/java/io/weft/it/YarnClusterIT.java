@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.it.yarn.AppStaging;
+import io.weft.it.yarn.FailingApplicationMaster;
 import io.weft.it.yarn.LaunchContexts;
 import io.weft.it.yarn.TrivialApplicationMaster;
 import io.weft.it.yarn.YarnApps;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Real YARN on the embedded cluster: two NodeManagers register, a client configured only from
  * the written conf dir reaches them, and a real ApplicationMaster, shipped as a jar through
- * HDFS, runs in its own JVM, succeeds, and leaves no process behind.
+ * HDFS, runs in its own JVM, succeeds, and leaves no process behind; a failing one is reported
+ * FAILED with its container logs at hand.
  */
 class YarnClusterIT {
   private static final Logger LOG = LoggerFactory.getLogger(YarnClusterIT.class);
@@ -69,12 +74,7 @@ class YarnClusterIT {
 
   @Test
   void shippedApplicationMasterSucceedsAndLeavesNoContainerJvm() throws Exception {
-    AppStaging staging = new AppStaging(CLUSTER.fileSystem(),
-        new org.apache.hadoop.fs.Path("/user/weft-it/staging/trivial"), tmp.resolve("staging"));
-    staging.addConf(CLUSTER.cluster()).addClassesJar("trivial-am.jar", TrivialApplicationMaster.class);
-    for (Path jar : LaunchContexts.jarsOnClasspath(LaunchContexts.HADOOP_CLIENT_ARTIFACTS)) {
-      staging.addJar(jar);
-    }
+    AppStaging staging = stage("trivial", TrivialApplicationMaster.class);
 
     long t0 = System.nanoTime();
     ApplicationId id = YarnApps.submit(yarn, "trivial-am",
@@ -90,6 +90,34 @@ class YarnClusterIT {
     assertEquals(YarnApplicationState.FINISHED, report.getYarnApplicationState(), report.getDiagnostics());
     assertEquals(FinalApplicationStatus.SUCCEEDED, report.getFinalApplicationStatus(), report.getDiagnostics());
     awaitNoContainers(TrivialApplicationMaster.class.getName(), Duration.ofSeconds(30));
+  }
+
+  @Test
+  void failingApplicationMasterIsReportedFailedAndItsContainerLogsArePrintable() throws Exception {
+    AppStaging staging = stage("failing", FailingApplicationMaster.class);
+
+    ApplicationId id = YarnApps.submit(yarn, "failing-am",
+        LaunchContexts.javaMain(staging.resources(), FailingApplicationMaster.class.getName(), 128),
+        Resource.newInstance(256, 1));
+    ApplicationReport report = YarnApps.awaitFinalState(yarn, id, Duration.ofSeconds(90));
+
+    assertEquals(YarnApplicationState.FAILED, report.getYarnApplicationState(), report.getDiagnostics());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CLUSTER.printContainerLogs(id.toString(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String logs = bytes.toString(StandardCharsets.UTF_8);
+    for (String expected : List.of(FailingApplicationMaster.MESSAGE, "launch_container.sh", "directory.info")) {
+      assertTrue(logs.contains(expected), "container logs lack '" + expected + "':\n" + logs);
+    }
+  }
+
+  private AppStaging stage(String name, Class<?> main) throws Exception {
+    AppStaging staging = new AppStaging(CLUSTER.fileSystem(),
+        new org.apache.hadoop.fs.Path("/user/weft-it/staging/" + name), tmp.resolve("staging-" + name));
+    staging.addConf(CLUSTER.cluster()).addClassesJar(name + "-am.jar", main);
+    for (Path jar : LaunchContexts.jarsOnClasspath(LaunchContexts.HADOOP_CLIENT_ARTIFACTS)) {
+      staging.addJar(jar);
+    }
+    return staging;
   }
 
   /** Waits until no NodeManager reports a container and no process runs {@code mainClass}. */
