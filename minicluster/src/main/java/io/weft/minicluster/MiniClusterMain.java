@@ -3,6 +3,7 @@ package io.weft.minicluster;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
+import sun.misc.Signal;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -12,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * it. Other shells then use it with {@code HADOOP_CONF_DIR=DIR} ({@code bin/weft fs},
  * {@code bin/weft submit --master yarn}, {@code yarn}, {@code hdfs}).
  *
- * <p>Threading: the main thread starts the cluster and then parks; the JVM's shutdown hook
- * thread stops it. Failure: a bad command line exits 2, a failed start exits 1 with the cause.
+ * <p>Threading: the main thread starts the cluster, waits for SIGINT or SIGTERM (whose handlers
+ * only release it), stops the cluster and exits; a shutdown hook stops it on any other exit.
+ * Failure: a bad command line exits 2, a failed start exits 1 with the cause.
  */
 public final class MiniClusterMain {
   private static final Logger LOG = LoggerFactory.getLogger(MiniClusterMain.class);
@@ -32,6 +34,8 @@ public final class MiniClusterMain {
       System.exit(2);
       return;
     }
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    stopOnSignals(stopRequested);
     EmbeddedCluster cluster;
     try {
       EmbeddedCluster.Builder b = EmbeddedCluster.builder()
@@ -54,7 +58,25 @@ public final class MiniClusterMain {
         + (cluster.hasYarn() ? ", ResourceManager " + hostPort(cluster) + ", web UI " + cluster.webUiAddress() : "")
         + " (Ctrl-C stops it)");
     System.out.flush();
-    new CountDownLatch(1).await();
+    stopRequested.await();
+    cluster.stop();
+    System.exit(0);
+  }
+
+  /**
+   * Ctrl-C and SIGTERM only release {@code stopRequested}, so that the main thread stops the
+   * cluster before the JVM's shutdown begins: stopped from a shutdown hook, the DataNodes fail
+   * ("Shutdown in progress, cannot remove a shutdownHook") and the NameNode outlives the
+   * deletion of its directories. The shutdown hook stays as the fallback for other exits.
+   */
+  private static void stopOnSignals(CountDownLatch stopRequested) {
+    for (String name : new String[] {"INT", "TERM"}) {
+      try {
+        Signal.handle(new Signal(name), signal -> stopRequested.countDown());
+      } catch (IllegalArgumentException e) {
+        LOG.debug("Cannot handle SIG{}; the shutdown hook will stop the cluster", name, e);
+      }
+    }
   }
 
   private static String hostPort(EmbeddedCluster cluster) {
