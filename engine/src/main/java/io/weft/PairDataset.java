@@ -12,7 +12,7 @@ import io.weft.plan.MapPartitionsNode;
 import io.weft.plan.Node;
 import io.weft.plan.ShuffleDependency;
 import io.weft.plan.ShuffledNode;
-import io.weft.serialization.WeftSerializer;
+import io.weft.serialization.Serializer;
 import io.weft.shuffle.sort.ExternalSorter;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -98,14 +98,15 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
     Aggregator<K, V, C> agg = new Aggregator<>(createCombiner, mergeValue, mergeCombiners);
     if (partitioner.equals(node().partitioner())) {
       // already partitioned this way: combine inside each partition, no shuffle
+      Serializer serializer = context().serializer();
       return new PairDataset<>(new MapPartitionsNode<>(node(), (task, p, it) -> {
-        ExternalSorter<K, V, C> sorter = new ExternalSorter<>(task, agg, null, null, new WeftSerializer());
+        ExternalSorter<K, V, C> sorter = new ExternalSorter<>(task, agg, null, null, serializer);
         sorter.insertAll(it);
         return sorter.iterator();
       }, true));
     }
     ShuffleDependency<K, V, C> dep = new ShuffleDependency<>(node(), context().newShuffleId(),
-        partitioner, new WeftSerializer(), agg, mapSideCombine, null);
+        partitioner, context().serializer(), agg, mapSideCombine, null);
     return new PairDataset<>(new ShuffledNode<>(dep));
   }
 
@@ -142,7 +143,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
       return this;
     }
     ShuffleDependency<K, V, V> dep = new ShuffleDependency<>(node(), context().newShuffleId(),
-        partitioner, new WeftSerializer(), null, false, null);
+        partitioner, context().serializer(), null, false, null);
     return new PairDataset<>(new ShuffledNode<>(dep));
   }
 
@@ -181,7 +182,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   public <W> PairDataset<K, Pair<Iterable<V>, Iterable<W>>> cogroup(PairDataset<K, W> other,
       Partitioner partitioner) {
     CoGroupedNode<K> grouped = new CoGroupedNode<>(List.of(node(), other.node()), partitioner,
-        new WeftSerializer());
+        context().serializer());
     return new PairDataset<>(new MapPartitionsNode<>(grouped, (task, p, it) -> Iterators.map(it,
         kv -> Pair.of(kv.key(), Pair.of((Iterable<V>) (List<?>) kv.value().get(0),
             (Iterable<W>) (List<?>) kv.value().get(1)))), true));
@@ -296,7 +297,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
     RangePartitioner<K> partitioner = RangePartitioner.fromSample(keys(), numPartitions, ordering, ascending);
     Comparator<? super K> order = ascending ? ordering : new Reversed<>(ordering);
     ShuffleDependency<K, V, V> dep = new ShuffleDependency<>(node(), context().newShuffleId(),
-        partitioner, new WeftSerializer(), null, false, order);
+        partitioner, context().serializer(), null, false, order);
     return new PairDataset<>(new ShuffledNode<>(dep));
   }
 

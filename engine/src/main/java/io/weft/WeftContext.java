@@ -19,6 +19,8 @@ import io.weft.scheduler.ResultFn;
 import io.weft.scheduler.SchedulerEvent;
 import io.weft.scheduler.TaskOutcome;
 import io.weft.serialization.JavaSerializer;
+import io.weft.serialization.Serializer;
+import io.weft.serialization.Serializers;
 import io.weft.status.ListenerBus;
 import io.weft.status.WeftListener;
 import io.weft.util.Clock;
@@ -70,10 +72,12 @@ public final class WeftContext implements AutoCloseable {
   private final AtomicLong nextAccumulatorId = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final int defaultParallelism;
+  private final Serializer serializer;
 
   private WeftContext(WeftConf conf) {
     conf.validate();
     this.conf = conf.copy();
+    this.serializer = Serializers.fromConf(this.conf);
     this.hadoopConf = ExecutorEnv.hadoopConfiguration(this.conf);
     OutputCommitCoordinator commits = new OutputCommitCoordinator();
     this.driverServices = new DriverServices(commits);
@@ -134,6 +138,11 @@ public final class WeftContext implements AutoCloseable {
 
   public int defaultParallelism() {
     return defaultParallelism;
+  }
+
+  /** The record serializer of shuffles ({@code weft.serializer}). */
+  public Serializer serializer() {
+    return serializer;
   }
 
   // ---------------------------------------------------------------- creating datasets

@@ -18,6 +18,8 @@ public final class ConfigRegistry {
       "io.weft.config.SchedulerOptions",
       "io.weft.config.ShuffleOptions",
       "io.weft.config.StorageOptions",
+      "io.weft.config.ExecutorOptions",
+      "io.weft.config.NetworkOptions",
       "io.weft.yarn.YarnOptions"));
 
   private ConfigRegistry() {}

@@ -34,6 +34,12 @@ public final class CoreOptions {
       .check(n -> n >= 2, "at least 2")
       .register();
 
+  public static final ConfigEntry<String> SERIALIZER = stringConf("weft.serializer")
+      .doc("Class of the record serializer used by shuffles, spills and disk-cached blocks "
+          + "(an io.weft.serialization.Serializer with a public no-argument constructor).")
+      .defaultValue("io.weft.serialization.WeftSerializer")
+      .register();
+
   /** Prefix of settings copied into the Hadoop Configuration used for file I/O. */
   public static final String HADOOP_PREFIX = "weft.hadoop.";
 }

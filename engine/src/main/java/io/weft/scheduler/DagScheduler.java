@@ -115,10 +115,17 @@ public final class DagScheduler {
     tasks.schedule();
   }
 
-  /** Fails every active job (the event loop hit an internal error, or the context is closing). */
+  /**
+   * Fails every active job (the event loop hit an internal error, or the context is closing).
+   * Their callers hear at once: nothing will report the killed tasks any more.
+   */
   public void failAllJobs(Throwable cause) {
     for (ActiveJob job : List.copyOf(jobs.values())) {
       failJob(job, new JobFailedException("Job " + job.jobId + " failed: " + cause, cause));
+    }
+    for (ActiveJob job : List.copyOf(draining)) {
+      draining.remove(job);
+      job.waiter.jobFailed(job.failure);
     }
   }
 

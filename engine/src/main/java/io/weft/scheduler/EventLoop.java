@@ -25,6 +25,7 @@ public class EventLoop<E> implements EventSink<E> {
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final ScheduledExecutorService timer;
   private final Thread thread;
+  private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
   private volatile Consumer<E> handler;
   private volatile Consumer<Throwable> onError;
 
@@ -48,6 +49,7 @@ public class EventLoop<E> implements EventSink<E> {
 
   @Override
   public void post(E event) {
+    pending.incrementAndGet();
     queue.add(event);
   }
 
@@ -66,6 +68,23 @@ public class EventLoop<E> implements EventSink<E> {
       throw new IllegalStateException(
           "must run on " + name + " but runs on " + Thread.currentThread().getName());
     }
+  }
+
+  /** Waits until every event posted so far has been handled; false on time-out. */
+  public boolean waitUntilEmpty(long timeoutMs) {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (pending.get() > 0) {
+      if (System.currentTimeMillis() > deadline || !thread.isAlive()) {
+        return false;
+      }
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Handles the events already queued, then stops the thread and waits for it. */
@@ -102,6 +121,8 @@ public class EventLoop<E> implements EventSink<E> {
         } catch (Throwable t2) {
           LOG.error("{} error handler failed", name, t2);
         }
+      } finally {
+        pending.decrementAndGet();
       }
     }
   }

@@ -361,4 +361,36 @@ class LocalModeTest {
         .collectAsMap());
     assertEquals(expected, counts);
   }
+
+  @Test
+  void shufflesWorkWithAnotherConfiguredSerializer() {
+    List<Integer> data = numbers(3_000, 12);
+    Map<Integer, Long> expected = data.stream().collect(Collectors.groupingBy(x -> x % 10, Collectors.counting()));
+    try (WeftContext java = WeftContext.create(new WeftConf(false).setMaster("local[2]")
+        .set("weft.serializer", "io.weft.serialization.JavaSerializer")
+        .set("weft.local.dir", localDir.resolve("java-ser").toString()))) {
+      assertEquals(expected, java.parallelize(data, 3).mapToPair(x -> Pair.of(x % 10, 1L))
+          .reduceByKey(Long::sum, 4).collectAsMap());
+    }
+  }
+
+  @Test
+  void closingTheContextFailsARunningJobInsteadOfLeavingItsCallerWaiting() throws Exception {
+    WeftContext other = WeftContext.create(new WeftConf(false).setMaster("local[1]")
+        .set("weft.local.dir", localDir.resolve("closing").toString()));
+    java.util.concurrent.CompletableFuture<Object> result = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return other.parallelize(List.of(1), 1).map(x -> {
+          Thread.sleep(60_000);
+          return x;
+        }).collect();
+      } catch (RuntimeException e) {
+        return e;
+      }
+    });
+    Thread.sleep(500);
+    other.close();
+    Object outcome = result.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(outcome instanceof JobFailedException, String.valueOf(outcome));
+  }
 }

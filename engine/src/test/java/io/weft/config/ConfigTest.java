@@ -62,4 +62,13 @@ class ConfigTest {
     assertEquals(ConfigDocs.markdownTable(), text.substring(s + start.length(), e),
         "README's config table is stale: regenerate it with bin/weft config-docs");
   }
+
+  @Test
+  void serializerClassIsConfigurable() {
+    assertEquals(io.weft.serialization.JavaSerializer.class, io.weft.serialization.Serializers.fromConf(
+        new WeftConf(false).set("weft.serializer", "io.weft.serialization.JavaSerializer")).getClass());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+        io.weft.serialization.Serializers.fromConf(new WeftConf(false).set("weft.serializer", "no.Such")));
+    assertTrue(e.getMessage().contains("weft.serializer=no.Such"), e.getMessage());
+  }
 }

@@ -1,21 +1,18 @@
 package io.weft.it;
 
+import io.weft.minicluster.EmbeddedCluster;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -24,38 +21,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Embedded Hadoop for one integration test class: starts the configured components (HDFS now;
- * YARN is meant to be added as one more {@link ClusterComponent}) before the first test, stops
- * them after the last, and prints diagnostics and the tail of the cluster's log when a test
- * fails. Register it on a static field:
+ * Embedded Hadoop for one integration test class: an {@link EmbeddedCluster} (HDFS, and YARN
+ * with {@link Builder#withYarn}) started before the first test and stopped after the last; when
+ * a test fails it prints the cluster's state, the container logs of every application the RM
+ * knows, and the tail of the cluster's log. Register it on a static field:
  *
  * <pre>{@code
  * @RegisterExtension
  * static final MiniClusterExtension CLUSTER = MiniClusterExtension.builder()
- *     .dataNodeHosts("127.0.0.2", "127.0.0.3").racks("/r1", "/r2").blockSize(64 * 1024).build();
+ *     .dataNodeHosts("127.0.0.2", "127.0.0.3").racks("/r1", "/r2").blockSize(64 * 1024)
+ *     .withYarn(2).build();
  * }</pre>
  *
- * <p>It carries the quirks in docs/HADOOP-NOTES.md so that tests need not know them. Hadoop
- * keeps JVM-global state (static host resolution, rack mappings, metrics), so each test class
- * gets a fresh JVM (Failsafe {@code reuseForks=false}) and one cluster.
+ * <p>Every quirk of the mini clusters lives in EmbeddedCluster (weft-minicluster), shared with
+ * {@code bin/weft minicluster}; docs/MINICLUSTER-NOTES.md lists them. Hadoop keeps JVM-global
+ * state (static host resolution, rack mappings, metrics), so each test class gets a fresh JVM
+ * (Failsafe {@code reuseForks=false}) and one cluster.
  *
- * <p>Threading: JUnit's thread; components stop in parallel because a sequential stop of
- * several daemons waits on each one's shutdown timeouts in turn.
+ * <p>Threading: JUnit's thread. Failure: a failed start prints diagnostics and fails the class;
+ * the work directory ({@code target/minicluster/<Test>-<nanos>}: daemon data, container logs,
+ * cluster.log) is kept when anything failed or {@code -Dweft.it.keepClusterDir=true} is given.
  */
 public final class MiniClusterExtension implements BeforeAllCallback, AfterAllCallback, TestWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(MiniClusterExtension.class);
-  private static final long STOP_TIMEOUT_SECONDS = 60;
+  /** {@code -Dweft.it.keepClusterDir=true} keeps the work directory of passing tests too. */
+  private static final String KEEP_PROPERTY = "weft.it.keepClusterDir";
 
-  private final MiniHdfs hdfs;
-  private final List<ClusterComponent> components;
-  private final Configuration conf = new Configuration();
+  private final Builder spec;
+  private EmbeddedCluster cluster;
   private Path workDir;
   private ClusterLogCapture logs;
   private volatile boolean anyTestFailed;
 
-  private MiniClusterExtension(Builder b) {
-    this.hdfs = new MiniHdfs(b.dataNodes, b.hosts, b.racks, b.blockSize, b.replication);
-    this.components = List.of(hdfs);
+  private MiniClusterExtension(Builder spec) {
+    this.spec = spec;
   }
 
   public static Builder builder() {
@@ -67,37 +66,30 @@ public final class MiniClusterExtension implements BeforeAllCallback, AfterAllCa
     workDir = Files.createDirectories(Path.of("target", "minicluster"))
         .toAbsolutePath().resolve(context.getRequiredTestClass().getSimpleName() + "-" + System.nanoTime());
     logs = ClusterLogCapture.start(workDir.resolve("cluster.log"));
-    for (ClusterComponent c : components) {
-      long started = System.nanoTime();
-      try {
-        c.start(conf, Files.createDirectories(workDir.resolve(c.name().toLowerCase())));
-      } catch (Exception | Error e) {
-        anyTestFailed = true;
-        printDiagnostics("starting " + c.name() + " failed: " + e);
-        throw e;
-      }
-      LOG.info("{} started in {} ms", c.name(), (System.nanoTime() - started) / 1_000_000);
+    long started = System.nanoTime();
+    try {
+      cluster = spec.toClusterBuilder().baseDir(workDir).build();
+      cluster.start();
+    } catch (Exception | Error e) {
+      anyTestFailed = true;
+      printDiagnostics("starting the cluster failed: " + e);
+      throw e;
     }
+    LOG.info("Cluster started in {} ms", (System.nanoTime() - started) / 1_000_000);
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
-    long started = System.nanoTime();
-    List<CompletableFuture<Void>> stops = new ArrayList<>();
-    for (ClusterComponent c : components) {
-      stops.add(CompletableFuture.runAsync(() -> stopQuietly(c)));
+    if (cluster != null) {
+      long stopping = System.nanoTime();
+      cluster.stop();
+      LOG.info("Cluster stopped in {} ms", (System.nanoTime() - stopping) / 1_000_000);
     }
-    try {
-      CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0])).get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("Cluster did not stop within {} s; the test JVM's exit will end it", STOP_TIMEOUT_SECONDS, e);
-    }
-    LOG.info("Cluster stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
     if (logs != null) {
       logs.stop();
     }
-    if (anyTestFailed) {
-      LOG.warn("Keeping {} (daemon data and cluster.log) for the failed test", workDir);
+    if (anyTestFailed || Boolean.getBoolean(KEEP_PROPERTY)) {
+      LOG.warn("Keeping {} (daemon data, container logs, cluster.log)", workDir);
     } else {
       FileUtil.fullyDelete(workDir.toFile());
     }
@@ -109,34 +101,31 @@ public final class MiniClusterExtension implements BeforeAllCallback, AfterAllCa
     printDiagnostics(context.getDisplayName() + " failed: " + cause);
   }
 
-  /** The cluster's client configuration (a copy: changes do not affect the cluster). */
+  /**
+   * The cluster's configuration as the daemons in this JVM see it (HDFS and, with YARN, the RM
+   * addresses); a copy. Not for other processes: see {@link #shippableConfiguration}.
+   */
   public Configuration configuration() {
-    return new Configuration(conf);
+    return cluster.inProcessConfiguration();
   }
 
   /**
-   * The configuration to hand to processes that do not have the minicluster jar on their
-   * classpath (YARN containers): MiniDFSCluster sets a topology mapping class that exists only
-   * in that jar, and a container given it dies with {@code ClassNotFoundException}.
+   * The configuration to hand to processes without the minicluster jar on their classpath (YARN
+   * containers): MiniDFSCluster sets a topology mapping class that exists only in that jar, and
+   * a container given it dies with {@code ClassNotFoundException}.
    */
   public Configuration shippableConfiguration() {
-    Configuration c = configuration();
-    c.unset(CommonConfigurationKeysPublic.NET_TOPOLOGY_NODE_SWITCH_MAPPING_IMPL_KEY);
-    return c;
+    return cluster.configuration();
   }
 
   /** The HDFS client of the cluster (shared and cached by Hadoop: do not close it). */
   public FileSystem fileSystem() {
-    try {
-      return hdfs.fileSystem();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return cluster.fileSystem();
   }
 
   /** {@code hdfs://localhost:port}, the NameNode's URI. */
   public URI hdfsUri() {
-    return hdfs.uri();
+    return cluster.hdfsUri();
   }
 
   /** A fully qualified URI string for {@code absolutePath} on the cluster's HDFS. */
@@ -146,14 +135,33 @@ public final class MiniClusterExtension implements BeforeAllCallback, AfterAllCa
 
   /** The underlying MiniDFSCluster, for tests that need its daemons (stopping a DataNode, ...). */
   public MiniDFSCluster dfsCluster() {
-    return hdfs.cluster();
+    return cluster.dfsCluster();
+  }
+
+  /** The embedded cluster itself (RM address, NodeManager log dirs, the MiniYARNCluster). */
+  public EmbeddedCluster cluster() {
+    return cluster;
+  }
+
+  /** Writes core-site.xml, hdfs-site.xml, yarn-site.xml (shippable) into {@code dir}. */
+  public Path writeConfDir(Path dir) throws IOException {
+    cluster.writeConfDir(dir);
+    return dir;
+  }
+
+  /** Prints the container logs of {@code applicationId} (stdout, stderr, launch script, ...). */
+  public void printContainerLogs(String applicationId, PrintStream out) {
+    cluster.printContainerLogs(applicationId, out);
   }
 
   private void printDiagnostics(String reason) {
     PrintStream out = System.err;
     out.println("==== MiniClusterExtension diagnostics: " + reason);
-    for (ClusterComponent c : components) {
-      c.printDiagnostics(out);
+    if (cluster != null) {
+      cluster.printDiagnostics(out);
+      for (String app : knownApplications()) {
+        cluster.printContainerLogs(app, out);
+      }
     }
     if (logs != null) {
       logs.printTail(out, 50, 100);
@@ -161,21 +169,34 @@ public final class MiniClusterExtension implements BeforeAllCallback, AfterAllCa
     out.println("==== end of diagnostics (cluster directory " + workDir + ")");
   }
 
-  private static void stopQuietly(ClusterComponent c) {
+  /** Applications the RM knows of, for their container logs; empty without YARN. */
+  private List<String> knownApplications() {
+    List<String> apps = new ArrayList<>();
     try {
-      c.stop();
-    } catch (Exception | Error e) {
-      LOG.warn("Stopping {} failed", c.name(), e);
+      if (cluster.yarnCluster() != null) {
+        cluster.yarnCluster().getResourceManager().getRMContext().getRMApps().keySet()
+            .forEach(id -> apps.add(id.toString()));
+      }
+    } catch (RuntimeException e) {
+      System.err.println("---- cannot list applications: " + e);
     }
+    return apps;
   }
 
-  /** What cluster to start; defaults: one DataNode on localhost, 1 MB blocks, replication 1. */
+  /**
+   * What cluster to start; defaults: HDFS only, one DataNode on localhost, 1 MB blocks,
+   * replication 1.
+   */
   public static final class Builder {
     private int dataNodes = 1;
     private List<String> hosts = List.of();
     private List<String> racks = List.of();
     private long blockSize = 1 << 20;
     private int replication = 1;
+    private int nodeManagers;
+    private List<String> nodeManagerHosts = List.of();
+    private List<String> nodeManagerRacks = List.of();
+    private Integer nodeLocalityDelay;
 
     private Builder() {}
 
@@ -208,6 +229,36 @@ public final class MiniClusterExtension implements BeforeAllCallback, AfterAllCa
       return this;
     }
 
+    /** Adds YARN with two NodeManagers. */
+    public Builder withYarn() {
+      return withYarn(2);
+    }
+
+    /** Adds YARN with {@code nodeManagers} NodeManagers (MiniYARNCluster's own). */
+    public Builder withYarn(int nodeManagers) {
+      this.nodeManagers = nodeManagers;
+      return this;
+    }
+
+    /** Adds YARN with one NodeManager bound to each host (for locality tests). */
+    public Builder withYarnOnHosts(String... hostNames) {
+      nodeManagerHosts = Arrays.asList(hostNames);
+      nodeManagers = hostNames.length;
+      return this;
+    }
+
+    /** The rack of each NodeManager host, in {@link #withYarnOnHosts} order. */
+    public Builder nodeManagerRacks(String... rackNames) {
+      nodeManagerRacks = Arrays.asList(rackNames);
+      return this;
+    }
+
+    /** Capacity scheduler node-locality-delay (-1 allows strict rack requests). */
+    public Builder nodeLocalityDelay(int delay) {
+      nodeLocalityDelay = delay;
+      return this;
+    }
+
     public MiniClusterExtension build() {
       if (!racks.isEmpty() && racks.size() != hosts.size()) {
         throw new IllegalArgumentException("racks need one host name per DataNode: " + hosts + " vs " + racks);
@@ -216,6 +267,27 @@ public final class MiniClusterExtension implements BeforeAllCallback, AfterAllCa
         throw new IllegalArgumentException(dataNodes + " DataNodes but host names " + hosts);
       }
       return new MiniClusterExtension(this);
+    }
+
+    private EmbeddedCluster.Builder toClusterBuilder() {
+      EmbeddedCluster.Builder b = EmbeddedCluster.builder()
+          .dataNodes(dataNodes).blockSize(blockSize).replication(replication).nodeManagers(nodeManagers);
+      if (!hosts.isEmpty()) {
+        b.dataNodeHosts(hosts.toArray(new String[0]));
+      }
+      if (!racks.isEmpty()) {
+        b.dataNodeRacks(racks.toArray(new String[0]));
+      }
+      if (!nodeManagerHosts.isEmpty()) {
+        b.nodeManagerHosts(nodeManagerHosts.toArray(new String[0]));
+      }
+      if (!nodeManagerRacks.isEmpty()) {
+        b.nodeManagerRacks(nodeManagerRacks.toArray(new String[0]));
+      }
+      if (nodeLocalityDelay != null) {
+        b.nodeLocalityDelay(nodeLocalityDelay);
+      }
+      return b;
     }
   }
 }

@@ -10,7 +10,7 @@ import io.weft.executor.Executor;
 import io.weft.executor.ExecutorEnv;
 import io.weft.executor.MemoryBudget;
 import io.weft.scheduler.TaskDescription;
-import io.weft.serialization.WeftSerializer;
+import io.weft.serialization.Serializers;
 import io.weft.shuffle.fetch.LocalShuffleBlockFetcher;
 import io.weft.storage.BlockManager;
 import io.weft.storage.LocalDirs;
@@ -44,7 +44,7 @@ public final class LocalBackend implements ClusterBackend {
     Path parent = localDir != null ? Path.of(localDir)
         : Path.of(System.getProperty("java.io.tmpdir"), "weft-" + System.getProperty("user.name"));
     dirs = LocalDirs.create(parent, EXECUTOR_ID);
-    BlockManager blocks = new BlockManager(dirs, MemoryBudget.storageMemory(conf), new WeftSerializer());
+    BlockManager blocks = new BlockManager(dirs, MemoryBudget.storageMemory(conf), Serializers.fromConf(conf));
     ExecutorEnv env = new ExecutorEnv(EXECUTOR_ID, "localhost", 0, conf, dirs, blocks,
         MemoryBudget.shuffleMemoryPerTask(conf, slots), new LocalShuffleBlockFetcher(dirs), driver);
     executor = new Executor(env, slots, Thread.currentThread().getContextClassLoader(),

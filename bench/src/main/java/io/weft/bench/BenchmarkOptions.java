@@ -1,0 +1,61 @@
+package io.weft.bench;
+
+import io.weft.config.Sizes;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The command line of {@code bin/weft bench}:
+ * {@code [--size 1g] [--runs 3] [--master local[2]] [--dir DIR] [--seed N] [--keep]}.
+ * {@code --size} is the size of each generated input (text, TeraSort records, join tables);
+ * {@code --keep} keeps every run's output instead of deleting it once checked.
+ */
+record BenchmarkOptions(long sizeBytes, int runs, String master, Path dir, long seed, boolean keep) {
+  static final String USAGE = String.join("\n",
+      "Usage: weft bench [--size 1g] [--runs 3] [--master local[2]] [--dir DIR] [--seed N] [--keep]",
+      "  --size SIZE      bytes of each input: text, sort records, join tables (default 1g)",
+      "  --runs N         timed runs of each example, each in a fresh JVM (default 3)",
+      "  --master MASTER  weft.master of the runs (default local[2])",
+      "  --dir DIR        inputs, logs and results.md; inputs are reused if size and seed match",
+      "                   (default ./bench-data)",
+      "  --seed N         generator seed (default 42)",
+      "  --keep           keep each run's output (default: deleted once checked non-empty)");
+
+  static BenchmarkOptions parse(List<String> args) {
+    long size = 1L << 30;
+    int runs = 3;
+    String master = "local[2]";
+    Path dir = Path.of("bench-data");
+    long seed = 42;
+    boolean keep = false;
+    for (int i = 0; i < args.size(); i++) {
+      String opt = args.get(i);
+      if (opt.equals("--keep")) {
+        keep = true;
+        continue;
+      }
+      if (!List.of("--size", "--runs", "--master", "--dir", "--seed").contains(opt)) {
+        throw new IllegalArgumentException("unknown option '" + opt + "'");
+      }
+      if (i + 1 >= args.size()) {
+        throw new IllegalArgumentException("option " + opt + " needs a value");
+      }
+      String value = args.get(++i);
+      try {
+        switch (opt) {
+          case "--size" -> size = Sizes.parseBytes(value);
+          case "--runs" -> runs = Integer.parseInt(value);
+          case "--master" -> master = value;
+          case "--dir" -> dir = Path.of(value);
+          default -> seed = Long.parseLong(value);
+        }
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("bad value '" + value + "' for " + opt + ": " + e.getMessage());
+      }
+    }
+    if (size <= 0 || runs <= 0) {
+      throw new IllegalArgumentException("--size and --runs must be positive");
+    }
+    return new BenchmarkOptions(size, runs, master, dir.toAbsolutePath().normalize(), seed, keep);
+  }
+}

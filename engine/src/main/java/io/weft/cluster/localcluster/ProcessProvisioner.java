@@ -1,0 +1,175 @@
+package io.weft.cluster.localcluster;
+
+import io.weft.WeftConf;
+import io.weft.WeftException;
+import io.weft.cluster.remote.ExecutorProvisioner;
+import io.weft.config.CoreOptions;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts executors as child JVMs of the driver. Each gets the driver's class path plus the
+ * application's jars, and reads the application secret from a file only its user can read (a
+ * secret never goes on a command line or into the environment, where other users could see it).
+ * Each executor's output goes to {@code executor-N.log} in the scratch directory, whose path is
+ * logged.
+ *
+ * <p>Threading: one waiter thread per process reports its end; {@link #stop} waits up to 10 s for
+ * the processes to exit after the driver told them to, then kills what is left.
+ */
+final class ProcessProvisioner implements ExecutorProvisioner {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessProvisioner.class);
+
+  private final WeftConf conf;
+  private final int executors;
+  private final int cores;
+  private final int memoryMb;
+  private final byte[] secret;
+  private final Map<String, Process> processes = new LinkedHashMap<>();
+  private volatile boolean stopping;
+  private Path workDir;
+
+  ProcessProvisioner(WeftConf conf, int executors, int cores, int memoryMb, byte[] secret) {
+    this.conf = conf;
+    this.executors = executors;
+    this.cores = cores;
+    this.memoryMb = memoryMb;
+    this.secret = secret;
+  }
+
+  @Override
+  public int executorCount() {
+    return executors;
+  }
+
+  @Override
+  public int coresPerExecutor() {
+    return cores;
+  }
+
+  @Override
+  public void start(String driverHost, int driverPort, BiConsumer<String, String> lost) {
+    try {
+      String localDir = conf.get(CoreOptions.LOCAL_DIR);
+      Path parent = localDir != null ? Path.of(localDir)
+          : Path.of(System.getProperty("java.io.tmpdir"), "weft-" + System.getProperty("user.name"));
+      Files.createDirectories(parent);
+      workDir = Files.createTempDirectory(parent, "local-cluster-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Path secretFile = workDir.resolve("secret");
+      Files.write(secretFile, secret);
+      Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
+      String classPath = String.join(File.pathSeparator, classPath());
+      for (int i = 1; i <= executors; i++) {
+        String id = String.valueOf(i);
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx" + memoryMb + "m", "-cp", classPath, LocalClusterExecutorMain.class.getName(),
+            id, driverHost, String.valueOf(driverPort), String.valueOf(cores), secretFile.toString(),
+            workDir.toString());
+        File log = workDir.resolve("executor-" + id + ".log").toFile();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+        synchronized (processes) {
+          processes.put(id, p);
+        }
+        watch(id, p, log, lost);
+      }
+      LOG.info("Started {} executor JVMs; their logs are in {}", executors, workDir);
+    } catch (IOException e) {
+      stop();
+      throw new WeftException("cannot start local-cluster executors: " + e.getMessage(), e);
+    }
+  }
+
+  private void watch(String id, Process p, File log, BiConsumer<String, String> lost) {
+    Thread t = new Thread(() -> {
+      try {
+        int code = p.waitFor();
+        if (!stopping) {
+          lost.accept(id, "executor process exited with code " + code + " (log: " + log + ")");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "executor-" + id + "-waiter");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** The driver's class path, then the jars of the application's class loader (weft submit's). */
+  private static List<String> classPath() {
+    Set<String> entries = new LinkedHashSet<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+    for (ClassLoader l = Thread.currentThread().getContextClassLoader(); l != null; l = l.getParent()) {
+      if (l instanceof URLClassLoader u) {
+        for (URL url : u.getURLs()) {
+          if (url.getProtocol().equals("file")) {
+            entries.add(url.getPath());
+          }
+        }
+      }
+    }
+    return new ArrayList<>(entries);
+  }
+
+  /** Kills one executor's process (tests use it to lose an executor). */
+  void kill(String executorId) {
+    Process p;
+    synchronized (processes) {
+      p = processes.get(executorId);
+    }
+    if (p != null) {
+      p.destroyForcibly();
+    }
+  }
+
+  @Override
+  public void stop() {
+    stopping = true;
+    List<Process> all;
+    synchronized (processes) {
+      all = new ArrayList<>(processes.values());
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (Process p : all) {
+      try {
+        long left = Math.max(0, deadline - System.nanoTime());
+        if (!p.waitFor(left, TimeUnit.NANOSECONDS)) {
+          p.destroy();
+          if (!p.waitFor(2, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+    }
+    deleteWorkDir();
+  }
+
+  private void deleteWorkDir() {
+    if (workDir == null) {
+      return;
+    }
+    try (var walk = Files.walk(workDir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + workDir, e);
+    }
+  }
+}

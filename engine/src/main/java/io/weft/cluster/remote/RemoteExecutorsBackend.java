@@ -1,0 +1,223 @@
+package io.weft.cluster.remote;
+
+import io.weft.WeftConf;
+import io.weft.WeftException;
+import io.weft.cluster.ClusterBackend;
+import io.weft.cluster.ExecutorInfo;
+import io.weft.cluster.SchedulerCallbacks;
+import io.weft.config.ExecutorOptions;
+import io.weft.executor.DriverEndpoint;
+import io.weft.executor.TaskMetrics;
+import io.weft.network.TransportConf;
+import io.weft.network.TransportServer;
+import io.weft.network.endpoint.DriverEndpointHandler;
+import io.weft.network.protocol.Heartbeat;
+import io.weft.network.protocol.HeartbeatResponse;
+import io.weft.network.protocol.KillTask;
+import io.weft.network.protocol.Messages;
+import io.weft.network.protocol.RegisterExecutor;
+import io.weft.network.protocol.RegisteredExecutor;
+import io.weft.network.protocol.RemoveCachedNode;
+import io.weft.network.protocol.RemoveShuffle;
+import io.weft.network.protocol.StopExecutor;
+import io.weft.network.protocol.TaskStatus;
+import io.weft.network.rpc.ReplyChannel;
+import io.weft.network.rpc.RpcHandler;
+import io.weft.network.rpc.TransportConnection;
+import io.weft.scheduler.TaskDescription;
+import io.weft.scheduler.TaskEndReason;
+import io.weft.scheduler.TaskOutcome;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver's side of executors in other JVMs, whatever starts them: a {@link TransportServer}
+ * that executors connect and register to, the control connection each one opened (tasks go down
+ * it, statuses come up), and an {@link ExecutorProvisioner} that starts and stops the processes.
+ *
+ * <p>An executor is lost when its control connection closes or its provisioner reports the
+ * process gone, whichever comes first; the scheduler hears of it once.
+ *
+ * <p>Threading: Netty threads call the handler (it only forwards to {@link SchedulerCallbacks},
+ * which post events); the scheduler thread calls {@link #launchTask} and friends, which only
+ * enqueue writes; {@link #start} and {@link #stop} run on the context's thread.
+ */
+public final class RemoteExecutorsBackend implements ClusterBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(RemoteExecutorsBackend.class);
+
+  private final WeftConf conf;
+  private final DriverEndpoint driver;
+  private final byte[] secret;
+  private final String bindHost;
+  private final String advertisedHost;
+  private final ExecutorProvisioner provisioner;
+  private final ClassLoader userLoader;
+  private final Map<String, TransportConnection> executors = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> lost = new ConcurrentHashMap<>();
+  private final CountDownLatch allRegistered;
+  private volatile SchedulerCallbacks callbacks;
+  private volatile boolean stopping;
+  private TransportServer server;
+
+  /**
+   * @param bindHost the interface to listen on ("0.0.0.0" on a cluster)
+   * @param advertisedHost the name executors use to reach the driver
+   */
+  public RemoteExecutorsBackend(WeftConf conf, DriverEndpoint driver, byte[] secret, String bindHost,
+      String advertisedHost, ExecutorProvisioner provisioner) {
+    this.conf = conf;
+    this.driver = driver;
+    this.secret = secret.clone();
+    this.bindHost = bindHost;
+    this.advertisedHost = advertisedHost;
+    this.provisioner = provisioner;
+    this.userLoader = Thread.currentThread().getContextClassLoader();
+    this.allRegistered = new CountDownLatch(provisioner.executorCount());
+  }
+
+  @Override
+  public void start(SchedulerCallbacks callbacks) {
+    this.callbacks = callbacks;
+    server = new TransportServer(TransportConf.from(conf), secret, bindHost, 0,
+        new DriverEndpointHandler(driver, new Handler()));
+    LOG.info("Driver listening on {}:{}; starting {} executors with {} slots each", advertisedHost,
+        server.port(), provisioner.executorCount(), provisioner.coresPerExecutor());
+    provisioner.start(advertisedHost, server.port(), this::onExecutorGone);
+    awaitExecutors();
+  }
+
+  /** Waits for every executor, or at least one when the registration timeout passes. */
+  private void awaitExecutors() {
+    long timeoutMs = conf.get(ExecutorOptions.REGISTRATION_TIMEOUT);
+    try {
+      if (!allRegistered.await(timeoutMs, TimeUnit.MILLISECONDS)) {
+        if (executors.isEmpty()) {
+          stop();
+          throw new WeftException("No executor registered within " + timeoutMs + " ms "
+              + "(weft.executor.registration.timeout); see the executors' logs");
+        }
+        LOG.warn("Only {} of {} executors registered within {} ms; starting with those",
+            executors.size(), provisioner.executorCount(), timeoutMs);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WeftException("interrupted while waiting for executors", e);
+    }
+  }
+
+  /** The port executors connect to. */
+  public int port() {
+    return server.port();
+  }
+
+  public int registeredExecutors() {
+    return executors.size();
+  }
+
+  @Override
+  public void launchTask(String executorId, TaskDescription task) {
+    TransportConnection c = executors.get(executorId);
+    if (c == null || !c.isActive()) {
+      callbacks.taskEnded(task.taskId(), new TaskOutcome.Failure(
+          new TaskEndReason.ExecutorLost(executorId, "not connected"), new TaskMetrics()));
+      return;
+    }
+    c.send(Messages.toLaunchTask(task));
+  }
+
+  @Override
+  public void killTask(String executorId, long taskId, String reason) {
+    TransportConnection c = executors.get(executorId);
+    if (c != null) {
+      c.send(new KillTask(taskId, reason));
+    }
+  }
+
+  @Override
+  public void removeShuffle(int shuffleId) {
+    executors.values().forEach(c -> c.send(new RemoveShuffle(shuffleId)));
+  }
+
+  @Override
+  public void removeCachedNode(int nodeId) {
+    executors.values().forEach(c -> c.send(new RemoveCachedNode(nodeId)));
+  }
+
+  @Override
+  public int defaultParallelism() {
+    return Math.max(2, provisioner.executorCount() * provisioner.coresPerExecutor());
+  }
+
+  @Override
+  public void stop() {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    executors.values().forEach(c -> c.send(new StopExecutor("application finished")));
+    try {
+      provisioner.stop();
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+
+  /** The provisioner saw the process end (exit status), or its connection closed. */
+  private void onExecutorGone(String executorId, String reason) {
+    if (stopping || lost.putIfAbsent(executorId, Boolean.TRUE) != null) {
+      return;
+    }
+    TransportConnection c = executors.remove(executorId);
+    if (c != null) {
+      c.close();
+    }
+    LOG.warn("Executor {} lost: {}", executorId, reason);
+    callbacks.executorLost(executorId, reason);
+  }
+
+  private final class Handler implements RpcHandler {
+    @Override
+    public void receive(Object message, ReplyChannel reply) {
+      if (message instanceof RegisterExecutor r) {
+        register(r, reply);
+      } else if (message instanceof TaskStatus s) {
+        callbacks.taskEnded(s.getTaskId(), Messages.outcome(s, userLoader));
+      } else if (message instanceof Heartbeat h) {
+        reply.reply(new HeartbeatResponse(executors.containsKey(h.getExecutorId())));
+      } else {
+        reply.replyError("the driver does not handle " + message.getClass().getSimpleName());
+      }
+    }
+
+    private void register(RegisterExecutor r, ReplyChannel reply) {
+      String id = r.getExecutorId();
+      if (stopping || lost.containsKey(id) || executors.containsKey(id)) {
+        reply.reply(new RegisteredExecutor(false, "executor id " + id + " is not expected", Map.of()));
+        return;
+      }
+      reply.connection().setAttachment(id);
+      executors.put(id, reply.connection());
+      Map<String, String> settings = new HashMap<>(conf.getAll());
+      reply.reply(new RegisteredExecutor(true, null, settings));
+      LOG.info("Executor {} registered from {} ({} slots, block server port {})", id, r.getHost(),
+          r.getCores(), r.getBlockPort());
+      callbacks.executorAdded(new ExecutorInfo(id, r.getHost(), r.getBlockPort(), r.getCores()));
+      allRegistered.countDown();
+    }
+
+    @Override
+    public void connectionClosed(TransportConnection connection) {
+      Object id = connection.attachment();
+      if (id != null) {
+        onExecutorGone((String) id, "connection to the executor closed");
+      }
+    }
+  }
+}

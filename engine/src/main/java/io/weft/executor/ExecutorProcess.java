@@ -1,0 +1,151 @@
+package io.weft.executor;
+
+import io.weft.WeftConf;
+import io.weft.config.CoreOptions;
+import io.weft.config.ExecutorOptions;
+import io.weft.network.TransportClient;
+import io.weft.network.TransportClientFactory;
+import io.weft.network.TransportConf;
+import io.weft.network.TransportServer;
+import io.weft.network.endpoint.ExecutorMessageHandler;
+import io.weft.network.endpoint.RemoteDriverEndpoint;
+import io.weft.network.protocol.Heartbeat;
+import io.weft.network.protocol.HeartbeatResponse;
+import io.weft.network.protocol.Messages;
+import io.weft.network.protocol.RegisterExecutor;
+import io.weft.network.protocol.RegisteredExecutor;
+import io.weft.network.rpc.RpcHandler;
+import io.weft.network.shuffle.BlockFetchHandler;
+import io.weft.network.shuffle.NettyShuffleBlockFetcher;
+import io.weft.serialization.Serializers;
+import io.weft.storage.BlockManager;
+import io.weft.storage.LocalDirs;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An executor in its own JVM: connects to the driver (authenticating with the application
+ * secret), starts its block server, registers its slots, runs the tasks the driver sends, and
+ * ends when the driver says stop, when the control connection closes, or when heartbeats show
+ * the driver no longer knows it. So no executor outlives its application.
+ *
+ * <p>Cluster managers start it through their own main (YARN: reads the secret from the
+ * container's credentials; local-cluster: from a private file) and call {@link #run}.
+ *
+ * <p>Threading: {@link #run} blocks the calling thread until the executor stops; tasks run on
+ * the executor's pool, messages on Netty threads, heartbeats on a timer thread.
+ */
+public final class ExecutorProcess {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorProcess.class);
+
+  /** Where and who this executor is; {@code localDirRoot} is its scratch parent directory. */
+  public record Args(String executorId, String driverHost, int driverPort, String advertisedHost,
+      int cores, Path localDirRoot) {}
+
+  private final Args args;
+  private final byte[] secret;
+  private final CompletableFuture<String> stopped = new CompletableFuture<>();
+  private Executor executor;
+
+  public ExecutorProcess(Args args, byte[] secret) {
+    this.args = args;
+    this.secret = secret.clone();
+  }
+
+  /** Runs until the executor is told to stop or loses its driver; returns the reason. */
+  public String run() throws IOException {
+    TransportConf tc = TransportConf.from(new WeftConf(false));
+    LocalDirs dirs = LocalDirs.create(args.localDirRoot(), args.executorId());
+    ExecutorMessageHandler control = new ExecutorMessageHandler(stopped::complete);
+    TransportServer blockServer = new TransportServer(tc, secret, "0.0.0.0", 0,
+        new BlockFetchHandler(dirs, RpcHandler.REJECT_ALL));
+    TransportClientFactory fetchClients = new TransportClientFactory(tc, secret, RpcHandler.REJECT_ALL);
+    TransportClientFactory controlClients = new TransportClientFactory(tc, secret, control);
+    ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "executor-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      TransportClient driver = controlClients.createClient(args.driverHost(), args.driverPort());
+      // tasks may arrive as soon as the driver has our registration: be ready before asking
+      ExecutorEnv[] env = new ExecutorEnv[1];
+      RegisteredExecutor reply = register(driver, blockServer.port(), control, dirs, fetchClients, env);
+      if (!reply.getAccepted()) {
+        return "the driver refused registration: " + reply.getMessage();
+      }
+      executor = this.executor;
+      long interval = env[0].conf().get(ExecutorOptions.HEARTBEAT_INTERVAL);
+      heartbeats.scheduleWithFixedDelay(() -> heartbeat(driver), interval, interval, TimeUnit.MILLISECONDS);
+      String reason = stopped.join();
+      LOG.info("Executor {} stopping: {}", args.executorId(), reason);
+      return reason;
+    } finally {
+      heartbeats.shutdownNow();
+      if (executor != null) {
+        executor.stop();
+      }
+      control.close();
+      controlClients.close();
+      fetchClients.close();
+      blockServer.close();
+      dirs.deleteAll();
+    }
+  }
+
+  /**
+   * Registers with the driver and builds the executor with the configuration the driver returns.
+   * Tasks the driver sends before the executor is bound wait in the control handler.
+   */
+  private RegisteredExecutor register(TransportClient driver, int blockPort, ExecutorMessageHandler control,
+      LocalDirs dirs, TransportClientFactory fetchClients, ExecutorEnv[] env) throws IOException {
+    RegisteredExecutor reply;
+    try {
+      reply = driver.ask(new RegisterExecutor(args.executorId(), args.advertisedHost(), blockPort,
+          args.cores()), RegisteredExecutor.class).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while registering", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException("registration with the driver failed: " + e.getCause(), e.getCause());
+    }
+    if (!reply.getAccepted()) {
+      return reply;
+    }
+    WeftConf conf = new WeftConf(false);
+    reply.getConf().forEach(conf::set);
+    BlockManager blocks = new BlockManager(dirs, MemoryBudget.storageMemory(conf), Serializers.fromConf(conf));
+    env[0] = new ExecutorEnv(args.executorId(), args.advertisedHost(), blockPort, conf, dirs, blocks,
+        MemoryBudget.shuffleMemoryPerTask(conf, args.cores()),
+        new NettyShuffleBlockFetcher(args.executorId(), dirs, fetchClients), new RemoteDriverEndpoint(driver));
+    executor = new Executor(env[0], args.cores(), Thread.currentThread().getContextClassLoader(),
+        (taskId, outcome) -> driver.send(Messages.toTaskStatus(taskId, outcome)));
+    control.bind(executor);
+    LOG.info("Executor {} registered with the driver at {}:{} ({} slots, app '{}')", args.executorId(),
+        args.driverHost(), args.driverPort(), args.cores(), conf.get(CoreOptions.APP_NAME));
+    return reply;
+  }
+
+  private void heartbeat(TransportClient driver) {
+    try {
+      HeartbeatResponse r = driver.ask(new Heartbeat(args.executorId(), 0, usedHeap(),
+          Runtime.getRuntime().maxMemory()), HeartbeatResponse.class).get(30, TimeUnit.SECONDS);
+      if (!r.getKnown()) {
+        stopped.complete("the driver no longer knows this executor");
+      }
+    } catch (Exception e) {
+      stopped.complete("heartbeat to the driver failed: " + e);
+    }
+  }
+
+  private static long usedHeap() {
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+}

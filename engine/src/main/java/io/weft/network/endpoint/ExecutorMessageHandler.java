@@ -1,0 +1,119 @@
+package io.weft.network.endpoint;
+
+import io.weft.executor.Executor;
+import io.weft.network.protocol.Ack;
+import io.weft.network.protocol.KillTask;
+import io.weft.network.protocol.LaunchTask;
+import io.weft.network.protocol.Messages;
+import io.weft.network.protocol.RemoveCachedNode;
+import io.weft.network.protocol.RemoveShuffle;
+import io.weft.network.protocol.StopExecutor;
+import io.weft.network.rpc.ReplyChannel;
+import io.weft.network.rpc.RpcHandler;
+import io.weft.network.rpc.TransportConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An executor's handler for what the driver sends down its control connection: launch and kill
+ * tasks, drop shuffle files and cached blocks, stop.
+ *
+ * <p>Created before the {@link Executor} exists (the executor's environment needs the control
+ * connection, whose factory needs this handler), then {@link #bind bound} to it before the
+ * executor registers with the driver; a message that arrives unbound is refused.
+ *
+ * <p>Threading: {@code receive} runs on a Netty thread and never blocks: launches and kills go
+ * to the executor's own (non-blocking) methods; file deletion and the stop callback run on one
+ * housekeeping thread owned by this handler. A lost control connection calls
+ * {@code onStop} too: an executor without its driver has nothing left to do. So give this
+ * handler only to the factory of the control connection, not to the block-fetch pool.
+ */
+public final class ExecutorMessageHandler implements RpcHandler, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorMessageHandler.class);
+
+  private final Consumer<String> onStop;
+  private final ExecutorService housekeeping = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "executor-housekeeping");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile Executor executor;
+  private final List<LaunchTask> beforeBind = new ArrayList<>();
+
+  /** {@code onStop} receives the reason when the driver says stop or the connection is lost. */
+  public ExecutorMessageHandler(Consumer<String> onStop) {
+    this.onStop = onStop;
+  }
+
+  /**
+   * Binds the executor and runs the launches that arrived before it: the driver may send tasks
+   * as soon as it accepted the registration, before the executor has read the driver's answer.
+   */
+  public void bind(Executor executor) {
+    List<LaunchTask> early;
+    synchronized (this) {
+      this.executor = executor;
+      early = new ArrayList<>(beforeBind);
+      beforeBind.clear();
+    }
+    early.forEach(t -> executor.launch(Messages.toTaskDescription(t)));
+  }
+
+  @Override
+  public void receive(Object message, ReplyChannel reply) {
+    if (executor == null) {
+      synchronized (this) {
+        if (executor == null && message instanceof LaunchTask t) {
+          beforeBind.add(t);
+          reply.reply(new Ack(null));
+          return;
+        }
+      }
+    }
+    Executor ex = executor;
+    if (ex == null) {
+      reply.replyError("executor is not ready yet");
+      return;
+    }
+    if (message instanceof LaunchTask t) {
+      ex.launch(Messages.toTaskDescription(t));
+    } else if (message instanceof KillTask k) {
+      LOG.info("killing task {}: {}", k.getTaskId(), k.getReason());
+      ex.kill(k.getTaskId());
+    } else if (message instanceof RemoveShuffle r) {
+      later(() -> ex.env().localDirs().removeShuffle(r.getShuffleId()));
+    } else if (message instanceof RemoveCachedNode r) {
+      later(() -> ex.env().blockManager().removeNode(r.getNodeId()));
+    } else if (message instanceof StopExecutor s) {
+      later(() -> onStop.accept("the driver asked: " + s.getReason()));
+    } else {
+      reply.replyError("an executor does not handle " + message.getClass().getSimpleName());
+      return;
+    }
+    reply.reply(new Ack(null));
+  }
+
+  @Override
+  public void connectionClosed(TransportConnection connection) {
+    later(() -> onStop.accept("lost the connection to the driver at " + connection.remoteAddress()));
+  }
+
+  private void later(Runnable work) {
+    try {
+      housekeeping.execute(work);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed: the executor is already stopping, and its directory goes with it
+      LOG.debug("housekeeping after close ignored");
+    }
+  }
+
+  @Override
+  public void close() {
+    housekeeping.shutdownNow();
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The network transport between a driver and executors in other JVMs (the YARN backend), and
+ * between executors for shuffle blocks. One Netty transport carries both; every connection
+ * authenticates with the application secret before a single byte is decoded
+ * ({@link io.weft.network.auth.AuthProtocol}).
+ *
+ * <p>Layers: {@code auth} (handshake handlers), {@code protocol} (Avro messages generated from
+ * {@code src/main/avro/weft-rpc.avdl}, framing, converters), {@code rpc} (asks, replies and the
+ * handler contract), {@code shuffle} (block server and fetcher), {@code endpoint} (driver and
+ * executor message handling).
+ *
+ * <h2>How a cluster backend assembles it</h2>
+ *
+ * <pre>{@code
+ * // driver (in the ApplicationMaster)
+ * TransportConf tc = TransportConf.from(conf);
+ * TransportServer driverServer = new TransportServer(tc, secret, "0.0.0.0", 0,
+ *     new DriverEndpointHandler(driverEndpoint, backendHandler));   // backendHandler: Register-
+ * int driverPort = driverServer.port();                             // Executor, TaskStatus, Heartbeat
+ * // on RegisterExecutor: keep reply.connection(), setAttachment(executorId), reply RegisteredExecutor;
+ * // launchTask: connection.send(Messages.toLaunchTask(task)); killTask: send(new KillTask(id, why));
+ * // on TaskStatus: callbacks.taskEnded(id, Messages.outcome(status, userLoader));
+ * // connectionClosed(connection): callbacks.executorLost((String) connection.attachment(), ...)
+ *
+ * // executor (in its container)
+ * TransportServer blockServer = new TransportServer(tc, secret, "0.0.0.0", 0,
+ *     new BlockFetchHandler(localDirs, RpcHandler.REJECT_ALL));
+ * TransportClientFactory fetchClients = new TransportClientFactory(tc, secret, RpcHandler.REJECT_ALL);
+ * ExecutorMessageHandler control = new ExecutorMessageHandler(reason -> shutDown(reason));
+ * TransportClientFactory controlClients = new TransportClientFactory(tc, secret, control);
+ * TransportClient driver = controlClients.createClient(driverHost, driverPort);
+ * ExecutorEnv env = new ExecutorEnv(id, host, blockServer.port(), conf, localDirs, blockManager,
+ *     shuffleMemoryPerTask, new NettyShuffleBlockFetcher(id, localDirs, fetchClients),
+ *     new RemoteDriverEndpoint(driver));
+ * Executor executor = new Executor(env, cores, userLoader,
+ *     (taskId, outcome) -> driver.send(Messages.toTaskStatus(taskId, outcome)));
+ * control.bind(executor);                       // before registering: tasks may follow at once
+ * driver.ask(new RegisterExecutor(id, host, blockServer.port(), cores), RegisteredExecutor.class).get();
+ * }</pre>
+ *
+ * <p>Threading: {@link io.weft.network.rpc.RpcHandler}s run on Netty threads and must not block;
+ * {@code ask} returns a future; {@code createClient}/{@code getClient} and the fetcher block the
+ * calling thread. Hard-won details: {@code docs/NETWORK-NOTES.md}.
+ */
+package io.weft.network;

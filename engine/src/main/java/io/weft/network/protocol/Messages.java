@@ -1,0 +1,96 @@
+package io.weft.network.protocol;
+
+import io.weft.scheduler.TaskDescription;
+import io.weft.scheduler.TaskOutcome;
+import io.weft.serialization.JavaSerializer;
+import io.weft.shuffle.MapOutputLocation;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Converters between the engine's types and their wire messages, so the scheduler and executor
+ * keep their own records and only the backend sees Avro.
+ *
+ * <p>Stateless and thread-safe. The task outcome is the one Java-serialized payload on the
+ * control path (it carries user exceptions); it is only deserialized by the driver, from a peer
+ * that authenticated.
+ */
+public final class Messages {
+  private Messages() {}
+
+  public static LaunchTask toLaunchTask(TaskDescription task) {
+    List<ShuffleLocations> shuffles = new ArrayList<>(task.mapOutputs().size());
+    for (Map.Entry<Integer, List<MapOutputLocation>> e : task.mapOutputs().entrySet()) {
+      List<MapOutputLocationMsg> locations = new ArrayList<>(e.getValue().size());
+      for (MapOutputLocation l : e.getValue()) {
+        locations.add(toMessage(l));
+      }
+      shuffles.add(new ShuffleLocations(e.getKey(), locations));
+    }
+    return LaunchTask.newBuilder()
+        .setTaskId(task.taskId())
+        .setAttemptNumber(task.attemptNumber())
+        .setStageId(task.stageId())
+        .setStageAttempt(task.stageAttempt())
+        .setPartitionIndex(task.partitionIndex())
+        .setShuffleMapTask(task.shuffleMapTask())
+        .setTaskBinary(ByteBuffer.wrap(task.taskBinary()))
+        .setPartition(ByteBuffer.wrap(task.partition()))
+        .setMapOutputs(shuffles)
+        .build();
+  }
+
+  public static TaskDescription toTaskDescription(LaunchTask msg) {
+    Map<Integer, List<MapOutputLocation>> mapOutputs = new LinkedHashMap<>();
+    for (ShuffleLocations s : msg.getMapOutputs()) {
+      List<MapOutputLocation> locations = new ArrayList<>(s.getLocations().size());
+      for (MapOutputLocationMsg l : s.getLocations()) {
+        locations.add(fromMessage(l));
+      }
+      mapOutputs.put(s.getShuffleId(), locations);
+    }
+    return new TaskDescription(msg.getTaskId(), msg.getAttemptNumber(), msg.getStageId(),
+        msg.getStageAttempt(), msg.getPartitionIndex(), msg.getShuffleMapTask(),
+        bytes(msg.getTaskBinary()), bytes(msg.getPartition()), mapOutputs);
+  }
+
+  public static MapOutputLocationMsg toMessage(MapOutputLocation l) {
+    return new MapOutputLocationMsg(l.executorId(), l.host(), l.port());
+  }
+
+  public static MapOutputLocation fromMessage(MapOutputLocationMsg l) {
+    return new MapOutputLocation(l.getExecutorId(), l.getHost(), l.getPort());
+  }
+
+  /** A task's end as the executor reports it; the outcome is Java-serialized. */
+  public static TaskStatus toTaskStatus(long taskId, TaskOutcome outcome) {
+    byte[] bytes = new JavaSerializer().newInstance().serialize(outcome);
+    return new TaskStatus(taskId, ByteBuffer.wrap(bytes));
+  }
+
+  /**
+   * The outcome in a status message. Classes resolve through {@code loader} (the driver's user
+   * class loader, since a failure may carry a user exception).
+   */
+  public static TaskOutcome outcome(TaskStatus status, ClassLoader loader) {
+    Thread t = Thread.currentThread();
+    ClassLoader previous = t.getContextClassLoader();
+    t.setContextClassLoader(loader);
+    try {
+      return new JavaSerializer().newInstance().deserialize(bytes(status.getOutcome()));
+    } finally {
+      t.setContextClassLoader(previous);
+    }
+  }
+
+  /** The bytes of an Avro {@code bytes} field, without disturbing the buffer's position. */
+  public static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer b = buffer.duplicate();
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
+  }
+}

@@ -1,0 +1,70 @@
+package io.weft.network.shuffle;
+
+import io.weft.network.TransportClient;
+import io.weft.network.TransportClientFactory;
+import io.weft.shuffle.FetchFailedException;
+import io.weft.shuffle.MapOutputLocation;
+import io.weft.shuffle.fetch.LocalShuffleBlockFetcher;
+import io.weft.shuffle.fetch.ShuffleBlockFetcher;
+import io.weft.storage.LocalDirs;
+import java.io.InputStream;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The shuffle fetcher of an executor on a cluster: blocks this executor wrote are read straight
+ * from its disk ({@link LocalShuffleBlockFetcher}); others are fetched from the writer's block
+ * server over a pooled, authenticated connection, one request per block.
+ *
+ * <p>A block is received whole before it is read: into memory up to
+ * {@code weft.network.block.maxInMemory}, otherwise into a file under the executor's
+ * {@code tmp/}. Closing the returned stream frees the buffer or deletes the file.
+ *
+ * <p>Failure handling: an unreachable or refusing peer, an error reply (missing file), a closed
+ * connection or the request timeout ({@code weft.network.timeout}) become a
+ * {@link FetchFailedException} naming the writer's executor, so the scheduler re-runs the map
+ * task. An interrupt (a kill) is not a fetch failure: it is rethrown with the interrupt flag set.
+ *
+ * <p>Threading: called from task threads, which block until the block arrived. Thread-safe.
+ */
+public final class NettyShuffleBlockFetcher implements ShuffleBlockFetcher {
+  private final String localExecutorId;
+  private final LocalDirs localDirs;
+  private final LocalShuffleBlockFetcher local;
+  private final TransportClientFactory clients;
+
+  /**
+   * @param localExecutorId this executor's id: blocks whose location names it are read locally
+   * @param clients the pool for block-server connections (its request timeout bounds a fetch)
+   */
+  public NettyShuffleBlockFetcher(String localExecutorId, LocalDirs localDirs, TransportClientFactory clients) {
+    this.localExecutorId = localExecutorId;
+    this.localDirs = localDirs;
+    this.local = new LocalShuffleBlockFetcher(localDirs);
+    this.clients = clients;
+  }
+
+  @Override
+  public InputStream open(MapOutputLocation location, int shuffleId, int mapIndex, int reduceId) {
+    if (localExecutorId.equals(location.executorId())) {
+      return local.open(location, shuffleId, mapIndex, reduceId);
+    }
+    try {
+      TransportClient client = clients.getClient(location.host(), location.port());
+      return client.fetchBlock(shuffleId, mapIndex, reduceId, () -> localDirs.tempFile("fetch")).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while fetching shuffle " + shuffleId + " map "
+          + mapIndex + " reduce " + reduceId, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new FetchFailedException(location.executorId(), shuffleId, mapIndex, reduceId,
+          "from " + location.host() + ":" + location.port() + ": " + cause, cause);
+    } catch (Exception e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new IllegalStateException("interrupted while connecting to " + location.host(), e);
+      }
+      throw new FetchFailedException(location.executorId(), shuffleId, mapIndex, reduceId,
+          "cannot connect to " + location.host() + ":" + location.port() + ": " + e, e);
+    }
+  }
+}
