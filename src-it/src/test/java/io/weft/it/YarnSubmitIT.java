@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.it.apps.PrintsAndReturns;
+import io.weft.it.apps.RunsUntilKilled;
 import io.weft.it.apps.ThrowsOnStart;
+import io.weft.yarn.client.Launcher;
 import io.weft.yarn.client.WeftJars;
 import io.weft.yarn.client.WeftSubmit;
 import io.weft.yarn.client.YarnSubmission;
@@ -37,6 +39,7 @@ import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -98,6 +101,29 @@ class YarnSubmitIT {
       assertFalse(run.err.contains("\tat "), "no stack traces for the user: " + run.output());
       assertStagingDirGone(run.appId);
     });
+  }
+
+  /**
+   * {@code weft status} and {@code weft kill} through the launcher, pointed at the cluster with
+   * generic {@code -D} options only; the waiting client then reports the kill and removes the
+   * staging directory, which the killed ApplicationMaster never got to delete.
+   */
+  @Test
+  void statusAndKillThroughTheLauncherAndTheClientCleansUpAfterAKill() throws Exception {
+    YarnSubmission s = submission(RunsUntilKilled.class, appJar(RunsUntilKilled.class), List.of(), List.of(), Map.of());
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try (YarnSubmitter submitter = new YarnSubmitter(CLUSTER.configuration(), System.out,
+        new PrintStream(err, true, StandardCharsets.UTF_8))) {
+      ApplicationId appId = submitter.submit(s);
+      String rm = CLUSTER.configuration().get(YarnConfiguration.RM_ADDRESS);
+      assertEquals(0, Launcher.run(List.of("status", "-D", YarnConfiguration.RM_ADDRESS + "=" + rm, appId.toString())));
+      waitForState(appId, YarnApplicationState.RUNNING);
+      assertEquals(0, Launcher.run(List.of("kill", "-D", YarnConfiguration.RM_ADDRESS + "=" + rm, appId.toString())));
+      assertEquals(1, submitter.awaitCompletion(appId, s.conf()));
+      assertEquals(YarnApplicationState.KILLED, report(appId).getYarnApplicationState());
+      assertTrue(err.toString(StandardCharsets.UTF_8).contains("KILLED"), err.toString(StandardCharsets.UTF_8));
+      assertStagingDirGone(appId);
+    }
   }
 
   /** YarnClient waits until the RM has decided; a rejection (unknown queue) throws from submit. */
@@ -211,6 +237,14 @@ class YarnSubmitIT {
       out.closeEntry();
     }
     return jar;
+  }
+
+  private static void waitForState(ApplicationId appId, YarnApplicationState state) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (report(appId).getYarnApplicationState() != state) {
+      assertTrue(System.nanoTime() < deadline, appId + " never reached " + state);
+      Thread.sleep(200);
+    }
   }
 
   private static ApplicationId appIdIn(String text) {

@@ -32,7 +32,11 @@ public final class Launcher {
     System.exit(run(Arrays.asList(args)));
   }
 
-  static int run(List<String> args) {
+  /**
+   * Runs one command and returns its exit code (0 success, 1 failed application or cluster
+   * error, 2 bad command line); never exits, so a scheduler can call it in-process.
+   */
+  public static int run(List<String> args) {
     if (args.isEmpty()) {
       System.err.println(USAGE);
       return 2;
