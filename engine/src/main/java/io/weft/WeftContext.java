@@ -82,6 +82,7 @@ public final class WeftContext implements AutoCloseable {
     OutputCommitCoordinator commits = new OutputCommitCoordinator();
     this.driverServices = new DriverServices(commits);
     this.backend = findBackend(this.conf).create(this.conf, driverServices);
+    backend.listeners().forEach(bus::addListener);
     this.scheduler = new DagScheduler(loop, backend, Clock.SYSTEM, this.conf, bus,
         this::mergeAccumulators, commits);
     loop.start(scheduler::handle, scheduler::failAllJobs);

@@ -42,6 +42,14 @@ public interface ClusterBackend {
    */
   void removeCachedNode(int nodeId);
 
+  /**
+   * Listeners this backend wants on the context's listener bus (the YARN backend's progress
+   * reporting and status page); none by default. Read once, when the context starts.
+   */
+  default java.util.List<io.weft.status.WeftListener> listeners() {
+    return java.util.List.of();
+  }
+
   /** Partitions to use when the user gives none: the total number of task slots. */
   int defaultParallelism();
 

@@ -63,6 +63,7 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
   private volatile SchedulerCallbacks callbacks;
   private volatile boolean stopping;
   private TransportServer server;
+  private final java.util.List<io.weft.status.WeftListener> listeners;
 
   /**
    * @param bindHost the interface to listen on ("0.0.0.0" on a cluster)
@@ -70,6 +71,13 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
    */
   public RemoteExecutorsBackend(WeftConf conf, DriverEndpoint driver, byte[] secret, String bindHost,
       String advertisedHost, ExecutorProvisioner provisioner) {
+    this(conf, driver, secret, bindHost, advertisedHost, provisioner, java.util.List.of());
+  }
+
+  /** @param listeners what the cluster manager wants on the listener bus (progress reporting) */
+  public RemoteExecutorsBackend(WeftConf conf, DriverEndpoint driver, byte[] secret, String bindHost,
+      String advertisedHost, ExecutorProvisioner provisioner, java.util.List<io.weft.status.WeftListener> listeners) {
+    this.listeners = java.util.List.copyOf(listeners);
     this.conf = conf;
     this.driver = driver;
     this.secret = secret.clone();
@@ -146,6 +154,11 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
   @Override
   public void removeCachedNode(int nodeId) {
     executors.values().forEach(c -> c.send(new RemoveCachedNode(nodeId)));
+  }
+
+  @Override
+  public java.util.List<io.weft.status.WeftListener> listeners() {
+    return listeners;
   }
 
   @Override

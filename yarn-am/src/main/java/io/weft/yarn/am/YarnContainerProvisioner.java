@@ -1,0 +1,237 @@
+package io.weft.yarn.am;
+
+import io.weft.WeftConf;
+import io.weft.WeftException;
+import io.weft.cluster.remote.ExecutorProvisioner;
+import io.weft.yarn.ContainerSizes;
+import io.weft.yarn.YarnConstants;
+import io.weft.yarn.YarnOptions;
+import io.weft.yarn.executor.YarnExecutorMain;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.ContainerStatus;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gets executor containers from YARN and starts {@link YarnExecutorMain} in them. It asks for
+ * {@code weft.executor.instances} containers of heap + overhead memory, launches each with the
+ * application's localized files and its credentials (which carry the secret), and replaces a
+ * container that ends while the application runs, up to {@code weft.yarn.maxExecutorFailures}
+ * failures (preemption and lost nodes do not count).
+ *
+ * <p>Threading: YARN client callbacks ({@link YarnEventListener}) and the backend's thread touch
+ * the state below under this object's monitor; nothing blocks while holding it.
+ */
+final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventListener {
+  private static final Logger LOG = LoggerFactory.getLogger(YarnContainerProvisioner.class);
+  /** One priority for executor requests (MINICLUSTER notes: one per logical request). */
+  private static final Priority EXECUTOR_PRIORITY = Priority.newInstance(1);
+
+  private final YarnAmServices services;
+  private final int instances;
+  private final ContainerSizes sizes;
+  private final int maxFailures;
+  private final Map<ContainerId, String> executorOf = new HashMap<>();
+  private int nextExecutorId = 1;
+  private int pendingRequests;
+  private int failures;
+  private boolean stopping;
+  private String driverHost;
+  private int driverPort;
+  private BiConsumer<String, String> lost;
+
+  YarnContainerProvisioner(YarnAmServices services, WeftConf conf) {
+    this.services = services;
+    this.instances = conf.get(YarnOptions.EXECUTOR_INSTANCES);
+    this.sizes = ContainerSizes.of(conf);
+    this.maxFailures = Math.max(3, 2 * instances);
+  }
+
+  /** The host name other containers reach this one by: the NodeManager's name for it. */
+  static String containerHost() {
+    String nmHost = System.getenv(Environment.NM_HOST.name());
+    if (nmHost != null && !nmHost.isBlank()) {
+      return nmHost;
+    }
+    try {
+      return InetAddress.getLocalHost().getCanonicalHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  @Override
+  public int executorCount() {
+    return instances;
+  }
+
+  @Override
+  public int coresPerExecutor() {
+    return sizes.executorCores();
+  }
+
+  @Override
+  public void start(String driverHost, int driverPort, BiConsumer<String, String> lost) {
+    synchronized (this) {
+      this.driverHost = driverHost;
+      this.driverPort = driverPort;
+      this.lost = lost;
+    }
+    services.addYarnEventListener(this);
+    LOG.info("Requesting {} executor containers of {} MiB ({} MiB heap + {} MiB overhead) and {} vcores",
+        instances, sizes.executorContainerMb(), sizes.executorHeapMb(), sizes.executorOverheadMb(),
+        sizes.executorCores());
+    for (int i = 0; i < instances; i++) {
+      request();
+    }
+  }
+
+  private void request() {
+    Resource capability = Resource.newInstance(sizes.executorContainerMb(), sizes.executorCores());
+    synchronized (this) {
+      pendingRequests++;
+    }
+    services.amRmClient().addContainerRequest(new ContainerRequest(capability, null, null, EXECUTOR_PRIORITY));
+  }
+
+  @Override
+  public void containersAllocated(List<Container> containers) {
+    for (Container c : containers) {
+      String id;
+      synchronized (this) {
+        if (stopping || pendingRequests == 0) {
+          id = null;
+        } else {
+          pendingRequests--;
+          id = String.valueOf(nextExecutorId++);
+          executorOf.put(c.getId(), id);
+        }
+      }
+      if (id == null) {
+        services.amRmClient().releaseAssignedContainer(c.getId());
+        continue;
+      }
+      // the request is satisfied: without this AMRMClient would ask for it again (YARN-1902)
+      services.amRmClient().removeContainerRequest(new ContainerRequest(c.getResource(), null, null, EXECUTOR_PRIORITY));
+      LOG.info("Launching executor {} in {} on {}", id, c.getId(), c.getNodeId());
+      services.nmClient().startContainerAsync(c, launchContext(id));
+    }
+  }
+
+  private ContainerLaunchContext launchContext(String executorId) {
+    List<String> command = List.of(
+        Environment.JAVA_HOME.$$() + "/bin/java",
+        "-Xmx" + sizes.executorHeapMb() + "m",
+        "-Djava.io.tmpdir=" + Environment.PWD.$$() + "/tmp",
+        YarnExecutorMain.class.getName(),
+        executorId, driverHost, String.valueOf(driverPort), String.valueOf(sizes.executorCores()),
+        "1>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stdout",
+        "2>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stderr");
+    Map<String, String> env = new HashMap<>();
+    env.put(Environment.CLASSPATH.name(), classPath(services.hadoopConf(), services.appClassPath()));
+    return ContainerLaunchContext.newInstance(services.executorResources(), env,
+        List.of(String.join(" ", command)), null, services.executorTokens(), null);
+  }
+
+  /** Weft's conf and jars, the application's jars, then the cluster's own class path. */
+  static String classPath(Configuration conf, List<String> appClassPath) {
+    List<String> entries = new ArrayList<>();
+    entries.add(Environment.PWD.$$() + "/" + YarnConstants.CONF_DIR);
+    entries.add(Environment.PWD.$$() + "/" + YarnConstants.LIBS_DIR + "/*");
+    for (String jar : appClassPath) {
+      entries.add(Environment.PWD.$$() + "/" + jar);
+    }
+    for (String c : conf.getStrings(YarnConfiguration.YARN_APPLICATION_CLASSPATH,
+        YarnConfiguration.DEFAULT_YARN_CROSS_PLATFORM_APPLICATION_CLASSPATH)) {
+      entries.add(c.trim());
+    }
+    return String.join(ApplicationConstants.CLASS_PATH_SEPARATOR, entries);
+  }
+
+  @Override
+  public void containersCompleted(List<ContainerStatus> statuses) {
+    for (ContainerStatus s : statuses) {
+      String id;
+      boolean replace = false;
+      ExitStatusClassifier.Classification what = ExitStatusClassifier.classify(s);
+      synchronized (this) {
+        id = executorOf.remove(s.getContainerId());
+        if (id == null || stopping) {
+          notifyAll();
+          continue;
+        }
+        if (what.countsAsFailure()) {
+          failures++;
+        }
+        replace = failures <= maxFailures;
+      }
+      LOG.warn("Executor {} ended: {}", id, what.reason());
+      lost.accept(id, what.reason());
+      if (replace) {
+        request();
+      } else {
+        LOG.error("{} executor failures (more than weft.yarn.maxExecutorFailures allows); not replacing", failures);
+      }
+    }
+  }
+
+  @Override
+  public void containerStartFailed(ContainerId containerId, Throwable cause) {
+    String id;
+    synchronized (this) {
+      id = executorOf.remove(containerId);
+      failures++;
+    }
+    if (id != null && !stopping) {
+      lost.accept(id, "the NodeManager could not start " + containerId + ": " + cause);
+      request();
+    }
+  }
+
+  @Override
+  public void stop() {
+    List<ContainerId> running;
+    synchronized (this) {
+      stopping = true;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      // executors were told to stop over the network; give them a moment to exit by themselves
+      while (!executorOf.isEmpty() && System.nanoTime() < deadline) {
+        try {
+          wait(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      running = new ArrayList<>(executorOf.keySet());
+    }
+    for (ContainerId c : running) {
+      services.amRmClient().releaseAssignedContainer(c);
+    }
+    if (!running.isEmpty()) {
+      LOG.warn("Released {} executor containers that did not exit by themselves", running.size());
+    }
+  }
+
+  /** For the failure message when no executor could be had at all. */
+  static WeftException noExecutors(int failures) {
+    return new WeftException("No executor could be started after " + failures + " attempts");
+  }
+}

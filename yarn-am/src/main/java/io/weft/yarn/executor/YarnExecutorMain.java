@@ -1,0 +1,34 @@
+package io.weft.yarn.executor;
+
+import io.weft.executor.ExecutorProcess;
+import io.weft.yarn.AppSecret;
+import java.nio.file.Path;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
+
+/**
+ * Main class of an executor container. Arguments: executor id, driver host, driver port, cores.
+ * The application secret comes from the container's credentials; scratch space from the
+ * NodeManager's local dirs, so YARN cleans it up with the container. Exits 0 when the driver
+ * tells it to stop (or is gone), 1 when it cannot start.
+ */
+public final class YarnExecutorMain {
+  private YarnExecutorMain() {}
+
+  public static void main(String[] args) {
+    try {
+      byte[] secret = AppSecret.readFrom(UserGroupInformation.getCurrentUser().getCredentials());
+      String localDirs = System.getenv(Environment.LOCAL_DIRS.name());
+      Path scratch = localDirs != null && !localDirs.isBlank()
+          ? Path.of(localDirs.split(",")[0], "weft") : Path.of(System.getProperty("java.io.tmpdir"));
+      String host = System.getenv(Environment.NM_HOST.name());
+      String reason = new ExecutorProcess(new ExecutorProcess.Args(args[0], args[1], Integer.parseInt(args[2]),
+          host != null ? host : "localhost", Integer.parseInt(args[3]), scratch), secret).run();
+      System.out.println("executor " + args[0] + " stopped: " + reason);
+      System.exit(0);
+    } catch (Throwable t) {
+      t.printStackTrace();
+      System.exit(1);
+    }
+  }
+}
