@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.WeftConf;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class ConfigTest {
@@ -48,19 +44,6 @@ class ConfigTest {
     } finally {
       System.clearProperty("weft.app.name");
     }
-  }
-
-  @Test
-  void readmeHoldsTheGeneratedConfigTable() throws IOException {
-    Path readme = Path.of("..", "README.md");
-    String text = Files.readString(readme, StandardCharsets.UTF_8);
-    String start = "<!-- config-table:start -->\n";
-    String end = "<!-- config-table:end -->";
-    int s = text.indexOf(start);
-    int e = text.indexOf(end);
-    assertTrue(s >= 0 && e > s, "README.md lacks the config-table markers");
-    assertEquals(ConfigDocs.markdownTable(), text.substring(s + start.length(), e),
-        "README's config table is stale: regenerate it with bin/weft config-docs");
   }
 
   @Test

@@ -16,7 +16,8 @@ import org.apache.hadoop.yarn.exceptions.YarnException;
 /**
  * Follows a submitted application until it ends, printing to the user: the tracking URL when it
  * appears or changes, each state change, and every {@code weft.yarn.report.interval} a progress
- * line with the report's progress and the ApplicationMaster's diagnostics.
+ * line with the report's progress and the ApplicationMaster's diagnostics when they changed
+ * (and every 30 s regardless).
  *
  * <p>Threading: the calling thread, which it blocks (sleeping between reports). Interruption ends
  * the wait with an {@link IOException}; the application itself keeps running. Failure: RPC errors
@@ -40,6 +41,8 @@ final class ApplicationMonitor {
   ApplicationReport awaitEnd(ApplicationId appId) throws IOException {
     YarnApplicationState lastState = null;
     String lastUrl = null;
+    String lastProgress = null;
+    long lastPrintedMs = 0;
     while (true) {
       ApplicationReport report = report(appId);
       YarnApplicationState state = report.getYarnApplicationState();
@@ -56,7 +59,14 @@ final class ApplicationMonitor {
         return report;
       }
       if (state == YarnApplicationState.RUNNING) {
-        out.println(progressLine(report));
+        // a line when something moved, and now and then anyway so a long stage shows it is alive
+        String line = progressLine(report);
+        long now = System.currentTimeMillis();
+        if (!line.equals(lastProgress) || now - lastPrintedMs >= 30_000) {
+          out.println(line);
+          lastProgress = line;
+          lastPrintedMs = now;
+        }
       }
       try {
         Thread.sleep(intervalMs);
