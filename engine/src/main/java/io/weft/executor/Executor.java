@@ -43,6 +43,7 @@ public final class Executor {
   private final BiConsumer<Long, TaskOutcome> statusSink;
   private final ExecutorService pool;
   private final Map<Long, Future<?>> runningTasks = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong launched = new java.util.concurrent.atomic.AtomicLong();
 
   public Executor(ExecutorEnv env, int slots, ClassLoader userClassLoader,
       BiConsumer<Long, TaskOutcome> statusSink) {
@@ -62,7 +63,13 @@ public final class Executor {
     return env;
   }
 
+  /** Tasks launched on this executor so far. */
+  public long launchedTasks() {
+    return launched.get();
+  }
+
   public void launch(TaskDescription task) {
+    launched.incrementAndGet();
     // registered before it can finish, so a kill never misses it
     synchronized (runningTasks) {
       runningTasks.put(task.taskId(), pool.submit(() -> run(task)));

@@ -52,6 +52,7 @@ public final class ExecutorProcess {
   private final byte[] secret;
   private final CompletableFuture<String> stopped = new CompletableFuture<>();
   private Executor executor;
+  private NettyShuffleBlockFetcher fetcher;
 
   public ExecutorProcess(Args args, byte[] secret) {
     this.args = args;
@@ -85,7 +86,8 @@ public final class ExecutorProcess {
       heartbeats.scheduleWithFixedDelay(() -> heartbeat(driver), interval, interval, TimeUnit.MILLISECONDS);
       String reason = stopped.join();
       LOG.info("Executor {} stopping: {}", args.executorId(), reason);
-      return reason;
+      return reason + "; ran " + executor.launchedTasks() + " tasks and fetched " + fetcher.remoteFetches()
+          + " shuffle blocks from other executors";
     } finally {
       heartbeats.shutdownNow();
       if (executor != null) {
@@ -123,7 +125,7 @@ public final class ExecutorProcess {
     BlockManager blocks = new BlockManager(dirs, MemoryBudget.storageMemory(conf), Serializers.fromConf(conf));
     env[0] = new ExecutorEnv(args.executorId(), args.advertisedHost(), blockPort, conf, dirs, blocks,
         MemoryBudget.shuffleMemoryPerTask(conf, args.cores()),
-        new NettyShuffleBlockFetcher(args.executorId(), dirs, fetchClients), new RemoteDriverEndpoint(driver));
+        fetcher = new NettyShuffleBlockFetcher(args.executorId(), dirs, fetchClients), new RemoteDriverEndpoint(driver));
     executor = new Executor(env[0], args.cores(), Thread.currentThread().getContextClassLoader(),
         (taskId, outcome) -> driver.send(Messages.toTaskStatus(taskId, outcome)));
     control.bind(executor);

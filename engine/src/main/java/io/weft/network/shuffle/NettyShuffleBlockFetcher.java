@@ -31,6 +31,12 @@ public final class NettyShuffleBlockFetcher implements ShuffleBlockFetcher {
   private final LocalDirs localDirs;
   private final LocalShuffleBlockFetcher local;
   private final TransportClientFactory clients;
+  private final java.util.concurrent.atomic.AtomicLong remoteFetches = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Blocks fetched from other executors so far (the executor reports it when it stops). */
+  public long remoteFetches() {
+    return remoteFetches.get();
+  }
 
   /**
    * @param localExecutorId this executor's id: blocks whose location names it are read locally
@@ -49,6 +55,7 @@ public final class NettyShuffleBlockFetcher implements ShuffleBlockFetcher {
       return local.open(location, shuffleId, mapIndex, reduceId);
     }
     try {
+      remoteFetches.incrementAndGet();
       TransportClient client = clients.getClient(location.host(), location.port());
       return client.fetchBlock(shuffleId, mapIndex, reduceId, () -> localDirs.tempFile("fetch")).get();
     } catch (InterruptedException e) {

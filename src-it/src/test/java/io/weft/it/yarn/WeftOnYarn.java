@@ -90,6 +90,35 @@ public final class WeftOnYarn {
     return false;
   }
 
+  /** What one executor container said when it stopped (its stdout, written by YarnExecutorMain). */
+  public record ExecutorSummary(String executorId, long tasks, long remoteFetches) {}
+
+  private static final java.util.regex.Pattern STOPPED = java.util.regex.Pattern.compile(
+      "executor (\\S+) stopped: .*; ran (\\d+) tasks and fetched (\\d+) shuffle blocks from other executors");
+
+  /** The stop lines of the application's executor containers, from the NodeManagers' log dirs. */
+  public static List<ExecutorSummary> executorSummaries(MiniClusterExtension cluster, ApplicationId appId)
+      throws IOException {
+    List<ExecutorSummary> out = new java.util.ArrayList<>();
+    for (Path logDir : cluster.cluster().nodeManagerLogDirs()) {
+      Path appDir = logDir.resolve(appId.toString());
+      if (!Files.isDirectory(appDir)) {
+        continue;
+      }
+      try (var files = Files.walk(appDir)) {
+        for (Path stdout : files.filter(f -> f.getFileName().toString().equals("stdout")).toList()) {
+          for (String line : Files.readAllLines(stdout, StandardCharsets.UTF_8)) {
+            java.util.regex.Matcher m = STOPPED.matcher(line);
+            if (m.find()) {
+              out.add(new ExecutorSummary(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** The packaged examples jar, as a user would submit it. */
   public static Path examplesJar() throws IOException {
     Path target = Path.of("..", "examples", "target").toAbsolutePath().normalize();
