@@ -111,6 +111,13 @@ public final class YarnOptions {
       .check(n -> n > 0, "positive")
       .register();
 
+  public static final ConfigEntry<Integer> MAX_EXECUTOR_FAILURES = intConf("weft.yarn.maxExecutorFailures")
+      .doc("Executor containers that may fail (exit with an error or be killed for memory; "
+          + "preemption and lost nodes do not count) before lost executors are no longer replaced "
+          + "(default: twice weft.executor.instances, at least 3).")
+      .check(n -> n >= 0, "non-negative")
+      .register();
+
   /** Executor container overhead in MiB: the configured value, else max(384, 10% of the heap). */
   public static long executorOverheadMb(WeftConf conf) {
     Long configured = conf.get(EXECUTOR_MEMORY_OVERHEAD);

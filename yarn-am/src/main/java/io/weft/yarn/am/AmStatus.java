@@ -28,6 +28,9 @@ public final class AmStatus implements WeftListener {
   private final AtomicLong tasksSubmitted = new AtomicLong();
   private final AtomicLong tasksEnded = new AtomicLong();
   private final AtomicInteger executors = new AtomicInteger();
+  /** Running stage attempts: "stageId.attempt" → {tasks, ended}. */
+  private final java.util.concurrent.ConcurrentSkipListMap<String, long[]> runningStages =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
 
   public AmStatus(String appName) {
     this.appName = appName;
@@ -41,8 +44,15 @@ public final class AmStatus implements WeftListener {
       (e.succeeded() ? jobsSucceeded : jobsFailed).incrementAndGet();
     } else if (event instanceof ListenerEvent.StageSubmitted s) {
       tasksSubmitted.addAndGet(s.numTasks());
-    } else if (event instanceof ListenerEvent.TaskEnded) {
+      runningStages.put(s.stageId() + "." + s.attempt(), new long[] {s.numTasks(), 0});
+    } else if (event instanceof ListenerEvent.StageCompleted s) {
+      runningStages.remove(s.stageId() + "." + s.attempt());
+    } else if (event instanceof ListenerEvent.TaskEnded t) {
       tasksEnded.incrementAndGet();
+      long[] stage = runningStages.get(t.stageId() + "." + t.stageAttempt());
+      if (stage != null && t.succeeded()) {
+        stage[1]++;
+      }
     } else if (event instanceof ListenerEvent.ExecutorAdded) {
       executors.incrementAndGet();
     } else if (event instanceof ListenerEvent.ExecutorRemoved) {
@@ -70,6 +80,23 @@ public final class AmStatus implements WeftListener {
     }
     long submitted = tasksSubmitted.get();
     return submitted == 0 ? 0f : Math.min(0.99f, (float) tasksEnded.get() / submitted);
+  }
+
+  /**
+   * One line for the submitting client's progress display: each running stage with its finished
+   * and total tasks, then the jobs. Example: {@code stage 1: 12/40 tasks; jobs: 1 done, 1 running}.
+   */
+  public String progressText() {
+    StringBuilder sb = new StringBuilder();
+    runningStages.forEach((stage, counts) -> sb.append(sb.length() == 0 ? "" : ", ")
+        .append("stage ").append(stage.endsWith(".0") ? stage.substring(0, stage.length() - 2) : stage)
+        .append(": ").append(counts[1]).append('/').append(counts[0]).append(" tasks"));
+    int done = jobsSucceeded.get() + jobsFailed.get();
+    int running = jobsStarted.get() - done;
+    if (sb.length() > 0) {
+      sb.append("; ");
+    }
+    return sb.append("jobs: ").append(done).append(" done, ").append(running).append(" running").toString();
   }
 
   /** A plain HTML page; every value is escaped. */

@@ -31,7 +31,9 @@ final class StatusServer implements AutoCloseable {
   /** Serves {@code status} on all interfaces; {@code host} is the name put into the URL. */
   static StatusServer start(AmStatus status, String host) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(0), 0);
-    server.createContext("/", exchange -> respond(exchange, status));
+    server.createContext("/", exchange -> respond(exchange, status.html(), "text/html"));
+    // one line the submitting client shows as live progress
+    server.createContext("/progress", exchange -> respond(exchange, status.progressText(), "text/plain"));
     ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "weft-am-http");
       t.setDaemon(true);
@@ -50,9 +52,9 @@ final class StatusServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void respond(HttpExchange exchange, AmStatus status) throws IOException {
-    byte[] body = status.html().getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+  private static void respond(HttpExchange exchange, String text, String type) throws IOException {
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
     exchange.sendResponseHeaders(200, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);

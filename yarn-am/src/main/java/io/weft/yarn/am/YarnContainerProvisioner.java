@@ -1,7 +1,6 @@
 package io.weft.yarn.am;
 
 import io.weft.WeftConf;
-import io.weft.WeftException;
 import io.weft.cluster.remote.ExecutorProvisioner;
 import io.weft.yarn.ContainerSizes;
 import io.weft.yarn.YarnConstants;
@@ -61,7 +60,8 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     this.services = services;
     this.instances = conf.get(YarnOptions.EXECUTOR_INSTANCES);
     this.sizes = ContainerSizes.of(conf);
-    this.maxFailures = Math.max(3, 2 * instances);
+    Integer configured = conf.get(YarnOptions.MAX_EXECUTOR_FAILURES);
+    this.maxFailures = configured != null ? configured : Math.max(3, 2 * instances);
   }
 
   /** The host name other containers reach this one by: the NodeManager's name for it. */
@@ -228,10 +228,5 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     if (!running.isEmpty()) {
       LOG.warn("Released {} executor containers that did not exit by themselves", running.size());
     }
-  }
-
-  /** For the failure message when no executor could be had at all. */
-  static WeftException noExecutors(int failures) {
-    return new WeftException("No executor could be started after " + failures + " attempts");
   }
 }

@@ -60,7 +60,7 @@ final class ApplicationMonitor {
       }
       if (state == YarnApplicationState.RUNNING) {
         // a line when something moved, and now and then anyway so a long stage shows it is alive
-        String line = progressLine(report);
+        String line = progressLine(report) + amProgress(report);
         long now = System.currentTimeMillis();
         if (!line.equals(lastProgress) || now - lastPrintedMs >= 30_000) {
           out.println(line);
@@ -82,6 +82,32 @@ final class ApplicationMonitor {
       return yarn.getApplicationReport(appId);
     } catch (YarnException e) {
       throw new IOException("cannot get the report of " + appId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The ApplicationMaster's own progress line (running stages with finished/total tasks, jobs),
+   * read from its status server; empty when it cannot be had quickly (the AM is starting, or is
+   * not reachable from here), since the percentage alone still shows progress.
+   */
+  static String amProgress(ApplicationReport report) {
+    String base = report.getOriginalTrackingUrl();
+    if (base == null || !base.startsWith("http")) {
+      return "";
+    }
+    try {
+      java.net.HttpURLConnection c = (java.net.HttpURLConnection)
+          java.net.URI.create(base.endsWith("/") ? base + "progress" : base + "/progress").toURL().openConnection();
+      c.setConnectTimeout(500);
+      c.setReadTimeout(500);
+      try (java.io.InputStream in = c.getInputStream()) {
+        String text = new String(in.readNBytes(512), java.nio.charset.StandardCharsets.UTF_8).trim();
+        return text.isEmpty() ? "" : "  " + text;
+      } finally {
+        c.disconnect();
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      return "";
     }
   }
 
