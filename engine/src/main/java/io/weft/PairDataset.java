@@ -60,7 +60,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
 
   public PairDataset<K, V> foldByKey(V zero, Fn2<V, V, V> f, Partitioner partitioner) {
     byte[] zeroBytes = serialize(zero);
-    return combineByKey(v -> f.call(WeftSerializerHolder.<V>copy(zeroBytes), v), f, f, partitioner, true);
+    return combineByKey(v -> f.call(ZeroValue.<V>copy(zeroBytes), v), f, f, partitioner, true);
   }
 
   public <U> PairDataset<K, U> aggregateByKey(U zero, Fn2<U, V, U> seqOp, Fn2<U, U, U> combOp) {
@@ -75,7 +75,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   public <U> PairDataset<K, U> aggregateByKey(U zero, Fn2<U, V, U> seqOp, Fn2<U, U, U> combOp,
       Partitioner partitioner) {
     byte[] zeroBytes = serialize(zero);
-    return combineByKey(v -> seqOp.call(WeftSerializerHolder.<U>copy(zeroBytes), v), seqOp, combOp,
+    return combineByKey(v -> seqOp.call(ZeroValue.<U>copy(zeroBytes), v), seqOp, combOp,
         partitioner, true);
   }
 
@@ -430,7 +430,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   }
 
   /** Zero values are copied per key so a mutable zero is never shared between keys. */
-  private static final class WeftSerializerHolder {
+  private static final class ZeroValue {
     private static final io.weft.serialization.JavaSerializer JAVA = new io.weft.serialization.JavaSerializer();
 
     static <X> X copy(byte[] bytes) {

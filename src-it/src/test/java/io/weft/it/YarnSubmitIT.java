@@ -9,26 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weft.it.apps.PrintsAndReturns;
 import io.weft.it.apps.RunsUntilKilled;
 import io.weft.it.apps.ThrowsOnStart;
+import io.weft.it.yarn.WeftOnYarn;
 import io.weft.yarn.client.Launcher;
-import io.weft.yarn.client.WeftJars;
 import io.weft.yarn.client.WeftSubmit;
 import io.weft.yarn.client.YarnSubmission;
 import io.weft.yarn.client.YarnSubmitter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -63,7 +58,7 @@ class YarnSubmitIT {
 
   @Test
   void applicationThatReturnsSucceeds() throws Exception {
-    Path jar = appJar(PrintsAndReturns.class);
+    Path jar = WeftOnYarn.appJar(PrintsAndReturns.class, tmp);
     Path shipped = Files.writeString(tmp.resolve("shipped.txt"), "from the client");
     Run run = submit(PrintsAndReturns.class, jar, List.of("hello", "two words"), List.of(shipped.toString()));
     printLogsIfFailing(run, () -> {
@@ -80,7 +75,7 @@ class YarnSubmitIT {
   /** Through weft submit's command line, with Weft's jars as a world-readable archive on HDFS. */
   @Test
   void applicationThatThrowsFailsWithItsMessageAndExitCode() throws Exception {
-    Path jar = appJar(ThrowsOnStart.class);
+    Path jar = WeftOnYarn.appJar(ThrowsOnStart.class, tmp);
     String archive = uploadWeftArchive();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -110,7 +105,7 @@ class YarnSubmitIT {
    */
   @Test
   void statusAndKillThroughTheLauncherAndTheClientCleansUpAfterAKill() throws Exception {
-    YarnSubmission s = submission(RunsUntilKilled.class, appJar(RunsUntilKilled.class), List.of(), List.of(), Map.of());
+    YarnSubmission s = submission(RunsUntilKilled.class, WeftOnYarn.appJar(RunsUntilKilled.class, tmp), List.of(), List.of(), Map.of());
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     try (YarnSubmitter submitter = new YarnSubmitter(CLUSTER.configuration(), System.out,
         new PrintStream(err, true, StandardCharsets.UTF_8))) {
@@ -129,7 +124,7 @@ class YarnSubmitIT {
   /** YarnClient waits until the RM has decided; a rejection (unknown queue) throws from submit. */
   @Test
   void applicationRejectedBeforeItsAmRanIsCleanedUpByTheClient() throws Exception {
-    YarnSubmission s = submission(PrintsAndReturns.class, appJar(PrintsAndReturns.class), List.of(), List.of(),
+    YarnSubmission s = submission(PrintsAndReturns.class, WeftOnYarn.appJar(PrintsAndReturns.class, tmp), List.of(), List.of(),
         Map.of("weft.yarn.queue", "no-such-queue"));
     IOException e;
     try (YarnSubmitter submitter = new YarnSubmitter(CLUSTER.configuration(), System.out, System.err)) {
@@ -143,7 +138,7 @@ class YarnSubmitIT {
 
   @Test
   void impossibleExecutorSizeIsRefusedBeforeSubmission() throws Exception {
-    YarnSubmission s = submission(PrintsAndReturns.class, appJar(PrintsAndReturns.class), List.of(), List.of(),
+    YarnSubmission s = submission(PrintsAndReturns.class, WeftOnYarn.appJar(PrintsAndReturns.class, tmp), List.of(), List.of(),
         Map.of("weft.executor.memory", "16g"));
     int appsBefore = applications();
     try (YarnSubmitter submitter = new YarnSubmitter(CLUSTER.configuration(), System.out, System.err)) {
@@ -192,20 +187,7 @@ class YarnSubmitIT {
         "weft.master", "yarn", "weft.app.name", main.getSimpleName(),
         "weft.am.memory", "256m", "weft.yarn.report.interval", "250ms"));
     settings.putAll(extra);
-    return new YarnSubmission(main.getName(), jar.toString(), List.of(), files, args, settings, weftJars());
-  }
-
-  /** Weft's packaged jars, exactly what bin/weft ships: the launcher jar and its lib/. */
-  private static List<Path> weftJars() throws IOException {
-    Path target = Path.of("..", "yarn-client", "target").toAbsolutePath().normalize();
-    try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "weft-yarn-client-*.jar")) {
-      for (Path jar : jars) {
-        if (!jar.getFileName().toString().endsWith("-tests.jar")) {
-          return WeftJars.inDirectory(jar, target.resolve("lib"));
-        }
-      }
-    }
-    throw new IllegalStateException("yarn-client is not packaged in " + target);
+    return new YarnSubmission(main.getName(), jar.toString(), List.of(), files, args, settings, WeftOnYarn.weftJars());
   }
 
   /** Weft's jars zipped flat (stored, not compressed: jars are) and put on HDFS, world-readable. */
@@ -213,7 +195,7 @@ class YarnSubmitIT {
     Path zip = tmp.resolve("weft-libs.zip");
     try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
       out.setLevel(0);
-      for (Path jar : weftJars()) {
+      for (Path jar : WeftOnYarn.weftJars()) {
         out.putNextEntry(new ZipEntry(jar.getFileName().toString()));
         Files.copy(jar, out);
         out.closeEntry();
@@ -223,20 +205,6 @@ class YarnSubmitIT {
     org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path("/apps/weft/weft-libs.zip");
     fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(zip.toUri()), target);
     return fs.makeQualified(target).toString();
-  }
-
-  /** A jar holding just {@code main}, as a user would build it. */
-  private static Path appJar(Class<?> main) throws IOException {
-    Path jar = tmp.resolve(main.getSimpleName() + ".jar");
-    String entry = main.getName().replace('.', '/') + ".class";
-    try (OutputStream file = Files.newOutputStream(jar);
-         JarOutputStream out = new JarOutputStream(file);
-         InputStream in = main.getClassLoader().getResourceAsStream(entry)) {
-      out.putNextEntry(new JarEntry(entry));
-      in.transferTo(out);
-      out.closeEntry();
-    }
-    return jar;
   }
 
   private static void waitForState(ApplicationId appId, YarnApplicationState state) throws Exception {
