@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -185,47 +184,38 @@ public final class MiniClusterExtension implements BeforeAllCallback, AfterAllCa
 
   /**
    * What cluster to start; defaults: HDFS only, one DataNode on localhost, 1 MB blocks,
-   * replication 1.
+   * replication 1. Each option is EmbeddedCluster's own (which also validates them).
    */
   public static final class Builder {
-    private int dataNodes = 1;
-    private List<String> hosts = List.of();
-    private List<String> racks = List.of();
-    private long blockSize = 1 << 20;
-    private int replication = 1;
-    private int nodeManagers;
-    private List<String> nodeManagerHosts = List.of();
-    private List<String> nodeManagerRacks = List.of();
-    private Integer nodeLocalityDelay;
+    private final EmbeddedCluster.Builder cluster = EmbeddedCluster.builder().nodeManagers(0);
 
     private Builder() {}
 
     /** One DataNode per host, each reporting that host name (use 127.0.0.x: all loopback). */
     public Builder dataNodeHosts(String... hostNames) {
-      hosts = Arrays.asList(hostNames);
-      dataNodes = hostNames.length;
+      cluster.dataNodeHosts(hostNames);
       return this;
     }
 
     /** The rack of each DataNode, in {@link #dataNodeHosts} order; needs host names. */
     public Builder racks(String... rackNames) {
-      racks = Arrays.asList(rackNames);
+      cluster.dataNodeRacks(rackNames);
       return this;
     }
 
     public Builder dataNodes(int n) {
-      dataNodes = n;
+      cluster.dataNodes(n);
       return this;
     }
 
     /** HDFS block size; must be a multiple of 512 (the checksum chunk). */
     public Builder blockSize(long bytes) {
-      blockSize = bytes;
+      cluster.blockSize(bytes);
       return this;
     }
 
     public Builder replication(int n) {
-      replication = n;
+      cluster.replication(n);
       return this;
     }
 
@@ -236,58 +226,34 @@ public final class MiniClusterExtension implements BeforeAllCallback, AfterAllCa
 
     /** Adds YARN with {@code nodeManagers} NodeManagers (MiniYARNCluster's own). */
     public Builder withYarn(int nodeManagers) {
-      this.nodeManagers = nodeManagers;
+      cluster.nodeManagers(nodeManagers);
       return this;
     }
 
     /** Adds YARN with one NodeManager bound to each host (for locality tests). */
     public Builder withYarnOnHosts(String... hostNames) {
-      nodeManagerHosts = Arrays.asList(hostNames);
-      nodeManagers = hostNames.length;
+      cluster.nodeManagerHosts(hostNames);
       return this;
     }
 
     /** The rack of each NodeManager host, in {@link #withYarnOnHosts} order. */
     public Builder nodeManagerRacks(String... rackNames) {
-      nodeManagerRacks = Arrays.asList(rackNames);
+      cluster.nodeManagerRacks(rackNames);
       return this;
     }
 
     /** Capacity scheduler node-locality-delay (-1 allows strict rack requests). */
     public Builder nodeLocalityDelay(int delay) {
-      nodeLocalityDelay = delay;
+      cluster.nodeLocalityDelay(delay);
       return this;
     }
 
     public MiniClusterExtension build() {
-      if (!racks.isEmpty() && racks.size() != hosts.size()) {
-        throw new IllegalArgumentException("racks need one host name per DataNode: " + hosts + " vs " + racks);
-      }
-      if (!hosts.isEmpty() && hosts.size() != dataNodes) {
-        throw new IllegalArgumentException(dataNodes + " DataNodes but host names " + hosts);
-      }
       return new MiniClusterExtension(this);
     }
 
     private EmbeddedCluster.Builder toClusterBuilder() {
-      EmbeddedCluster.Builder b = EmbeddedCluster.builder()
-          .dataNodes(dataNodes).blockSize(blockSize).replication(replication).nodeManagers(nodeManagers);
-      if (!hosts.isEmpty()) {
-        b.dataNodeHosts(hosts.toArray(new String[0]));
-      }
-      if (!racks.isEmpty()) {
-        b.dataNodeRacks(racks.toArray(new String[0]));
-      }
-      if (!nodeManagerHosts.isEmpty()) {
-        b.nodeManagerHosts(nodeManagerHosts.toArray(new String[0]));
-      }
-      if (!nodeManagerRacks.isEmpty()) {
-        b.nodeManagerRacks(nodeManagerRacks.toArray(new String[0]));
-      }
-      if (nodeLocalityDelay != null) {
-        b.nodeLocalityDelay(nodeLocalityDelay);
-      }
-      return b;
+      return cluster;
     }
   }
 }
