@@ -28,6 +28,7 @@ final class TestingAmRmClient extends AMRMClientAsync<ContainerRequest> {
   volatile boolean failRegistration;
   final List<Unregistration> unregistrations = new CopyOnWriteArrayList<>();
   final List<ContainerRequest> requests = new CopyOnWriteArrayList<>();
+  final List<ContainerId> released = new CopyOnWriteArrayList<>();
 
   TestingAmRmClient(int heartbeatMs, AbstractCallbackHandler handler) {
     super(heartbeatMs, handler);
@@ -75,7 +76,9 @@ final class TestingAmRmClient extends AMRMClientAsync<ContainerRequest> {
   public void requestContainerUpdate(org.apache.hadoop.yarn.api.records.Container c, UpdateContainerRequest r) {}
 
   @Override
-  public void releaseAssignedContainer(ContainerId id) {}
+  public void releaseAssignedContainer(ContainerId id) {
+    released.add(id);
+  }
 
   @Override
   public Resource getAvailableResources() {

@@ -6,9 +6,10 @@ import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.NodeId;
 import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
 
-/** A NodeManager client that does nothing; ApplicationMaster tests only check its lifecycle. */
+/** A NodeManager client that starts nothing; it records what it was asked to start. */
 final class TestingNmClient extends NMClientAsync {
   final AbstractCallbackHandler callbacks;
+  final java.util.Map<ContainerId, ContainerLaunchContext> started = new java.util.concurrent.ConcurrentHashMap<>();
 
   TestingNmClient(AbstractCallbackHandler handler) {
     super(handler);
@@ -16,7 +17,9 @@ final class TestingNmClient extends NMClientAsync {
   }
 
   @Override
-  public void startContainerAsync(Container container, ContainerLaunchContext ctx) {}
+  public void startContainerAsync(Container container, ContainerLaunchContext ctx) {
+    started.put(container.getId(), ctx);
+  }
 
   @Override
   public void increaseContainerResourceAsync(Container container) {}

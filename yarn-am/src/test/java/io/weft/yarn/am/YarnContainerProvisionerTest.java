@@ -1,0 +1,175 @@
+package io.weft.yarn.am;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weft.WeftConf;
+import io.weft.status.WeftListener;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
+import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerExitStatus;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.ContainerState;
+import org.apache.hadoop.yarn.api.records.ContainerStatus;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.NodeId;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The YARN executor provisioner against hand-written AMRM/NM clients: what it asks for, how it
+ * launches executors (and that the secret stays out of the command line and environment), what
+ * it does with surplus containers, and how it reacts to containers that end.
+ */
+class YarnContainerProvisionerTest {
+  private static final ApplicationAttemptId ATTEMPT =
+      ApplicationAttemptId.newInstance(ApplicationId.newInstance(1L, 7), 1);
+  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  private final TestingAmRmClient amRm = new TestingAmRmClient(1000, new AMRMClientAsync.AbstractCallbackHandler() {
+    @Override public void onContainersCompleted(List<ContainerStatus> s) {}
+    @Override public void onContainersAllocated(List<Container> c) {}
+    @Override public void onContainersUpdated(List<org.apache.hadoop.yarn.api.records.UpdatedContainer> c) {}
+    @Override public void onShutdownRequest() {}
+    @Override public void onNodesUpdated(List<org.apache.hadoop.yarn.api.records.NodeReport> n) {}
+    @Override public float getProgress() {
+      return 0;
+    }
+    @Override public void onError(Throwable e) {}
+  });
+  private final TestingNmClient nm = new TestingNmClient(new NMClientAsync.AbstractCallbackHandler() {
+    @Override public void onContainerStarted(ContainerId id, Map<String, ByteBuffer> d) {}
+    @Override public void onContainerStatusReceived(ContainerId id, ContainerStatus s) {}
+    @Override public void onContainerStopped(ContainerId id) {}
+    @Override public void onStartContainerError(ContainerId id, Throwable t) {}
+    @Override public void onContainerResourceIncreased(ContainerId id, Resource r) {}
+    @Override public void onContainerResourceUpdated(ContainerId id, Resource r) {}
+    @Override public void onGetContainerStatusError(ContainerId id, Throwable t) {}
+    @Override public void onIncreaseContainerResourceError(ContainerId id, Throwable t) {}
+    @Override public void onUpdateContainerResourceError(ContainerId id, Throwable t) {}
+    @Override public void onStopContainerError(ContainerId id, Throwable t) {}
+  });
+  private final List<String> lost = new CopyOnWriteArrayList<>();
+
+  private YarnContainerProvisioner provisioner(int instances) {
+    WeftConf conf = new WeftConf(false).set("weft.executor.instances", String.valueOf(instances))
+        .set("weft.executor.memory", "512m").set("weft.executor.cores", "2");
+    YarnContainerProvisioner p = new YarnContainerProvisioner(new Services(), conf);
+    p.start("driver-host", 4242, (id, why) -> lost.add(id + ": " + why));
+    return p;
+  }
+
+  private static Container container(int n) {
+    return Container.newInstance(ContainerId.newContainerId(ATTEMPT, n), NodeId.newInstance("node" + n, 1234),
+        "node" + n + ":8042", Resource.newInstance(896, 2), Priority.newInstance(1), null);
+  }
+
+  @Test
+  void asksForHeapPlusOverheadAndLaunchesExecutorsWithoutTheSecretOnTheCommandLine() {
+    YarnContainerProvisioner p = provisioner(2);
+    assertEquals(2, amRm.requests.size());
+    assertEquals(Resource.newInstance(512 + 384, 2), amRm.requests.get(0).getCapability());
+    p.containersAllocated(List.of(container(2), container(3), container(4)));
+    assertEquals(2, nm.started.size(), "two executors launched");
+    assertEquals(List.of(container(4).getId()), amRm.released, "the surplus container goes back");
+    ContainerLaunchContext ctx = nm.started.get(container(2).getId());
+    String command = String.join(" ", ctx.getCommands());
+    assertTrue(command.contains("io.weft.yarn.executor.YarnExecutorMain 1 driver-host 4242 2"), command);
+    assertTrue(command.contains("-Xmx512m"), command);
+    String everything = command + ctx.getEnvironment();
+    String hex = HexFormat.of().formatHex(SECRET);
+    assertFalse(everything.contains(new String(SECRET, StandardCharsets.US_ASCII)) || everything.contains(hex),
+        "the secret must travel only in the tokens");
+    assertTrue(ctx.getTokens() != null && ctx.getTokens().remaining() > 0);
+    assertTrue(ctx.getEnvironment().get("CLASSPATH").startsWith("{{PWD}}/__weft_conf__"));
+  }
+
+  @Test
+  void aCrashedExecutorIsReportedAndReplacedButAPreemptedOneIsNotCountedAsAFailure() {
+    YarnContainerProvisioner p = provisioner(2);
+    p.containersAllocated(List.of(container(2), container(3)));
+    p.containersCompleted(List.of(ContainerStatus.newInstance(container(2).getId(), ContainerState.COMPLETE,
+        "Exception from container-launch", 137)));
+    assertEquals(1, lost.size());
+    assertTrue(lost.get(0).startsWith("1: ") && lost.get(0).contains("exited with code 137"), lost.toString());
+    assertEquals(3, amRm.requests.size(), "a replacement was requested");
+    p.containersCompleted(List.of(ContainerStatus.newInstance(container(3).getId(), ContainerState.COMPLETE,
+        "preempted", ContainerExitStatus.PREEMPTED)));
+    assertTrue(lost.get(1).contains("preempted"), lost.toString());
+    assertEquals(4, amRm.requests.size());
+  }
+
+  @Test
+  void executorsThatExitAfterStopAreNotReportedLost() {
+    YarnContainerProvisioner p = provisioner(1);
+    p.containersAllocated(List.of(container(2)));
+    Thread stopper = new Thread(p::stop);
+    stopper.start();
+    p.containersCompleted(List.of(ContainerStatus.newInstance(container(2).getId(), ContainerState.COMPLETE, "", 0)));
+    try {
+      stopper.join(15_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    assertFalse(stopper.isAlive(), "stop returns once the executor exited");
+    assertTrue(lost.isEmpty(), lost.toString());
+  }
+
+  /** The services a running AM would offer, made by hand. */
+  private final class Services implements YarnAmServices {
+    @Override public ApplicationAttemptId attemptId() {
+      return ATTEMPT;
+    }
+    @Override public Configuration hadoopConf() {
+      return new Configuration(false);
+    }
+    @Override public WeftConf weftConf() {
+      return new WeftConf(false);
+    }
+    @Override public byte[] secret() {
+      return SECRET.clone();
+    }
+    @Override public ByteBuffer executorTokens() {
+      return ByteBuffer.wrap(new byte[] {1, 2, 3});
+    }
+    @Override public AMRMClientAsync<ContainerRequest> amRmClient() {
+      return amRm;
+    }
+    @Override public NMClientAsync nmClient() {
+      return nm;
+    }
+    @Override public RegisterApplicationMasterResponse registration() {
+      return null;
+    }
+    @Override public Path stagingDir() {
+      return new Path("/staging");
+    }
+    @Override public Map<String, LocalResource> executorResources() {
+      return Map.of();
+    }
+    @Override public List<String> appClassPath() {
+      return new ArrayList<>(List.of("__app__.jar"));
+    }
+    @Override public void addYarnEventListener(YarnEventListener listener) {}
+    @Override public WeftListener statusListener() {
+      return e -> { };
+    }
+  }
+}
