@@ -16,7 +16,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -60,7 +59,7 @@ class TextFileNodeTest {
       assertEquals(List.of(), node.preferredLocations(p), "'localhost' is no preference");
     }
     assertEquals(Files.size(file), covered);
-    assertEquals(lines, readAll(node));
+    assertEquals(lines, TestingTasks.readAll(node, env));
   }
 
   @Test
@@ -98,7 +97,7 @@ class TextFileNodeTest {
     TextFileNode node = textFile(file.toString(), 3);
 
     assertEquals(1, node.numPartitions());
-    assertEquals(List.of(), readAll(node));
+    assertEquals(List.of(), TestingTasks.readAll(node, env));
   }
 
   @Test
@@ -112,7 +111,7 @@ class TextFileNodeTest {
     TextFileNode node = textFile(file.toString(), 4);
 
     assertEquals(1, node.numPartitions(), "gzip is not splittable");
-    assertEquals(lines, readAll(node));
+    assertEquals(lines, TestingTasks.readAll(node, env));
   }
 
   @Test
@@ -127,7 +126,7 @@ class TextFileNodeTest {
     TextFileNode node = textFile(file.toString(), 4);
 
     assertTrue(node.numPartitions() > 1, "bzip2 is splittable: " + node.numPartitions());
-    assertEquals(lines, readAll(node));
+    assertEquals(lines, TestingTasks.readAll(node, env));
   }
 
   @Test
@@ -141,10 +140,10 @@ class TextFileNodeTest {
     writeLines(Files.createDirectories(dir.resolve("sub")).resolve("s.txt"), List.of("nested"));
     Path other = writeLines(tmp.resolve("other.txt"), List.of("o1"));
 
-    assertEquals(List.of("a1", "a2", "b1", "c1"), sorted(readAll(textFile(dir.toString(), 1))));
-    assertEquals(List.of("a1", "a2", "b1"), sorted(readAll(textFile(dir + "/*.txt", 1))));
+    assertEquals(List.of("a1", "a2", "b1", "c1"), sorted(TestingTasks.readAll(textFile(dir.toString(), 1), env)));
+    assertEquals(List.of("a1", "a2", "b1"), sorted(TestingTasks.readAll(textFile(dir + "/*.txt", 1), env)));
     assertEquals(List.of("a1", "a2", "b1", "o1"),
-        sorted(readAll(textFile(dir + "/{a,b}.txt," + other, 2))));
+        sorted(TestingTasks.readAll(textFile(dir + "/{a,b}.txt," + other, 2), env)));
   }
 
   @Test
@@ -171,7 +170,7 @@ class TextFileNodeTest {
     Files.write(file, "this is not gzip data at all\n".getBytes(StandardCharsets.UTF_8));
     TextFileNode node = textFile(file.toString(), 1);
 
-    InputReadException e = assertThrows(InputReadException.class, () -> readAll(node));
+    InputReadException e = assertThrows(InputReadException.class, () -> TestingTasks.readAll(node, env));
 
     assertTrue(e.getMessage().startsWith("Cannot read file:" + file), e.getMessage());
   }
@@ -193,19 +192,6 @@ class TextFileNodeTest {
     return new TextFileNode(ctx, path, minPartitions, conf);
   }
 
-  /** All lines of all partitions, in partition order, each partition in its own task. */
-  private List<String> readAll(TextFileNode node) {
-    List<String> all = new ArrayList<>();
-    for (Partition p : node.partitions()) {
-      TaskContext task = TestingTasks.task(env, p.index(), 0);
-      try {
-        node.compute(p, task).forEachRemaining(all::add);
-      } finally {
-        task.markCompleted();
-      }
-    }
-    return all;
-  }
 
   static List<String> numbered(int n) {
     return IntStream.range(0, n).mapToObj(i -> "line " + i + " \u00e9\u6f22").toList();

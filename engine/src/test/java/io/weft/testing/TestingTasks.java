@@ -39,4 +39,18 @@ public final class TestingTasks {
   public static TaskContext task(ExecutorEnv env, int stageId, int stageAttempt, int partition, int attempt) {
     return new TaskContext(stageId, stageAttempt, partition, attempt, TASK_IDS.incrementAndGet(), env, Map.of());
   }
+
+  /** Every record of every partition of {@code node}, in partition order, each partition in its own task. */
+  public static <T> java.util.List<T> readAll(io.weft.plan.Node<T> node, ExecutorEnv env) {
+    java.util.List<T> all = new java.util.ArrayList<>();
+    for (io.weft.plan.Partition p : node.partitions()) {
+      TaskContext task = task(env, p.index(), 0);
+      try {
+        node.compute(p, task).forEachRemaining(all::add);
+      } finally {
+        task.markCompleted();
+      }
+    }
+    return all;
+  }
 }

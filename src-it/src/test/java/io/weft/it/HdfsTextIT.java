@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weft.TaskContext;
 import io.weft.WeftContext;
 import io.weft.executor.ExecutorEnv;
 import io.weft.io.InvalidInputException;
@@ -22,7 +21,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -87,7 +85,7 @@ class HdfsTextIT {
       seenHosts.addAll(expected);
     }
     assertTrue(DATANODE_HOSTS.containsAll(seenHosts), "block hosts " + seenHosts);
-    assertEquals(lines, readAll(node));
+    assertEquals(lines, TestingTasks.readAll(node, env));
   }
 
   @Test
@@ -99,7 +97,7 @@ class HdfsTextIT {
     TextFileNode node = IoTestAccess.textFile(ctx, file, 16, CLUSTER.configuration());
 
     assertTrue(node.numPartitions() >= 15, "partitions " + node.numPartitions());
-    assertEquals(lines, readAll(node));
+    assertEquals(lines, TestingTasks.readAll(node, env));
   }
 
   @Test
@@ -124,7 +122,7 @@ class HdfsTextIT {
     List<String> names = Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(out)))
         .map(s -> s.getPath().getName()).sorted().toList();
     assertEquals(List.of("_SUCCESS", "part-00000", "part-00001"), names);
-    assertEquals(List.of("v1", "v2", "v3"), readAll(IoTestAccess.textFile(ctx, out, 1, CLUSTER.configuration())));
+    assertEquals(List.of("v1", "v2", "v3"), TestingTasks.readAll(IoTestAccess.textFile(ctx, out, 1, CLUSTER.configuration()), env));
 
     OutputAlreadyExistsException e = assertThrows(OutputAlreadyExistsException.class,
         () -> IoTestAccess.saveAsTextFile(runner, CLUSTER.configuration(), node, out, i -> "again"));
@@ -155,16 +153,4 @@ class HdfsTextIT {
     return hosts;
   }
 
-  private static List<String> readAll(TextFileNode node) {
-    List<String> all = new ArrayList<>();
-    for (Partition p : node.partitions()) {
-      TaskContext task = TestingTasks.task(env, p.index(), 0);
-      try {
-        node.compute(p, task).forEachRemaining(all::add);
-      } finally {
-        task.markCompleted();
-      }
-    }
-    return all;
-  }
 }
