@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -374,6 +376,9 @@ class LocalModeTest {
     }
   }
 
+  /** Counted down by the task of the test below once it runs (local mode: the same JVM and class). */
+  private static final CountDownLatch SLOW_TASK_RUNNING = new CountDownLatch(1);
+
   @Test
   void closingTheContextFailsARunningJobInsteadOfLeavingItsCallerWaiting() throws Exception {
     WeftContext other = WeftContext.create(new WeftConf(false).setMaster("local[1]")
@@ -381,14 +386,15 @@ class LocalModeTest {
     java.util.concurrent.CompletableFuture<Object> result = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
       try {
         return other.parallelize(List.of(1), 1).map(x -> {
-          Thread.sleep(60_000);
+          SLOW_TASK_RUNNING.countDown();
+          Thread.sleep(60_000); // a task that runs until the close interrupts it
           return x;
         }).collect();
       } catch (RuntimeException e) {
         return e;
       }
     });
-    Thread.sleep(500);
+    assertTrue(SLOW_TASK_RUNNING.await(30, TimeUnit.SECONDS), "the job's task never started");
     other.close();
     Object outcome = result.get(20, java.util.concurrent.TimeUnit.SECONDS);
     assertTrue(outcome instanceof JobFailedException, String.valueOf(outcome));

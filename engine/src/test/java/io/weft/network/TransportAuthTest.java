@@ -142,10 +142,10 @@ class TransportAuthTest {
         java.time.Duration.ofMillis(300), java.time.Duration.ofSeconds(10), 1, 1 << 20);
     try (ServerSocket mute = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST));
         TransportClientFactory clients = new TransportClientFactory(impatient, secret, RpcHandler.REJECT_ALL)) {
-      long start = System.nanoTime();
+      // the message names the 300 ms connect timeout, not the 10 s ones: that one fired (no
+      // wall-clock bound, which a loaded machine could break)
       IOException e = assertThrows(IOException.class, () -> clients.createClient(HOST, mute.getLocalPort()));
       assertTrue(e.getMessage().contains("took more than 300 ms"), e.getMessage());
-      assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 5_000);
     }
   }
 
@@ -163,19 +163,18 @@ class TransportAuthTest {
 
   /**
    * Connects with a plain socket, writes {@code payload} without any handshake, and checks the
-   * server hangs up within the auth timeout having called no handler and decoded no frame.
+   * server hangs up (at the latest when its auth timeout fires) having called no handler and
+   * decoded no frame. The server's request timeout is far longer than the wait here, so only the
+   * handshake can have closed the connection; how fast it did is not measured.
    */
   private void assertRawPeerDropped(byte[] payload) throws Exception {
-    TransportConf conf = NetworkTesting.conf(AUTH_TIMEOUT_MS, 10_000);
+    TransportConf conf = NetworkTesting.conf(AUTH_TIMEOUT_MS, 600_000);
     try (TransportServer server = new TransportServer(conf, secret, HOST, 0, handler);
         Socket raw = new Socket(HOST, server.port())) {
-      long start = System.nanoTime();
       raw.getOutputStream().write(payload);
       raw.getOutputStream().flush();
-      raw.setSoTimeout((int) (AUTH_TIMEOUT_MS * 10));
+      raw.setSoTimeout(60_000); // only a bound on a hang
       assertClosedByPeer(raw.getInputStream());
-      long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      assertTrue(elapsedMs < AUTH_TIMEOUT_MS * 6, "dropped after " + elapsedMs + " ms");
       awaitRefused(server, 1);
       assertEquals(0, handler.invocations.get(), "an unauthenticated peer reached the handler");
       assertEquals(0, server.decodedFrames(), "an unauthenticated peer's bytes were decoded");

@@ -162,14 +162,29 @@ class DagSchedulerTest {
     assertEquals(List.of(0, 1), job.await());
   }
 
+  /** The harness allows 3 failures per task; the same four partitions are lost five times here. */
   @Test
   void lostExecutorsRunningTasksAreRetriedElsewhereWithoutCountingAsFailures() {
     JobWaiter job = h.submit(TestNode.source(8));
     assertEquals(8, h.running().size());
-    h.loseExecutor("e2");
-    h.addExecutor("e3", "host3", 4);
-    h.succeedAll();
+    Set<Integer> onE1 = partitionsRunningOn("e1");
+    assertEquals(4, onE1.size());
+    String holder = "e1";
+    for (int loss = 1; loss <= 5; loss++) {
+      h.loseExecutor(holder);
+      holder = "n" + loss;
+      h.addExecutor(holder, "hostn" + loss, 4);
+      assertEquals(onE1, partitionsRunningOn(holder), "after loss " + loss + " the same partitions run on " + holder);
+    }
+    String last = holder;
+    h.running().stream().filter(t -> Set.of("e2", last).contains(h.backend.launchedOn.get(t.taskId())))
+        .forEach(h::succeed);
     assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), job.await());
+  }
+
+  private Set<Integer> partitionsRunningOn(String executorId) {
+    return h.running().stream().filter(t -> executorId.equals(h.backend.launchedOn.get(t.taskId())))
+        .map(TaskDescription::partitionIndex).collect(Collectors.toSet());
   }
 
   @Test

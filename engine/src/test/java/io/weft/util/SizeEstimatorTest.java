@@ -49,14 +49,22 @@ class SizeEstimatorTest {
   void largeArraysAreSampledCloseToTheExactSize() {
     Random rnd = new Random(3);
     Object[] array = new Object[20_000];
+    // the exact size from the layout (compressed oops), not from the estimator under test:
+    // Object[] header 16 + 4 per reference; per element a Pair (12 + 2 refs -> 24), a Long
+    // (12 + 8 -> 24), a String (12 + ref + hash + coder + flag -> 24) and its Latin-1 byte[]
+    // (16 + length, rounded up to 8). Lengths from 2: repeat(0) and repeat(1) return shared strings.
     long exact = 16 + 4L * array.length;
     for (int i = 0; i < array.length; i++) {
-      String s = "v".repeat(rnd.nextInt(40));
-      array[i] = Pair.of(s, (long) i);
-      exact += SizeEstimator.estimate(array[i]);
+      int length = 2 + rnd.nextInt(40);
+      array[i] = Pair.of("v".repeat(length), 1_000L + i);
+      exact += 24 + 24 + 24 + align8(16 + length);
     }
     long estimate = SizeEstimator.estimate(array);
     assertTrue(Math.abs(estimate - exact) < exact * 0.1, "estimate " + estimate + " vs exact " + exact);
+  }
+
+  private static long align8(long bytes) {
+    return (bytes + 7) / 8 * 8;
   }
 
   @Test

@@ -205,6 +205,11 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     }
   }
 
+  /** Whether {@link #stop} has begun: containers ending from then on are not reported lost. */
+  synchronized boolean isStopping() {
+    return stopping;
+  }
+
   @Override
   public void stop() {
     List<ContainerId> running;

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
@@ -117,18 +118,21 @@ class YarnContainerProvisionerTest {
   }
 
   @Test
-  void executorsThatExitAfterStopAreNotReportedLost() {
+  void executorsThatExitAfterStopAreNotReportedLost() throws InterruptedException {
     YarnContainerProvisioner p = provisioner(1);
     p.containersAllocated(List.of(container(2)));
     Thread stopper = new Thread(p::stop);
     stopper.start();
-    p.containersCompleted(List.of(ContainerStatus.newInstance(container(2).getId(), ContainerState.COMPLETE, "", 0)));
-    try {
-      stopper.join(15_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    // the executor's exit must arrive after the stop has begun, which is the case this test is about
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!p.isStopping() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
     }
+    assertTrue(p.isStopping(), "stop() never began");
+    p.containersCompleted(List.of(ContainerStatus.newInstance(container(2).getId(), ContainerState.COMPLETE, "", 0)));
+    stopper.join(30_000);
     assertFalse(stopper.isAlive(), "stop returns once the executor exited");
+    assertTrue(amRm.released.isEmpty(), "nothing left to release: " + amRm.released);
     assertTrue(lost.isEmpty(), lost.toString());
   }
 
