@@ -112,8 +112,17 @@ public final class WeftContext implements AutoCloseable {
     this.defaultParallelism = configured != null ? configured : backend.defaultParallelism();
   }
 
-  /** Starts a context for {@code conf}'s master ({@code weft.master}, default {@code local[*]}). */
+  /**
+   * Starts a context for {@code conf}'s master ({@code weft.master}: {@code local[N]},
+   * {@code local-cluster[N,C,M]} or {@code yarn}). {@code weft submit} always sets one; a conf
+   * without any (a program started directly, say by {@code yarn jar}) fails here with an
+   * {@link IllegalStateException} giving the {@code weft submit} command to use, rather than
+   * running a cluster-sized job in this JVM.
+   */
   public static WeftContext create(WeftConf conf) {
+    if (conf.master() == null) {
+      throw new IllegalStateException(MissingMaster.message());
+    }
     return new WeftContext(conf);
   }
 

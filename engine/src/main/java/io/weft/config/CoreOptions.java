@@ -8,8 +8,10 @@ public final class CoreOptions {
   private CoreOptions() {}
 
   public static final ConfigEntry<String> MASTER = stringConf("weft.master")
-      .doc("Where the application runs: local, local[N], local[*] (one JVM, N task slots), or yarn.")
-      .defaultValue("local[*]")
+      .doc("Where the application runs: local, local[N], local[*] (one JVM, N task slots), "
+          + "local-cluster[N,C,M] or yarn. weft submit uses local[*] when none is given; a program "
+          + "started directly (yarn jar, java -cp) with none set fails at WeftContext.create, naming "
+          + "the weft submit command to use.")
       .register();
 
   public static final ConfigEntry<String> APP_NAME = stringConf("weft.app.name")

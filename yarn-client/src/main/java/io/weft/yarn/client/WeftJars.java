@@ -1,10 +1,9 @@
 package io.weft.yarn.client;
 
+import io.weft.util.ClassLocations;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -19,19 +18,15 @@ import java.util.stream.Stream;
 public final class WeftJars {
   private WeftJars() {}
 
-  /** The jars next to (and in {@code lib/} under the directory of) the jar holding this class. */
+  /**
+   * The launcher jar holding this class and the jars of the {@code lib/} directory beside it. Also
+   * under {@code yarn jar}, which runs the launcher from an unpacked copy of its jar: the jar itself
+   * is then found on the class loader ({@link ClassLocations#jarOf}).
+   */
   public static List<Path> ofLauncher() {
-    CodeSource source = WeftJars.class.getProtectionDomain().getCodeSource();
-    Path self;
-    try {
-      self = source == null ? null : Path.of(source.getLocation().toURI());
-    } catch (URISyntaxException e) {
-      self = null;
-    }
-    if (self == null || !Files.isRegularFile(self)) {
-      throw new IllegalStateException("Weft's jars cannot be found: the launcher runs from " + self
-          + ", not from a packaged jar; build with 'mvn package' or set weft.yarn.archive");
-    }
+    Path self = ClassLocations.jarOf(WeftJars.class).orElseThrow(() -> new IllegalStateException(
+        "Weft's jars cannot be found: the launcher runs from " + ClassLocations.describe(WeftJars.class)
+            + ", not from a packaged jar; build with 'mvn package' (bin/weft does) or set weft.yarn.archive"));
     return inDirectory(self, self.getParent().resolve("lib"));
   }
 

@@ -67,7 +67,8 @@ public final class WeftSubmit {
   public int run(SubmitArguments a) {
     try {
       Map<String, String> settings = resolveSettings(a);
-      String master = settings.getOrDefault("weft.master", "local[*]");
+      // weft submit's own default; WeftContext has none (a program run directly must not guess)
+      String master = settings.computeIfAbsent("weft.master", k -> "local[*]");
       if (master.equals("yarn")) {
         return submitToYarn(a, settings);
       }
