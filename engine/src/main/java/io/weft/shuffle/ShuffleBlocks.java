@@ -69,7 +69,7 @@ public final class ShuffleBlocks implements Serializable {
   }
 
   /** The number of non-empty blocks listed. */
-  public int size() {
+  public int blockCount() {
     return mapIndexes.length;
   }
 
@@ -86,7 +86,7 @@ public final class ShuffleBlocks implements Serializable {
   }
 
   /** The block's size as its map status reports it: more than 0, possibly an estimate. */
-  public long size(int block) {
+  public long blockSize(int block) {
     return sizes[block];
   }
 
@@ -169,6 +169,6 @@ public final class ShuffleBlocks implements Serializable {
   @Override
   public String toString() {
     return "ShuffleBlocks(shuffle " + shuffleId + ", reduce " + Arrays.toString(reducePartitions) + ", "
-        + size() + " non-empty blocks on " + locations.size() + " executors)";
+        + blockCount() + " non-empty blocks on " + locations.size() + " executors)";
   }
 }

@@ -147,7 +147,7 @@ public final class ShuffleReader {
 
     /** Moves to the next listed block of a partition in range; false when there is none. */
     private boolean advance() {
-      while (++current < blocks.size()) {
+      while (++current < blocks.blockCount()) {
         int r = blocks.reduceId(current);
         if (r >= startPartition && r < endPartition) {
           return true;

@@ -63,7 +63,7 @@ class DagSchedulerTest {
     int shuffleId = reduced.shuffleDependency(0).shuffleId();
     assertEquals(Set.of(shuffleId), results.get(0).shuffleBlocks().keySet());
     // each map output wrote to every reduce partition (see SchedulerHarness.succeed)
-    assertEquals(2, results.get(0).shuffleBlocks().get(shuffleId).size());
+    assertEquals(2, results.get(0).shuffleBlocks().get(shuffleId).blockCount());
     h.succeedAll();
     assertEquals(List.of(0, 1, 2), job.await());
   }

@@ -55,7 +55,7 @@ public final class Messages {
     for (MapOutputLocation l : b.locations()) {
       locations.add(toMessage(l));
     }
-    int n = b.size();
+    int n = b.blockCount();
     List<Integer> maps = new ArrayList<>(n);
     List<Integer> reduces = new ArrayList<>(n);
     List<Integer> at = new ArrayList<>(n);
@@ -64,7 +64,7 @@ public final class Messages {
       maps.add(b.mapIndex(i));
       reduces.add(b.reduceId(i));
       at.add(b.locationIndex(i));
-      sizes.add(b.size(i));
+      sizes.add(b.blockSize(i));
     }
     List<Integer> covered = new ArrayList<>();
     for (int r : b.reducePartitions()) {
