@@ -15,7 +15,7 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * The reduce side of a shuffle: reads a range of reduce partitions from every map output and
+ * The reduce side of a shuffle: reads a range of reduce partitions from the map outputs and
  * hands back the key-value records, combined and/or sorted as the shuffle asks.
  *
  * <p>Only the non-empty blocks are opened: the task's {@link ShuffleBlocks} (from the driver's map
@@ -28,10 +28,10 @@ import java.util.NoSuchElementException;
  * they stream through in block order.
  *
  * <p>Threading: one task thread. Failure handling: a reduce partition the task was not given
- * blocks for is an {@code IllegalStateException} (never an empty result); a block that cannot be opened, or whose bytes
- * turn out corrupt or short while being read, is a {@link FetchFailedException} for that map
- * output, so the scheduler re-runs the map task instead of retrying this one against the same
- * lost block. The open block stream and the sorter's spills are released when the iterator is
+ * blocks for is an {@code IllegalStateException} (never an empty result); a block that cannot
+ * be opened, or whose bytes turn out corrupt or short while being read, is a
+ * {@link FetchFailedException} for that map output, so the scheduler re-runs the map task
+ * instead of retrying this one against the same lost block. The open block stream and the sorter's spills are released when the iterator is
  * exhausted or, at the latest, when the task completes.
  */
 public final class ShuffleReader {
