@@ -86,7 +86,7 @@ public final class TaskContext {
 
   /**
    * The non-empty blocks of shuffle {@code shuffleId} this task reads, with where each is: the
-   * driver sends them with the task for every shuffle the task's stage reads.
+   * driver sends them with the task for every shuffle the task's stage reads. Engine use only.
    */
   public ShuffleBlocks shuffleBlocks(int shuffleId) {
     ShuffleBlocks blocks = shuffleBlocks.get(shuffleId);
