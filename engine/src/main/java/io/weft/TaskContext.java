@@ -2,7 +2,7 @@ package io.weft;
 
 import io.weft.executor.ExecutorEnv;
 import io.weft.executor.TaskMetrics;
-import io.weft.shuffle.MapOutputLocation;
+import io.weft.shuffle.ShuffleBlocks;
 import io.weft.storage.BlockId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,11 +30,11 @@ public final class TaskContext {
   private final List<Runnable> completionListeners = new ArrayList<>();
   private final List<BlockId> cachedBlocks = new ArrayList<>();
   private final Map<Long, AtomicLong> accumulators = new HashMap<>();
-  private final Map<Integer, List<MapOutputLocation>> mapOutputs;
+  private final Map<Integer, ShuffleBlocks> shuffleBlocks;
 
   public TaskContext(int stageId, int stageAttempt, int partitionId, int attemptNumber,
-      long taskAttemptId, ExecutorEnv env, Map<Integer, List<MapOutputLocation>> mapOutputs) {
-    this.mapOutputs = mapOutputs;
+      long taskAttemptId, ExecutorEnv env, Map<Integer, ShuffleBlocks> shuffleBlocks) {
+    this.shuffleBlocks = shuffleBlocks;
     this.stageId = stageId;
     this.stageAttempt = stageAttempt;
     this.partitionId = partitionId;
@@ -85,15 +85,15 @@ public final class TaskContext {
   }
 
   /**
-   * Where the map outputs of shuffle {@code shuffleId} are, indexed by map partition: the driver
-   * sends them with the task for every shuffle the task's stage reads.
+   * The non-empty blocks of shuffle {@code shuffleId} this task reads, with where each is: the
+   * driver sends them with the task for every shuffle the task's stage reads. Engine use only.
    */
-  public List<MapOutputLocation> mapOutputs(int shuffleId) {
-    List<MapOutputLocation> locations = mapOutputs.get(shuffleId);
-    if (locations == null) {
+  public ShuffleBlocks shuffleBlocks(int shuffleId) {
+    ShuffleBlocks blocks = shuffleBlocks.get(shuffleId);
+    if (blocks == null) {
       throw new IllegalStateException("task of stage " + stageId + " got no map outputs of shuffle " + shuffleId);
     }
-    return locations;
+    return blocks;
   }
 
   /** Notes that this task stored {@code block} in its executor's block store. */

@@ -2,6 +2,7 @@ package io.weft.config;
 
 import static io.weft.config.ConfigEntry.bytesConf;
 import static io.weft.config.ConfigEntry.doubleConf;
+import static io.weft.config.ConfigEntry.intConf;
 
 /** Settings of the sort-based shuffle and its spilling. */
 public final class ShuffleOptions {
@@ -24,5 +25,28 @@ public final class ShuffleOptions {
       .doc("Buffer size of each shuffle and spill file stream.")
       .defaultValue("64k")
       .check(n -> n >= 1024 && n <= Integer.MAX_VALUE, "between 1k and 2g")
+      .register();
+
+  public static final ConfigEntry<Integer> HIGHLY_COMPRESS_ABOVE = intConf("weft.shuffle.mapStatus.highlyCompressAbove")
+      .doc("Map outputs with more reduce partitions than this report their block sizes to the driver "
+          + "as a bitmap of non-empty blocks, their average size and the exact size of huge blocks, "
+          + "instead of one approximate size byte per block.")
+      .defaultValue("2000")
+      .check(n -> n >= 0, "zero or more")
+      .register();
+
+  public static final ConfigEntry<Long> ACCURATE_BLOCK_THRESHOLD = bytesConf("weft.shuffle.mapStatus.accurateBlockThreshold")
+      .doc("Blocks larger than this keep their exact size in a highly compressed map status "
+          + "(see weft.shuffle.mapStatus.highlyCompressAbove), so a skewed block is not reported as the average.")
+      .defaultValue("100m")
+      .check(n -> n > 0, "positive")
+      .register();
+
+  public static final ConfigEntry<Long> INDEX_CACHE_SIZE = bytesConf("weft.shuffle.indexCache.size")
+      .doc("Memory of one executor for parsed shuffle index files (8 bytes per reduce partition of "
+          + "each map output), so an index is read once per executor rather than once per reduce task; "
+          + "least recently used indexes are dropped beyond it.")
+      .defaultValue("32m")
+      .check(n -> n >= 0, "zero or more")
       .register();
 }

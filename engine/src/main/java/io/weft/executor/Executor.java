@@ -100,7 +100,7 @@ public final class Executor {
   private void run(TaskDescription desc) {
     long start = System.currentTimeMillis();
     TaskContext ctx = new TaskContext(desc.stageId(), desc.stageAttempt(), desc.partitionIndex(),
-        desc.attemptNumber(), desc.taskId(), env, desc.mapOutputs());
+        desc.attemptNumber(), desc.taskId(), env, desc.shuffleBlocks());
     TaskContext.set(ctx);
     Thread.currentThread().setContextClassLoader(userClassLoader);
     TaskOutcome outcome;

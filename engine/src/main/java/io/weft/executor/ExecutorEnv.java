@@ -4,6 +4,7 @@ import io.weft.WeftConf;
 import io.weft.config.CoreOptions;
 import io.weft.serialization.JavaSerializer;
 import io.weft.serialization.Serializer;
+import io.weft.shuffle.IndexShuffleBlockResolver;
 import io.weft.shuffle.fetch.ShuffleBlockFetcher;
 import io.weft.storage.BlockManager;
 import io.weft.storage.LocalDirs;
@@ -13,7 +14,8 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * The services of one executor, shared by all its tasks: configuration, serializers, scratch
- * directories, the block store, the shuffle fetcher and the way back to the driver.
+ * directories, the shuffle files (their resolver), the block store, the shuffle fetcher and the
+ * way back to the driver.
  *
  * <p>Thread-safe: every member is either immutable or thread-safe itself.
  */
@@ -24,6 +26,7 @@ public final class ExecutorEnv {
   private final WeftConf conf;
   private final Serializer closureSerializer = new JavaSerializer();
   private final LocalDirs localDirs;
+  private final IndexShuffleBlockResolver shuffleResolver;
   private final BlockManager blockManager;
   private final long shuffleMemoryPerTask;
   private final ShuffleBlockFetcher fetcher;
@@ -32,13 +35,14 @@ public final class ExecutorEnv {
   private final ConcurrentHashMap<Long, Object> broadcasts = new ConcurrentHashMap<>();
 
   public ExecutorEnv(String executorId, String host, int blockServerPort, WeftConf conf,
-      LocalDirs localDirs, BlockManager blockManager, long shuffleMemoryPerTask,
-      ShuffleBlockFetcher fetcher, DriverEndpoint driver) {
+      LocalDirs localDirs, IndexShuffleBlockResolver shuffleResolver, BlockManager blockManager,
+      long shuffleMemoryPerTask, ShuffleBlockFetcher fetcher, DriverEndpoint driver) {
     this.executorId = executorId;
     this.host = host;
     this.blockServerPort = blockServerPort;
     this.conf = conf;
     this.localDirs = localDirs;
+    this.shuffleResolver = shuffleResolver;
     this.blockManager = blockManager;
     this.shuffleMemoryPerTask = shuffleMemoryPerTask;
     this.fetcher = fetcher;
@@ -79,6 +83,11 @@ public final class ExecutorEnv {
 
   public LocalDirs localDirs() {
     return localDirs;
+  }
+
+  /** This executor's shuffle files: commit map outputs, find blocks, remove shuffles. */
+  public IndexShuffleBlockResolver shuffleResolver() {
+    return shuffleResolver;
   }
 
   public BlockManager blockManager() {

@@ -3,6 +3,7 @@ package io.weft.executor;
 import io.weft.WeftConf;
 import io.weft.config.CoreOptions;
 import io.weft.config.ExecutorOptions;
+import io.weft.config.ShuffleOptions;
 import io.weft.network.TransportClient;
 import io.weft.network.TransportClientFactory;
 import io.weft.network.TransportConf;
@@ -18,6 +19,7 @@ import io.weft.network.rpc.RpcHandler;
 import io.weft.network.shuffle.BlockFetchHandler;
 import io.weft.network.shuffle.NettyShuffleBlockFetcher;
 import io.weft.serialization.Serializers;
+import io.weft.shuffle.IndexShuffleBlockResolver;
 import io.weft.storage.BlockManager;
 import io.weft.storage.LocalDirs;
 import java.io.IOException;
@@ -63,9 +65,12 @@ public final class ExecutorProcess {
   public String run() throws IOException {
     TransportConf tc = TransportConf.from(new WeftConf(false));
     LocalDirs dirs = LocalDirs.create(args.localDirRoot(), args.executorId());
+    // sized from the driver's settings at registration; no block is asked for before that
+    IndexShuffleBlockResolver shuffles = new IndexShuffleBlockResolver(dirs,
+        new WeftConf(false).get(ShuffleOptions.INDEX_CACHE_SIZE));
     ExecutorMessageHandler control = new ExecutorMessageHandler(stopped::complete);
     TransportServer blockServer = new TransportServer(tc, secret, "0.0.0.0", 0,
-        new BlockFetchHandler(dirs, RpcHandler.REJECT_ALL));
+        new BlockFetchHandler(shuffles, RpcHandler.REJECT_ALL));
     TransportClientFactory fetchClients = new TransportClientFactory(tc, secret, RpcHandler.REJECT_ALL);
     TransportClientFactory controlClients = new TransportClientFactory(tc, secret, control);
     ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -77,7 +82,7 @@ public final class ExecutorProcess {
       TransportClient driver = controlClients.createClient(args.driverHost(), args.driverPort());
       // tasks may arrive as soon as the driver has our registration: be ready before asking
       ExecutorEnv[] env = new ExecutorEnv[1];
-      RegisteredExecutor reply = register(driver, blockServer.port(), control, dirs, fetchClients, env);
+      RegisteredExecutor reply = register(driver, blockServer.port(), control, dirs, shuffles, fetchClients, env);
       if (!reply.getAccepted()) {
         return "the driver refused registration: " + reply.getMessage();
       }
@@ -106,7 +111,8 @@ public final class ExecutorProcess {
    * Tasks the driver sends before the executor is bound wait in the control handler.
    */
   private RegisteredExecutor register(TransportClient driver, int blockPort, ExecutorMessageHandler control,
-      LocalDirs dirs, TransportClientFactory fetchClients, ExecutorEnv[] env) throws IOException {
+      LocalDirs dirs, IndexShuffleBlockResolver shuffles, TransportClientFactory fetchClients, ExecutorEnv[] env)
+      throws IOException {
     RegisteredExecutor reply;
     try {
       reply = driver.ask(new RegisterExecutor(args.executorId(), args.advertisedHost(), blockPort,
@@ -123,9 +129,11 @@ public final class ExecutorProcess {
     WeftConf conf = new WeftConf(false);
     reply.getConf().forEach(conf::set);
     BlockManager blocks = new BlockManager(dirs, MemoryBudget.storageMemory(conf), Serializers.fromConf(conf));
-    env[0] = new ExecutorEnv(args.executorId(), args.advertisedHost(), blockPort, conf, dirs, blocks,
+    shuffles.setCacheBytes(conf.get(ShuffleOptions.INDEX_CACHE_SIZE));
+    env[0] = new ExecutorEnv(args.executorId(), args.advertisedHost(), blockPort, conf, dirs, shuffles, blocks,
         MemoryBudget.shuffleMemoryPerTask(conf, args.cores()),
-        fetcher = new NettyShuffleBlockFetcher(args.executorId(), dirs, fetchClients), new RemoteDriverEndpoint(driver));
+        fetcher = new NettyShuffleBlockFetcher(args.executorId(), dirs, shuffles, fetchClients),
+        new RemoteDriverEndpoint(driver));
     executor = new Executor(env[0], args.cores(), Thread.currentThread().getContextClassLoader(),
         (taskId, outcome) -> driver.send(Messages.toTaskStatus(taskId, outcome)));
     control.bind(executor);

@@ -23,14 +23,15 @@
  * // connectionClosed(connection): callbacks.executorLost((String) connection.attachment(), ...)
  *
  * // executor (in its container)
+ * IndexShuffleBlockResolver shuffles = new IndexShuffleBlockResolver(localDirs, indexCacheBytes);
  * TransportServer blockServer = new TransportServer(tc, secret, "0.0.0.0", 0,
- *     new BlockFetchHandler(localDirs, RpcHandler.REJECT_ALL));
+ *     new BlockFetchHandler(shuffles, RpcHandler.REJECT_ALL));
  * TransportClientFactory fetchClients = new TransportClientFactory(tc, secret, RpcHandler.REJECT_ALL);
  * ExecutorMessageHandler control = new ExecutorMessageHandler(reason -> shutDown(reason));
  * TransportClientFactory controlClients = new TransportClientFactory(tc, secret, control);
  * TransportClient driver = controlClients.createClient(driverHost, driverPort);
- * ExecutorEnv env = new ExecutorEnv(id, host, blockServer.port(), conf, localDirs, blockManager,
- *     shuffleMemoryPerTask, new NettyShuffleBlockFetcher(id, localDirs, fetchClients),
+ * ExecutorEnv env = new ExecutorEnv(id, host, blockServer.port(), conf, localDirs, shuffles, blockManager,
+ *     shuffleMemoryPerTask, new NettyShuffleBlockFetcher(id, localDirs, shuffles, fetchClients),
  *     new RemoteDriverEndpoint(driver));
  * Executor executor = new Executor(env, cores, userLoader,
  *     (taskId, outcome) -> driver.send(Messages.toTaskStatus(taskId, outcome)));

@@ -4,8 +4,6 @@ import io.weft.JobFailedException;
 import io.weft.WeftConf;
 import io.weft.cluster.ClusterBackend;
 import io.weft.config.SchedulerOptions;
-import io.weft.plan.Node;
-import io.weft.plan.ShuffleDependency;
 import io.weft.scheduler.SchedulerEvent.ExecutorAdded;
 import io.weft.scheduler.SchedulerEvent.ExecutorLost;
 import io.weft.scheduler.SchedulerEvent.JobCancelled;
@@ -434,15 +432,6 @@ public final class DagScheduler {
       }
     }
     throw new IllegalStateException("partition " + partition + " is not computed by " + stage);
-  }
-
-  /** Where every map output of a shuffle is (for tasks of a stage that reads it). */
-  Map<Integer, List<io.weft.shuffle.MapOutputLocation>> mapOutputsRead(Node<?> node) {
-    Map<Integer, List<io.weft.shuffle.MapOutputLocation>> out = new HashMap<>();
-    for (ShuffleDependency<?, ?, ?> dep : StagePlanner.nearestShuffleDependencies(node)) {
-      out.put(dep.shuffleId(), mapOutputs.locations(dep.shuffleId()));
-    }
-    return out;
   }
 
   void postStageSubmitted(Stage stage, int numTasks) {

@@ -1,6 +1,5 @@
 package io.weft.scheduler;
 
-import io.weft.shuffle.MapOutputLocation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,13 +12,21 @@ import java.util.TreeSet;
  * removed when their executor is lost or a reducer fails to fetch them, which makes the producing
  * map stage incomplete again so the DAG scheduler re-runs just the missing map tasks.
  *
+ * <p>Each status carries its output's block sizes, compressed (see {@link MapStatus}); reduce
+ * tasks get the non-empty blocks of their partitions from them ({@link ShuffleReads}). How many
+ * outputs of a shuffle are registered is counted as they come and go, so asking whether a shuffle
+ * is complete after each of 20,000 map tasks costs nothing.
+ *
  * <p>Threading: owned by the scheduler's event thread.
  */
 public final class MapOutputTracker {
   private final Map<Integer, MapStatus[]> outputs = new HashMap<>();
+  private final Map<Integer, Integer> registered = new HashMap<>();
 
   public void registerShuffle(int shuffleId, int numMaps) {
-    outputs.putIfAbsent(shuffleId, new MapStatus[numMaps]);
+    if (outputs.putIfAbsent(shuffleId, new MapStatus[numMaps]) == null) {
+      registered.put(shuffleId, 0);
+    }
   }
 
   public boolean containsShuffle(int shuffleId) {
@@ -27,14 +34,19 @@ public final class MapOutputTracker {
   }
 
   public void registerMapOutput(int shuffleId, int mapIndex, MapStatus status) {
-    statuses(shuffleId)[mapIndex] = status;
+    MapStatus[] s = outputsOf(shuffleId);
+    if (s[mapIndex] == null) {
+      registered.merge(shuffleId, 1, Integer::sum);
+    }
+    s[mapIndex] = status;
   }
 
   /** Forgets the output of one map task if it is still the one on {@code executorId}. */
   public void unregisterMapOutput(int shuffleId, int mapIndex, String executorId) {
-    MapStatus[] s = statuses(shuffleId);
+    MapStatus[] s = outputsOf(shuffleId);
     if (s[mapIndex] != null && s[mapIndex].location().executorId().equals(executorId)) {
       s[mapIndex] = null;
+      registered.merge(shuffleId, -1, Integer::sum);
     }
   }
 
@@ -46,6 +58,7 @@ public final class MapOutputTracker {
       for (int i = 0; i < s.length; i++) {
         if (s[i] != null && s[i].location().executorId().equals(executorId)) {
           s[i] = null;
+          registered.merge(e.getKey(), -1, Integer::sum);
           affected.add(e.getKey());
         }
       }
@@ -54,7 +67,7 @@ public final class MapOutputTracker {
   }
 
   public List<Integer> missingPartitions(int shuffleId) {
-    MapStatus[] s = statuses(shuffleId);
+    MapStatus[] s = outputsOf(shuffleId);
     List<Integer> missing = new ArrayList<>();
     for (int i = 0; i < s.length; i++) {
       if (s[i] == null) {
@@ -66,34 +79,27 @@ public final class MapOutputTracker {
 
   public boolean isAvailable(int shuffleId) {
     MapStatus[] s = outputs.get(shuffleId);
-    if (s == null) {
-      return false;
-    }
-    for (MapStatus m : s) {
-      if (m == null) {
-        return false;
-      }
-    }
-    return true;
+    return s != null && registered.get(shuffleId) == s.length;
   }
 
-  /** The location of every map output, by map index; the shuffle must be complete. */
-  public List<MapOutputLocation> locations(int shuffleId) {
-    MapStatus[] s = statuses(shuffleId);
-    List<MapOutputLocation> out = new ArrayList<>(s.length);
+  /**
+   * A copy of the status of every map output, by map index (statuses are immutable, so the copy
+   * stays as it is when outputs are lost later); the shuffle must be complete.
+   */
+  public MapStatus[] statuses(int shuffleId) {
+    MapStatus[] s = outputsOf(shuffleId);
     for (int i = 0; i < s.length; i++) {
       if (s[i] == null) {
         throw new IllegalStateException("map output " + i + " of shuffle " + shuffleId + " is missing");
       }
-      out.add(s[i].location());
     }
-    return out;
+    return s.clone();
   }
 
   /** Total bytes written by the complete map outputs of a shuffle. */
   public long totalBytes(int shuffleId) {
     long sum = 0;
-    for (MapStatus m : statuses(shuffleId)) {
+    for (MapStatus m : outputsOf(shuffleId)) {
       if (m != null) {
         sum += m.totalBytes();
       }
@@ -103,13 +109,14 @@ public final class MapOutputTracker {
 
   public void removeShuffle(int shuffleId) {
     outputs.remove(shuffleId);
+    registered.remove(shuffleId);
   }
 
   public Set<Integer> shuffleIds() {
     return new TreeSet<>(outputs.keySet());
   }
 
-  private MapStatus[] statuses(int shuffleId) {
+  private MapStatus[] outputsOf(int shuffleId) {
     MapStatus[] s = outputs.get(shuffleId);
     if (s == null) {
       throw new IllegalArgumentException("unknown shuffle " + shuffleId);

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,7 +40,7 @@ final class StageSubmitter {
     stage.pendingPartitions.addAll(partitions);
     dag.running.add(stage);
     byte[] binary;
-    Map<Integer, List<io.weft.shuffle.MapOutputLocation>> mapOutputs;
+    ShuffleReads reads;
     List<TaskSet.PendingTask> tasks = new ArrayList<>(partitions.size());
     try {
       Object taskBinary = stage instanceof Stage.ShuffleMapStage ms
@@ -53,7 +52,7 @@ final class StageSubmitter {
         tasks.add(new TaskSet.PendingTask(p, closureSerializer.serialize(all[p]),
             preferredLocations(stage.node(), p)));
       }
-      mapOutputs = dag.mapOutputsRead(stage.node());
+      reads = ShuffleReads.plan(stage.node(), partitions, dag.mapOutputs);
     } catch (RuntimeException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       dag.abortStageBeforeRun(stage, "Task not serializable: " + cause, cause);
@@ -65,7 +64,7 @@ final class StageSubmitter {
       return;
     }
     dag.tasks.submit(new TaskSet(stage.id(), attempt, job.jobId,
-        stage instanceof Stage.ShuffleMapStage, binary, tasks, mapOutputs));
+        stage instanceof Stage.ShuffleMapStage, binary, tasks, reads));
   }
 
   private List<Integer> missingPartitions(Stage stage, ActiveJob job) {

@@ -2,6 +2,8 @@ package io.weft.scheduler;
 
 import io.weft.Pair;
 import io.weft.TaskContext;
+import io.weft.WeftConf;
+import io.weft.config.ShuffleOptions;
 import io.weft.plan.Node;
 import io.weft.plan.Partition;
 import io.weft.plan.ShuffleDependency;
@@ -24,8 +26,10 @@ public final class Task {
       Node<Pair<Object, Object>> mapNode = (Node<Pair<Object, Object>>) node;
       ShuffleDependency dep = dependency;
       long[] sizes = new SortShuffleWriter().write(dep, partition.index(), mapNode.iterator(partition, task), task);
-      return new MapStatus(new MapOutputLocation(task.env().executorId(), task.env().host(),
-          task.env().blockServerPort()), sizes);
+      WeftConf conf = task.env().conf();
+      return MapStatus.of(new MapOutputLocation(task.env().executorId(), task.env().host(),
+          task.env().blockServerPort()), sizes, conf.get(ShuffleOptions.HIGHLY_COMPRESS_ABOVE),
+          conf.get(ShuffleOptions.ACCURATE_BLOCK_THRESHOLD));
     }
   }
 

@@ -12,24 +12,26 @@ import io.weft.shuffle.sort.ExternalSorter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * The reduce side of a shuffle: reads a range of reduce partitions from every map output and
+ * The reduce side of a shuffle: reads a range of reduce partitions from the map outputs and
  * hands back the key-value records, combined and/or sorted as the shuffle asks.
  *
- * <p>Blocks are opened one at a time, in map order, through the executor's
+ * <p>Only the non-empty blocks are opened: the task's {@link ShuffleBlocks} (from the driver's map
+ * statuses) lists them, so an empty block costs neither a fetch nor an index read. They are opened
+ * one at a time, in map order, through the executor's
  * {@link io.weft.shuffle.fetch.ShuffleBlockFetcher}, and deserialized lazily. Then: with an
  * aggregator, records (combiners if the map side combined, else values) are combined by an
  * {@link ExternalSorter} with one partition and the shuffle's key ordering, so the reduce side
  * spills within its memory budget too; with only an ordering, they are sorted by one; otherwise
  * they stream through in block order.
  *
- * <p>Threading: one task thread. Failure handling: a block that cannot be opened, or whose bytes
- * turn out corrupt or short while being read, is a {@link FetchFailedException} for that map
- * output, so the scheduler re-runs the map task instead of retrying this one against the same
- * lost block. The open block stream and the sorter's spills are released when the iterator is
+ * <p>Threading: one task thread. Failure handling: a reduce partition the task was not given
+ * blocks for is an {@code IllegalStateException} (never an empty result); a block that cannot
+ * be opened, or whose bytes turn out corrupt or short while being read, is a
+ * {@link FetchFailedException} for that map output, so the scheduler re-runs the map task
+ * instead of retrying this one against the same lost block. The open block stream and the sorter's spills are released when the iterator is
  * exhausted or, at the latest, when the task completes.
  */
 public final class ShuffleReader {
@@ -90,18 +92,18 @@ public final class ShuffleReader {
   }
 
   /**
-   * The records of all blocks in the range, block after block: map 0's partitions first, then
-   * map 1's, and so on. Counts records and bytes read into the task's metrics per block.
+   * The records of all non-empty blocks in the range, block after block: map 0's partitions
+   * first, then map 1's, and so on. Counts records and bytes read into the task's metrics per block.
    */
   private static final class BlockRecords<K, V> extends AbstractIterator<Pair<K, V>> {
     private final int shuffleId;
     private final TaskContext task;
     private final SerializerInstance serializer;
-    private final List<MapOutputLocation> locations;
+    private final ShuffleBlocks blocks;
     private final int startPartition;
     private final int endPartition;
-    private int mapIndex;
-    private int reduceId;
+    /** The block being read, or about to be opened: an index into {@link #blocks}. */
+    private int current = -1;
     private CountingInputStream block;
     private Iterator<Pair<K, V>> records;
     private long blockRecords;
@@ -110,10 +112,15 @@ public final class ShuffleReader {
       this.shuffleId = dep.shuffleId();
       this.task = task;
       this.serializer = dep.serializer().newInstance();
-      this.locations = task.mapOutputs(dep.shuffleId());
+      this.blocks = task.shuffleBlocks(dep.shuffleId());
+      for (int r = startPartition; r < endPartition; r++) {
+        if (!blocks.covers(r)) {
+          throw new IllegalStateException("task of stage " + task.stageId() + " reads reduce partition " + r
+              + " of shuffle " + shuffleId + " but was given the blocks of " + blocks);
+        }
+      }
       this.startPartition = startPartition;
       this.endPartition = endPartition;
-      this.reduceId = startPartition;
     }
 
     @Override
@@ -127,42 +134,53 @@ public final class ShuffleReader {
             }
           } catch (UncheckedIOException | IllegalStateException e) {
             // IllegalStateException: a key without its value, i.e. a cut block
-            MapOutputLocation location = locations.get(mapIndex);
-            throw new FetchFailedException(location == null ? null : location.executorId(), shuffleId, mapIndex,
-                reduceId, "corrupt or truncated block: " + e.getMessage(), e);
+            throw failure("corrupt or truncated block: " + e.getMessage(), e);
           }
           finishBlock();
         }
-        if (mapIndex >= locations.size() || startPartition >= endPartition) {
+        if (!advance()) {
           return endOfData();
         }
         openBlock();
       }
     }
 
+    /** Moves to the next listed block of a partition in range; false when there is none. */
+    private boolean advance() {
+      while (++current < blocks.blockCount()) {
+        int r = blocks.reduceId(current);
+        if (r >= startPartition && r < endPartition) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private FetchFailedException failure(String message, Throwable cause) {
+      MapOutputLocation location = blocks.location(current);
+      return new FetchFailedException(location == null ? null : location.executorId(), shuffleId,
+          blocks.mapIndex(current), blocks.reduceId(current), message, cause);
+    }
+
     private void openBlock() {
-      MapOutputLocation location = locations.get(mapIndex);
-      block = new CountingInputStream(task.env().fetcher().open(location, shuffleId, mapIndex, reduceId));
+      MapOutputLocation location = blocks.location(current);
+      block = new CountingInputStream(task.env().fetcher().open(location, shuffleId, blocks.mapIndex(current),
+          blocks.reduceId(current)));
       blockRecords = 0;
       try {
         // a serializer with a stream header (Java serialization) reads it here
         records = serializer.deserializeStream(block).asKeyValueIterator();
       } catch (UncheckedIOException e) {
         close();
-        throw new FetchFailedException(location == null ? null : location.executorId(), shuffleId,
-            mapIndex, reduceId, "corrupt block header: " + e.getMessage(), e);
+        throw failure("corrupt block header: " + e.getMessage(), e);
       }
     }
 
-    /** Accounts for the finished block and moves to the next (map, reduce) pair. */
+    /** Accounts for the finished block. */
     private void finishBlock() {
       task.metrics().addShuffleRead(blockRecords, block.getCount());
       close();
       records = null;
-      if (++reduceId >= endPartition) {
-        reduceId = startPartition;
-        mapIndex++;
-      }
     }
 
     void close() {

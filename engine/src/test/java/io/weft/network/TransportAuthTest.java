@@ -14,6 +14,7 @@ import io.weft.network.protocol.RegisterExecutor;
 import io.weft.network.rpc.RpcHandler;
 import io.weft.scheduler.TaskDescription;
 import io.weft.shuffle.MapOutputLocation;
+import io.weft.shuffle.ShuffleBlocks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,7 +81,7 @@ class TransportAuthTest {
   @Test
   void wellFormedLaunchTaskWithoutHandshakeIsDroppedUndecoded() throws Exception {
     TaskDescription task = new TaskDescription(1L, 0, 1, 0, 0, false, new byte[64], new byte[8],
-        Map.of(0, List.of(new MapOutputLocation("e", "h", 1))));
+        Map.of(0, new ShuffleBlocks.Builder(0, new int[] {0}).add(0, 0, new MapOutputLocation("e", "h", 1), 1).build()));
     byte[] frame = NetworkTesting.encodedFrame(new Envelope(1L, false, Messages.toLaunchTask(task)));
     assertRawPeerDropped(frame);
   }

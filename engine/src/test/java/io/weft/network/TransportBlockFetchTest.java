@@ -10,6 +10,7 @@ import io.weft.network.rpc.RpcHandler;
 import io.weft.network.shuffle.BlockFetchHandler;
 import io.weft.network.shuffle.NettyShuffleBlockFetcher;
 import io.weft.shuffle.FetchFailedException;
+import io.weft.shuffle.IndexShuffleBlockResolver;
 import io.weft.shuffle.MapOutputLocation;
 import io.weft.storage.LocalDirs;
 import java.io.DataOutputStream;
@@ -65,9 +66,9 @@ class TransportBlockFetchTest {
       writeMapOutput(dirsB, SHUFFLE, m, blocks[m]);
     }
     serverB = new TransportServer(NetworkTesting.conf(), secret, HOST, 0,
-        new BlockFetchHandler(dirsB, RpcHandler.REJECT_ALL));
+        new BlockFetchHandler(new IndexShuffleBlockResolver(dirsB, 1 << 20), RpcHandler.REJECT_ALL));
     clientsA = new TransportClientFactory(NetworkTesting.conf(), secret, RpcHandler.REJECT_ALL);
-    fetcherA = new NettyShuffleBlockFetcher("exec-A", dirsA, clientsA);
+    fetcherA = new NettyShuffleBlockFetcher("exec-A", dirsA, new IndexShuffleBlockResolver(dirsA, 1 << 20), clientsA);
   }
 
   @AfterEach
@@ -92,7 +93,8 @@ class TransportBlockFetchTest {
     MapOutputLocation atB = new MapOutputLocation("exec-B", HOST, serverB.port());
     try (TransportClientFactory spilling = new TransportClientFactory(
         NetworkTesting.confSpillingAbove(64 * 1024), secret, RpcHandler.REJECT_ALL)) {
-      NettyShuffleBlockFetcher fetcher = new NettyShuffleBlockFetcher("exec-A", dirsA, spilling);
+      NettyShuffleBlockFetcher fetcher = new NettyShuffleBlockFetcher("exec-A", dirsA,
+          new IndexShuffleBlockResolver(dirsA, 1 << 20), spilling);
       assertEquals(3 << 20, blocks[2][2].length);
       InputStream big = fetcher.open(atB, SHUFFLE, 2, 2);
       assertEquals(1, dirsA.tempFileCount(), "the 3 MiB block should be in a file");

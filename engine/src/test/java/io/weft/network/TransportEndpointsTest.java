@@ -75,7 +75,7 @@ class TransportEndpointsTest {
       // what an executor's main does, in this order
       TransportClient toDriver = control.createClient(HOST, driver.port());
       ExecutorEnv env = new ExecutorEnv("exec-7", HOST, 0, new WeftConf(false),
-          new LocalDirs(tmp.resolve("exec-7")), null, 1 << 20, null, new RemoteDriverEndpoint(toDriver));
+          new LocalDirs(tmp.resolve("exec-7")), null, null, 1 << 20, null, new RemoteDriverEndpoint(toDriver));
       Executor executor = new Executor(env, 2, getClass().getClassLoader(),
           (taskId, outcome) -> toDriver.send(Messages.toTaskStatus(taskId, outcome)));
       executorHandler.bind(executor);

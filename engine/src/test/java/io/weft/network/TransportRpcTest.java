@@ -30,6 +30,7 @@ import io.weft.scheduler.TaskEndReason;
 import io.weft.scheduler.TaskOutcome;
 import io.weft.executor.TaskMetrics;
 import io.weft.shuffle.MapOutputLocation;
+import io.weft.shuffle.ShuffleBlocks;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -93,8 +94,11 @@ class TransportRpcTest {
   @Test
   void launchTaskCarriesEveryFieldOfTheTaskDescription() throws Exception {
     TaskDescription task = new TaskDescription(77L, 2, 5, 1, 9, true, new byte[] {1, 2, 3},
-        new byte[] {9, 8}, Map.of(3, List.of(new MapOutputLocation("e1", "h1", 1001),
-            new MapOutputLocation("e2", "h2", 1002)), 4, List.of()));
+        new byte[] {9, 8}, Map.of(3, new ShuffleBlocks.Builder(3, new int[] {9, 10})
+            .add(0, 9, new MapOutputLocation("e1", "h1", 1001), 12)
+            .add(0, 10, new MapOutputLocation("e1", "h1", 1001), 1L << 40)
+            .add(5, 9, new MapOutputLocation("e2", "h2", 1002), 3).build(),
+            4, new ShuffleBlocks.Builder(4, new int[] {9}).build()));
     RecordingHandler handler = driverLike();
     try (TransportServer server = new TransportServer(NetworkTesting.conf(), secret, HOST, 0, handler);
         TransportClientFactory clients = new TransportClientFactory(NetworkTesting.conf(), secret, RpcHandler.REJECT_ALL)) {
@@ -110,7 +114,9 @@ class TransportRpcTest {
       assertEquals(task.shuffleMapTask(), back.shuffleMapTask());
       assertArrayEquals(task.taskBinary(), back.taskBinary());
       assertArrayEquals(task.partition(), back.partition());
-      assertEquals(task.mapOutputs(), back.mapOutputs());
+      assertEquals(task.shuffleBlocks(), back.shuffleBlocks());
+      assertEquals(List.of(new MapOutputLocation("e1", "h1", 1001), new MapOutputLocation("e2", "h2", 1002)),
+          back.shuffleBlocks().get(3).locations(), "each location once");
     }
   }
 

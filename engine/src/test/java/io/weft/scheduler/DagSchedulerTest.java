@@ -61,8 +61,9 @@ class DagSchedulerTest {
     assertEquals(3, results.size());
     assertTrue(results.stream().noneMatch(TaskDescription::shuffleMapTask));
     int shuffleId = reduced.shuffleDependency(0).shuffleId();
-    assertEquals(Set.of(shuffleId), results.get(0).mapOutputs().keySet());
-    assertEquals(2, results.get(0).mapOutputs().get(shuffleId).size());
+    assertEquals(Set.of(shuffleId), results.get(0).shuffleBlocks().keySet());
+    // each map output wrote to every reduce partition (see SchedulerHarness.succeed)
+    assertEquals(2, results.get(0).shuffleBlocks().get(shuffleId).blockCount());
     h.succeedAll();
     assertEquals(List.of(0, 1, 2), job.await());
   }

@@ -82,7 +82,7 @@ class ShuffleRoundTripTest {
   }
 
   private <C> List<Pair<String, C>> readAll(ShuffleDependency<String, Integer, C> dep, int start, int end) {
-    TaskContext task = executor.task(start, dep.shuffleId(), executor.locations(MAPS));
+    TaskContext task = executor.task(start, executor.everyBlock(dep.shuffleId(), MAPS, start, end));
     List<Pair<String, C>> out = new ArrayList<>();
     ShuffleReader.read(dep, start, end, task).forEachRemaining(out::add);
     task.markCompleted();
@@ -164,7 +164,7 @@ class ShuffleRoundTripTest {
   void streamsThroughWithoutAggregationOrOrderingAndCountsMetrics() {
     ShuffleDependency<String, Integer, Integer> dep = dep(4, null, false, null);
     writeAll(dep);
-    TaskContext task = executor.task(0, 4, executor.locations(MAPS));
+    TaskContext task = executor.task(0, executor.everyBlock(4, MAPS, 0, REDUCES));
     List<Pair<String, Integer>> got = new ArrayList<>();
     ShuffleReader.read(dep, 0, REDUCES, task).forEachRemaining(got::add);
     List<Pair<String, Integer>> all = new ArrayList<>();
@@ -179,7 +179,7 @@ class ShuffleRoundTripTest {
   }
 
   @Test
-  void missingOrTruncatedOutputIsAFetchFailureNamingTheFile() throws IOException {
+  void truncatedOutputIsAFetchFailureNamingTheFile() throws IOException {
     ShuffleDependency<String, Integer, Integer> dep = dep(5, null, false, null);
     writeAll(dep);
     File data = executor.dirs().shuffleDataFile(5, 2);
@@ -190,10 +190,16 @@ class ShuffleRoundTripTest {
     assertEquals(2, e.mapIndex());
     assertEquals(TestingTaskContexts.EXECUTOR_ID, e.executorId());
     assertTrue(e.getMessage().contains(data.getPath()), e.getMessage());
+  }
 
-    File index = executor.dirs().shuffleIndexFile(5, 1);
+  @Test
+  void missingIndexIsAFetchFailureNamingTheFile() {
+    ShuffleDependency<String, Integer, Integer> dep = dep(8, null, false, null);
+    writeAll(dep);
+    // before any read: a parsed index stays cached until its shuffle is removed
+    File index = executor.dirs().shuffleIndexFile(8, 1);
     assertTrue(index.delete());
-    e = assertThrows(FetchFailedException.class, () -> readAll(dep, 0, REDUCES));
+    FetchFailedException e = assertThrows(FetchFailedException.class, () -> readAll(dep, 0, REDUCES));
     assertEquals(1, e.mapIndex());
     assertTrue(e.getMessage().contains(index.getPath()), e.getMessage());
   }

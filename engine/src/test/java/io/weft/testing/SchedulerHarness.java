@@ -102,7 +102,7 @@ public final class SchedulerHarness implements AutoCloseable {
   public void succeed(TaskDescription task, Map<Long, Long> accumulatorUpdates) {
     String exec = backend.launchedOn.get(task.taskId());
     Object value = task.shuffleMapTask()
-        ? new MapStatus(new MapOutputLocation(exec, hosts.get(exec), 7000), new long[] {1, 1, 1})
+        ? MapStatus.of(new MapOutputLocation(exec, hosts.get(exec), 7000), new long[] {1, 1, 1}, 2000, 1L << 20)
         : task.partitionIndex();
     end(task, new TaskOutcome.Success(java.serialize(value), new TaskMetrics(), accumulatorUpdates, List.of()));
   }

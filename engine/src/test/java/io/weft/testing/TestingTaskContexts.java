@@ -5,6 +5,9 @@ import io.weft.WeftConf;
 import io.weft.executor.ExecutorEnv;
 import io.weft.serialization.WeftSerializer;
 import io.weft.shuffle.MapOutputLocation;
+import io.weft.shuffle.ShuffleBlocks;
+import io.weft.config.ShuffleOptions;
+import io.weft.shuffle.IndexShuffleBlockResolver;
 import io.weft.shuffle.fetch.LocalShuffleBlockFetcher;
 import io.weft.storage.BlockManager;
 import io.weft.storage.LocalDirs;
@@ -43,8 +46,9 @@ public final class TestingTaskContexts {
       WeftConf conf) {
     LocalDirs dirs = new LocalDirs(root);
     BlockManager blockManager = new BlockManager(dirs, cacheMemoryBytes, new WeftSerializer());
-    ExecutorEnv env = new ExecutorEnv(EXECUTOR_ID, "localhost", 0, conf, dirs, blockManager,
-        shuffleMemoryPerTask, new LocalShuffleBlockFetcher(dirs), null);
+    IndexShuffleBlockResolver shuffles = new IndexShuffleBlockResolver(dirs, conf.get(ShuffleOptions.INDEX_CACHE_SIZE));
+    ExecutorEnv env = new ExecutorEnv(EXECUTOR_ID, "localhost", 0, conf, dirs, shuffles, blockManager,
+        shuffleMemoryPerTask, new LocalShuffleBlockFetcher(shuffles), null);
     return new TestingTaskContexts(dirs, blockManager, env);
   }
 
@@ -65,9 +69,19 @@ public final class TestingTaskContexts {
     return new MapOutputLocation(EXECUTOR_ID, "localhost", 0);
   }
 
-  /** {@code maps} map outputs, all on this executor. */
-  public List<MapOutputLocation> locations(int maps) {
-    return java.util.Collections.nCopies(maps, location());
+  /**
+   * Every block of reduce partitions [{@code start}, {@code end}) of {@code maps} map outputs on
+   * this executor, listed as if none were empty (so the reader opens each one).
+   */
+  public ShuffleBlocks everyBlock(int shuffleId, int maps, int start, int end) {
+    int[] reduces = java.util.stream.IntStream.range(start, end).toArray();
+    ShuffleBlocks.Builder b = new ShuffleBlocks.Builder(shuffleId, reduces);
+    for (int m = 0; m < maps; m++) {
+      for (int r : reduces) {
+        b.add(m, r, location(), 1);
+      }
+    }
+    return b.build();
   }
 
   /** A task of stage 0 computing {@code partition}, reading no shuffle. */
@@ -75,12 +89,12 @@ public final class TestingTaskContexts {
     return task(partition, Map.of());
   }
 
-  /** A task reading shuffle {@code shuffleId}, whose map outputs are {@code locations}. */
-  public TaskContext task(int partition, int shuffleId, List<MapOutputLocation> locations) {
-    return task(partition, Map.of(shuffleId, locations));
+  /** A task reading {@code blocks} of one shuffle. */
+  public TaskContext task(int partition, ShuffleBlocks blocks) {
+    return task(partition, Map.of(blocks.shuffleId(), blocks));
   }
 
-  public TaskContext task(int partition, Map<Integer, List<MapOutputLocation>> mapOutputs) {
-    return new TaskContext(0, 0, partition, 0, taskIds.incrementAndGet(), env, mapOutputs);
+  public TaskContext task(int partition, Map<Integer, ShuffleBlocks> shuffleBlocks) {
+    return new TaskContext(0, 0, partition, 0, taskIds.incrementAndGet(), env, shuffleBlocks);
   }
 }

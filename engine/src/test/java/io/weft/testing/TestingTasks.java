@@ -28,7 +28,7 @@ public final class TestingTasks {
   /** An executor environment with no block store and no shuffle fetcher. */
   public static ExecutorEnv executorEnv(Path localDir, DriverEndpoint driver) {
     return new ExecutorEnv("exec-1", "localhost", 0, new WeftConf(false), new LocalDirs(localDir),
-        null, 1 << 20, null, driver);
+        null, null, 1 << 20, null, driver);
   }
 
   /** Attempt {@code attempt} of {@code partition} in attempt 0 of stage 0. */

@@ -5,12 +5,14 @@ import io.weft.cluster.ClusterBackend;
 import io.weft.cluster.ExecutorInfo;
 import io.weft.cluster.SchedulerCallbacks;
 import io.weft.config.CoreOptions;
+import io.weft.config.ShuffleOptions;
 import io.weft.executor.DriverEndpoint;
 import io.weft.executor.Executor;
 import io.weft.executor.ExecutorEnv;
 import io.weft.executor.MemoryBudget;
 import io.weft.scheduler.TaskDescription;
 import io.weft.serialization.Serializers;
+import io.weft.shuffle.IndexShuffleBlockResolver;
 import io.weft.shuffle.fetch.LocalShuffleBlockFetcher;
 import io.weft.storage.BlockManager;
 import io.weft.storage.LocalDirs;
@@ -45,8 +47,9 @@ public final class LocalBackend implements ClusterBackend {
         : Path.of(System.getProperty("java.io.tmpdir"), "weft-" + System.getProperty("user.name"));
     dirs = LocalDirs.create(parent, EXECUTOR_ID);
     BlockManager blocks = new BlockManager(dirs, MemoryBudget.storageMemory(conf), Serializers.fromConf(conf));
-    ExecutorEnv env = new ExecutorEnv(EXECUTOR_ID, "localhost", 0, conf, dirs, blocks,
-        MemoryBudget.shuffleMemoryPerTask(conf, slots), new LocalShuffleBlockFetcher(dirs), driver);
+    IndexShuffleBlockResolver shuffles = new IndexShuffleBlockResolver(dirs, conf.get(ShuffleOptions.INDEX_CACHE_SIZE));
+    ExecutorEnv env = new ExecutorEnv(EXECUTOR_ID, "localhost", 0, conf, dirs, shuffles, blocks,
+        MemoryBudget.shuffleMemoryPerTask(conf, slots), new LocalShuffleBlockFetcher(shuffles), driver);
     executor = new Executor(env, slots, Thread.currentThread().getContextClassLoader(),
         callbacks::taskEnded);
     callbacks.executorAdded(new ExecutorInfo(EXECUTOR_ID, "localhost", 0, slots));
@@ -64,7 +67,7 @@ public final class LocalBackend implements ClusterBackend {
 
   @Override
   public void removeShuffle(int shuffleId) {
-    dirs.removeShuffle(shuffleId);
+    executor.env().shuffleResolver().removeShuffle(shuffleId);
   }
 
   @Override

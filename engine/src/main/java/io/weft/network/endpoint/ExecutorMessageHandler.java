@@ -86,7 +86,7 @@ public final class ExecutorMessageHandler implements RpcHandler, AutoCloseable {
       LOG.info("killing task {}: {}", k.getTaskId(), k.getReason());
       ex.kill(k.getTaskId());
     } else if (message instanceof RemoveShuffle r) {
-      later(() -> ex.env().localDirs().removeShuffle(r.getShuffleId()));
+      later(() -> ex.env().shuffleResolver().removeShuffle(r.getShuffleId()));
     } else if (message instanceof RemoveCachedNode r) {
       later(() -> ex.env().blockManager().removeNode(r.getNodeId()));
     } else if (message instanceof StopExecutor s) {

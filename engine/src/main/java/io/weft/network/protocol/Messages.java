@@ -4,6 +4,7 @@ import io.weft.scheduler.TaskDescription;
 import io.weft.scheduler.TaskOutcome;
 import io.weft.serialization.JavaSerializer;
 import io.weft.shuffle.MapOutputLocation;
+import io.weft.shuffle.ShuffleBlocks;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,13 +23,9 @@ public final class Messages {
   private Messages() {}
 
   public static LaunchTask toLaunchTask(TaskDescription task) {
-    List<ShuffleLocations> shuffles = new ArrayList<>(task.mapOutputs().size());
-    for (Map.Entry<Integer, List<MapOutputLocation>> e : task.mapOutputs().entrySet()) {
-      List<MapOutputLocationMsg> locations = new ArrayList<>(e.getValue().size());
-      for (MapOutputLocation l : e.getValue()) {
-        locations.add(toMessage(l));
-      }
-      shuffles.add(new ShuffleLocations(e.getKey(), locations));
+    List<ShuffleBlocksMsg> shuffles = new ArrayList<>(task.shuffleBlocks().size());
+    for (ShuffleBlocks blocks : task.shuffleBlocks().values()) {
+      shuffles.add(toMessage(blocks));
     }
     return LaunchTask.newBuilder()
         .setTaskId(task.taskId())
@@ -39,22 +36,54 @@ public final class Messages {
         .setShuffleMapTask(task.shuffleMapTask())
         .setTaskBinary(ByteBuffer.wrap(task.taskBinary()))
         .setPartition(ByteBuffer.wrap(task.partition()))
-        .setMapOutputs(shuffles)
+        .setShuffleBlocks(shuffles)
         .build();
   }
 
   public static TaskDescription toTaskDescription(LaunchTask msg) {
-    Map<Integer, List<MapOutputLocation>> mapOutputs = new LinkedHashMap<>();
-    for (ShuffleLocations s : msg.getMapOutputs()) {
-      List<MapOutputLocation> locations = new ArrayList<>(s.getLocations().size());
-      for (MapOutputLocationMsg l : s.getLocations()) {
-        locations.add(fromMessage(l));
-      }
-      mapOutputs.put(s.getShuffleId(), locations);
+    Map<Integer, ShuffleBlocks> shuffleBlocks = new LinkedHashMap<>();
+    for (ShuffleBlocksMsg s : msg.getShuffleBlocks()) {
+      shuffleBlocks.put(s.getShuffleId(), fromMessage(s));
     }
     return new TaskDescription(msg.getTaskId(), msg.getAttemptNumber(), msg.getStageId(),
         msg.getStageAttempt(), msg.getPartitionIndex(), msg.getShuffleMapTask(),
-        bytes(msg.getTaskBinary()), bytes(msg.getPartition()), mapOutputs);
+        bytes(msg.getTaskBinary()), bytes(msg.getPartition()), shuffleBlocks);
+  }
+
+  public static ShuffleBlocksMsg toMessage(ShuffleBlocks b) {
+    List<MapOutputLocationMsg> locations = new ArrayList<>(b.locations().size());
+    for (MapOutputLocation l : b.locations()) {
+      locations.add(toMessage(l));
+    }
+    int n = b.blockCount();
+    List<Integer> maps = new ArrayList<>(n);
+    List<Integer> reduces = new ArrayList<>(n);
+    List<Integer> at = new ArrayList<>(n);
+    List<Long> sizes = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      maps.add(b.mapIndex(i));
+      reduces.add(b.reduceId(i));
+      at.add(b.locationIndex(i));
+      sizes.add(b.blockSize(i));
+    }
+    List<Integer> covered = new ArrayList<>();
+    for (int r : b.reducePartitions()) {
+      covered.add(r);
+    }
+    return new ShuffleBlocksMsg(b.shuffleId(), covered, locations, maps, reduces, at, sizes);
+  }
+
+  public static ShuffleBlocks fromMessage(ShuffleBlocksMsg m) {
+    List<MapOutputLocation> locations = new ArrayList<>(m.getLocations().size());
+    for (MapOutputLocationMsg l : m.getLocations()) {
+      locations.add(fromMessage(l));
+    }
+    return new ShuffleBlocks(m.getShuffleId(), ints(m.getReducePartitions()), locations, ints(m.getMapIndexes()),
+        ints(m.getReduceIds()), ints(m.getLocationIndexes()), m.getSizes().stream().mapToLong(Long::longValue).toArray());
+  }
+
+  private static int[] ints(List<Integer> values) {
+    return values.stream().mapToInt(Integer::intValue).toArray();
   }
 
   public static MapOutputLocationMsg toMessage(MapOutputLocation l) {

@@ -4,33 +4,32 @@ import io.weft.network.protocol.FetchBlock;
 import io.weft.network.rpc.ReplyChannel;
 import io.weft.network.rpc.RpcHandler;
 import io.weft.network.rpc.TransportConnection;
-import io.weft.storage.LocalDirs;
-import java.io.File;
-import java.io.IOException;
-import java.io.RandomAccessFile;
+import io.weft.shuffle.IndexShuffleBlockResolver;
+import io.weft.shuffle.IndexShuffleBlockResolver.BlockSegment;
+import io.weft.shuffle.IndexShuffleBlockResolver.ShuffleIndexException;
 
 /**
  * An executor's block server: answers {@link FetchBlock} with the block's bytes from this
  * executor's shuffle files and passes every other message to {@code delegate}.
  *
- * <p>A block is found like {@link io.weft.shuffle.fetch.LocalShuffleBlockFetcher} finds it: the
- * index file holds R+1 big-endian longs, block r spans [offset r, offset r+1) of the data file.
- * The segment is sent zero-copy ({@link ReplyChannel#replyFileSegment}).
+ * <p>A block is found by the executor's {@link IndexShuffleBlockResolver}, as for
+ * {@link io.weft.shuffle.fetch.LocalShuffleBlockFetcher}; the segment is sent zero-copy
+ * ({@link ReplyChannel#replyFileSegment}).
  *
  * <p>Failure handling: a missing or short index, a corrupt index, or a data file shorter than
  * the index says is an error reply naming the file; the fetching task turns it into a fetch
  * failure, which re-runs the map task.
  *
- * <p>Threading: runs on Netty threads. Reading 16 bytes of an index file is done inline: it is
- * a page-cache hit in practice (the map task just wrote it), and handing it off would cost more
- * than it saves; the bulk transfer is the kernel's.
+ * <p>Threading: runs on Netty threads. An index is parsed inline on a cache miss: a few KB, a
+ * page-cache hit in practice (the map task just wrote it), read once per executor, and handing it
+ * off would cost more than it saves; the bulk transfer is the kernel's.
  */
 public final class BlockFetchHandler implements RpcHandler {
-  private final LocalDirs dirs;
+  private final IndexShuffleBlockResolver resolver;
   private final RpcHandler delegate;
 
-  public BlockFetchHandler(LocalDirs dirs, RpcHandler delegate) {
-    this.dirs = dirs;
+  public BlockFetchHandler(IndexShuffleBlockResolver resolver, RpcHandler delegate) {
+    this.resolver = resolver;
     this.delegate = delegate;
   }
 
@@ -49,36 +48,13 @@ public final class BlockFetchHandler implements RpcHandler {
   }
 
   private void serve(FetchBlock fetch, ReplyChannel reply) {
-    int shuffleId = fetch.getShuffleId();
-    int mapIndex = fetch.getMapIndex();
-    int reduceId = fetch.getReduceId();
-    File index = dirs.shuffleIndexFile(shuffleId, mapIndex);
-    File data = dirs.shuffleDataFile(shuffleId, mapIndex);
-    long start;
-    long end;
-    try (RandomAccessFile in = new RandomAccessFile(index, "r")) {
-      if (reduceId < 0 || in.length() < (reduceId + 2L) * 8) {
-        reply.replyError("index file " + index + " has " + in.length()
-            + " bytes, too short for reduce partition " + reduceId);
-        return;
-      }
-      in.seek(reduceId * 8L);
-      start = in.readLong();
-      end = in.readLong();
-    } catch (IOException e) {
-      reply.replyError("cannot read index file " + index + ": " + e);
+    BlockSegment block;
+    try {
+      block = resolver.blockSegment(fetch.getShuffleId(), fetch.getMapIndex(), fetch.getReduceId());
+    } catch (ShuffleIndexException e) {
+      reply.replyError(e.getMessage());
       return;
     }
-    if (start < 0 || end < start) {
-      reply.replyError("corrupt index file " + index);
-      return;
-    }
-    long dataLength = data.length(); // 0 when missing
-    if (dataLength < end) {
-      reply.replyError("data file " + data + (data.exists()
-          ? " has " + dataLength + " bytes, index says at least " + end : " is missing"));
-      return;
-    }
-    reply.replyFileSegment(data, start, end - start);
+    reply.replyFileSegment(block.file(), block.offset(), block.length());
   }
 }

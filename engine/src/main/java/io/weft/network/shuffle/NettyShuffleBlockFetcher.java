@@ -3,6 +3,7 @@ package io.weft.network.shuffle;
 import io.weft.network.TransportClient;
 import io.weft.network.TransportClientFactory;
 import io.weft.shuffle.FetchFailedException;
+import io.weft.shuffle.IndexShuffleBlockResolver;
 import io.weft.shuffle.MapOutputLocation;
 import io.weft.shuffle.fetch.LocalShuffleBlockFetcher;
 import io.weft.shuffle.fetch.ShuffleBlockFetcher;
@@ -40,12 +41,15 @@ public final class NettyShuffleBlockFetcher implements ShuffleBlockFetcher {
 
   /**
    * @param localExecutorId this executor's id: blocks whose location names it are read locally
+   * @param localDirs where blocks too large for memory are received
+   * @param resolver this executor's shuffle files, for the blocks it wrote itself
    * @param clients the pool for block-server connections (its request timeout bounds a fetch)
    */
-  public NettyShuffleBlockFetcher(String localExecutorId, LocalDirs localDirs, TransportClientFactory clients) {
+  public NettyShuffleBlockFetcher(String localExecutorId, LocalDirs localDirs, IndexShuffleBlockResolver resolver,
+      TransportClientFactory clients) {
     this.localExecutorId = localExecutorId;
     this.localDirs = localDirs;
-    this.local = new LocalShuffleBlockFetcher(localDirs);
+    this.local = new LocalShuffleBlockFetcher(resolver);
     this.clients = clients;
   }
 

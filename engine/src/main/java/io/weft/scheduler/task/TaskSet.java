@@ -1,13 +1,13 @@
 package io.weft.scheduler.task;
 
-import io.weft.shuffle.MapOutputLocation;
+import io.weft.scheduler.ShuffleReads;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The tasks of one stage attempt, as the DAG scheduler hands them to the task scheduler: for each
  * task its partition (index and serialized form) and preferred locations, plus what all of them
- * share (the stage binary and the map output locations of the shuffles the stage reads).
+ * share (the stage binary, and what the stage reads of earlier shuffles: {@link ShuffleReads}
+ * gives each task, at launch, the non-empty blocks it has to fetch).
  */
 public record TaskSet(
     int stageId,
@@ -16,7 +16,7 @@ public record TaskSet(
     boolean shuffleMapStage,
     byte[] taskBinary,
     List<PendingTask> tasks,
-    Map<Integer, List<MapOutputLocation>> mapOutputs) {
+    ShuffleReads shuffleReads) {
 
   /** One task: which partition, its serialized {@code Partition}, where it would like to run. */
   public record PendingTask(int partitionIndex, byte[] partition, List<TaskLocation> preferred) {}

@@ -166,7 +166,7 @@ public final class TaskSetManager {
     lastLaunchMs = now;
     return new TaskDescription(taskId, attempt, taskSet.stageId(), taskSet.stageAttempt(),
         t.partitionIndex(), taskSet.shuffleMapStage(), taskSet.taskBinary(), t.partition(),
-        taskSet.mapOutputs());
+        taskSet.shuffleReads().blocksFor(t.partitionIndex()));
   }
 
   /** A task succeeded; returns its attempt, or null if another attempt of it already had. */

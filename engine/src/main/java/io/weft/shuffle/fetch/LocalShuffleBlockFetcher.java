@@ -1,76 +1,55 @@
 package io.weft.shuffle.fetch;
 
 import io.weft.shuffle.FetchFailedException;
+import io.weft.shuffle.IndexShuffleBlockResolver;
+import io.weft.shuffle.IndexShuffleBlockResolver.BlockSegment;
+import io.weft.shuffle.IndexShuffleBlockResolver.ShuffleIndexException;
 import io.weft.shuffle.MapOutputLocation;
-import io.weft.storage.LocalDirs;
 import io.weft.util.BoundedInputStream;
-import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 
 /**
- * Reads shuffle blocks from this executor's own shuffle files: looks up the block's offsets in
- * the map output's index file and returns a bounded stream over that range of the data file.
- * Used in local mode for every block, and by the network fetcher as the short-circuit for
- * blocks written on the same executor.
+ * Reads shuffle blocks from this executor's own shuffle files: the executor's
+ * {@link IndexShuffleBlockResolver} says which range of which data file holds the block (from an
+ * index parsed once per executor), and this returns a bounded stream over that range. Used in
+ * local mode for every block, and by the network fetcher as the short-circuit for blocks written
+ * on the same executor.
  *
  * <p>Failure handling: a missing index or data file, an index that does not cover the
  * partition, or a data file shorter than the index says is a {@link FetchFailedException}
  * naming the file (the map output is lost and must be recomputed). A file that shrinks while it
  * is read fails the read with a {@code StreamCorruptedException}.
  *
- * <p>Thread-safe: no state besides the directory.
+ * <p>Thread-safe: no state besides the resolver, which is thread-safe.
  */
 public final class LocalShuffleBlockFetcher implements ShuffleBlockFetcher {
-  private final LocalDirs dirs;
+  private final IndexShuffleBlockResolver resolver;
 
-  public LocalShuffleBlockFetcher(LocalDirs dirs) {
-    this.dirs = dirs;
+  public LocalShuffleBlockFetcher(IndexShuffleBlockResolver resolver) {
+    this.resolver = resolver;
   }
 
   @Override
   public InputStream open(MapOutputLocation location, int shuffleId, int mapIndex, int reduceId) {
-    File index = dirs.shuffleIndexFile(shuffleId, mapIndex);
-    File data = dirs.shuffleDataFile(shuffleId, mapIndex);
-    long start;
-    long end;
-    try (RandomAccessFile in = new RandomAccessFile(index, "r")) {
-      if (in.length() < (reduceId + 2L) * 8) {
-        throw failure(location, shuffleId, mapIndex, reduceId,
-            "index file " + index + " has " + in.length() + " bytes, too short for reduce partition " + reduceId, null);
-      }
-      in.seek(reduceId * 8L);
-      start = in.readLong();
-      end = in.readLong();
-    } catch (IOException e) {
-      throw failure(location, shuffleId, mapIndex, reduceId, "cannot read index file " + index + ": " + e, e);
+    BlockSegment block;
+    try {
+      block = resolver.blockSegment(shuffleId, mapIndex, reduceId);
+    } catch (ShuffleIndexException e) {
+      throw failure(location, shuffleId, mapIndex, reduceId, e.getMessage(), e);
     }
-    if (start < 0 || end < start) {
-      throw failure(location, shuffleId, mapIndex, reduceId, "corrupt index file " + index, null);
-    }
-    long dataLength = data.length(); // 0 when missing
-    if (dataLength < end) {
-      throw failure(location, shuffleId, mapIndex, reduceId, "data file " + data
-          + (data.exists() ? " has " + dataLength + " bytes, index says at least " + end : " is missing"), null);
-    }
-    return openRange(location, shuffleId, mapIndex, reduceId, data, start, end - start);
-  }
-
-  private static InputStream openRange(MapOutputLocation location, int shuffleId, int mapIndex,
-      int reduceId, File data, long start, long length) {
-    if (length == 0) {
+    if (block.length() == 0) {
       return InputStream.nullInputStream();
     }
     FileInputStream in = null;
     try {
-      in = new FileInputStream(data);
-      in.getChannel().position(start);
-      return new BoundedInputStream(in, length, true, "shuffle block " + reduceId + " of " + data);
+      in = new FileInputStream(block.file());
+      in.getChannel().position(block.offset());
+      return new BoundedInputStream(in, block.length(), true, "shuffle block " + reduceId + " of " + block.file());
     } catch (IOException e) {
       closeQuietly(in);
-      throw failure(location, shuffleId, mapIndex, reduceId, "cannot read data file " + data + ": " + e, e);
+      throw failure(location, shuffleId, mapIndex, reduceId, "cannot read data file " + block.file() + ": " + e, e);
     }
   }
 
