@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * the driver no longer knows it. So no executor outlives its application.
  *
  * <p>Cluster managers start it through their own main (YARN: reads the secret from the
- * container's credentials; local-cluster: from a private file) and call {@link #run}.
+ * container's credentials; local-cluster: from its stdin) and call {@link #run}.
  *
  * <p>A task's {@link VirtualMachineError} ends the JVM with {@link #EXIT_VM_ERROR} once the
  * driver has the failure: an executor runs only as its JVM's main job, never inside another
