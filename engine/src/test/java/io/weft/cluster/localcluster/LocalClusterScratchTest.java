@@ -43,6 +43,12 @@ class LocalClusterScratchTest {
     }
   }
 
+  private static String text(StringBuilder output) {
+    synchronized (output) {
+      return output.toString();
+    }
+  }
+
   @Test
   void executorsWorkInTheApplicationsDirectoryWithoutASecretFile() throws IOException {
     try (WeftContext wc = WeftContext.create(new WeftConf(false).setMaster("local-cluster[1,1,192]")
@@ -87,7 +93,7 @@ class LocalClusterScratchTest {
     reader.start();
     try {
       String pids = ready.get(120, TimeUnit.SECONDS);
-      assertTrue(pids != null, "driver did not get ready:\n" + output);
+      assertTrue(pids != null, "driver did not get ready:\n" + text(output));
       List<Path> appDirs;
       try (Stream<Path> s = Files.list(localDir)) {
         appDirs = s.filter(Files::isDirectory).toList();
@@ -102,14 +108,14 @@ class LocalClusterScratchTest {
       }
 
       driver.destroy(); // SIGTERM
-      assertTrue(driver.waitFor(60, TimeUnit.SECONDS), "driver did not exit after SIGTERM:\n" + output);
+      assertTrue(driver.waitFor(60, TimeUnit.SECONDS), "driver did not exit after SIGTERM:\n" + text(output));
       for (long pid : Arrays.stream(pids.split(",")).mapToLong(Long::parseLong).toArray()) {
         ProcessHandle h = ProcessHandle.of(pid).orElse(null);
         if (h != null) {
           h.onExit().get(30, TimeUnit.SECONDS);
         }
       }
-      assertEquals(List.of(), entries(), "scratch left behind; driver output:\n" + output);
+      assertEquals(List.of(), entries(), "scratch left behind; driver output:\n" + text(output));
     } finally {
       driver.destroyForcibly();
     }
