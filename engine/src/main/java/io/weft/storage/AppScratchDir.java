@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,8 @@ public final class AppScratchDir implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AppScratchDir.class);
   private static final String PREFIX = "app-";
   private static final String LOCK_SUFFIX = ".lock";
+  /** Only names this class makes are ever removed: {@code weft.local.dir} may be shared with others. */
+  private static final Pattern NAME = Pattern.compile("app-[0-9]+-[0-9a-f]{8}");
 
   private final Path dir;
   private final Path lockFile;
@@ -96,6 +99,12 @@ public final class AppScratchDir implements AutoCloseable {
       try {
         // locked before the directory exists, so no other start can take it for a dead one
         FileLock lock = channel.lock();
+        if (!Files.exists(lockFile)) {
+          // another start took it for a dead application's between our create and lock (it
+          // deletes only while holding the lock, so this cannot happen once we hold it)
+          channel.close();
+          continue;
+        }
         Path dir = parent.resolve(name);
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         // the umask may have taken bits away, never added: make the mode exact
@@ -110,7 +119,7 @@ public final class AppScratchDir implements AutoCloseable {
   }
 
   /**
-   * Removes every {@code app-*} directory under {@code parent} whose lock nobody holds, and
+   * Removes every {@code app-<pid>-<random>} directory under {@code parent} whose lock nobody holds, and
    * lock files left without a directory. Directories of live applications, in this JVM or any
    * other, are kept. Best effort: what cannot be removed is logged and left.
    */
@@ -118,8 +127,12 @@ public final class AppScratchDir implements AutoCloseable {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, PREFIX + "*")) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
+        String base = name.endsWith(LOCK_SUFFIX) ? name.substring(0, name.length() - LOCK_SUFFIX.length()) : name;
+        if (!NAME.matcher(base).matches()) {
+          continue;
+        }
         if (name.endsWith(LOCK_SUFFIX)) {
-          Path dir = parent.resolve(name.substring(0, name.length() - LOCK_SUFFIX.length()));
+          Path dir = parent.resolve(base);
           if (!Files.exists(dir)) {
             removeIfDead(dir, entry);
           }

@@ -69,6 +69,9 @@ class AppScratchDirTest {
     Files.createFile(parent.resolve("app-4242-deadbeef.lock"));
     // a lock file whose directory is already gone
     Files.createFile(parent.resolve("app-4243-0badf00d.lock"));
+    // not Weft's: weft.local.dir may be shared
+    Path foreign = Files.createDirectories(parent.resolve("app-server"));
+    Files.write(foreign.resolve("data"), new byte[8]);
     try (AppScratchDir live = AppScratchDir.create(parent)) {
       Files.write(live.dir().resolve("spill"), new byte[16]);
       try (WeftContext wc = WeftContext.create(new WeftConf(false).setMaster("local[1]")
@@ -78,11 +81,12 @@ class AppScratchDirTest {
         assertFalse(Files.exists(parent.resolve("app-4242-deadbeef.lock")));
         assertFalse(Files.exists(parent.resolve("app-4243-0badf00d.lock")));
         assertTrue(Files.exists(live.dir().resolve("spill")), "a live application's directory is kept");
-        assertEquals(4, appEntries(parent).size(), "two live applications, each a directory and a lock: "
+        assertTrue(Files.exists(foreign.resolve("data")), "a directory Weft did not make is kept");
+        assertEquals(5, appEntries(parent).size(), "two live applications, each a directory and a lock: "
             + appEntries(parent));
       }
       assertTrue(Files.exists(live.dir().resolve("spill")), "closing another application leaves it alone");
     }
-    assertEquals(List.of(), appEntries(parent));
+    assertEquals(List.of(foreign), appEntries(parent));
   }
 }
