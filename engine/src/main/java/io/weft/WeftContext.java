@@ -73,6 +73,7 @@ public final class WeftContext implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final int defaultParallelism;
   private final Serializer serializer;
+  private final Thread shutdownHook = new Thread(this::close, "weft-context-shutdown");
 
   private WeftContext(WeftConf conf) {
     conf.validate();
@@ -110,6 +111,9 @@ public final class WeftContext implements AutoCloseable {
     }
     Integer configured = this.conf.get(CoreOptions.DEFAULT_PARALLELISM);
     this.defaultParallelism = configured != null ? configured : backend.defaultParallelism();
+    // SIGTERM (a scheduler killing the program, Ctrl-C) still stops the executors and removes
+    // the application's scratch files
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
@@ -293,11 +297,21 @@ public final class WeftContext implements AutoCloseable {
     }
   }
 
-  /** Fails running jobs, stops the executors and deletes their scratch files. Idempotent. */
+  /**
+   * Fails running jobs, stops the executors and deletes their scratch files. Idempotent. Also
+   * run by a shutdown hook when the JVM exits with the context open.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is exiting and the hook may run too: close is idempotent
+      }
     }
     stopServices();
     LOG.info("Weft application '{}' stopped", conf.appName());

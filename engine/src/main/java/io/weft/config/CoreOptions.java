@@ -20,8 +20,10 @@ public final class CoreOptions {
       .register();
 
   public static final ConfigEntry<String> LOCAL_DIR = stringConf("weft.local.dir")
-      .doc("Directory for shuffle files, spills and cached blocks (default: a weft directory under "
-          + "java.io.tmpdir). On YARN the NodeManager's local dirs are used instead.")
+      .doc("Where applications in local and local-cluster modes keep shuffle files, spills, cached "
+          + "blocks and executor logs: each in its own owner-only app-* directory, removed when it stops; "
+          + "directories of applications no longer running are removed at the next start "
+          + "(default: weft-<user> under java.io.tmpdir). On YARN the NodeManager's local dirs are used instead.")
       .register();
 
   public static final ConfigEntry<Integer> DEFAULT_PARALLELISM = intConf("weft.default.parallelism")

@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * failure, a kill).
  *
  * <p>The same class runs inside the driver's JVM in local mode and in an executor container on
- * YARN; only the {@link ExecutorEnv} and the status sink differ.
+ * YARN; only the {@link ExecutorEnv}, the status sink and what a task's
+ * {@link VirtualMachineError} does ({@link FatalTaskErrors}) differ.
  *
  * <p>Threading: {@link #launch} and {@link #kill} may be called from any thread; tasks run on the
  * pool; {@code statusSink} is called from task threads.
@@ -42,11 +44,27 @@ public final class Executor {
   private final ClassLoader userClassLoader;
   private final BiConsumer<Long, TaskOutcome> statusSink;
   private final ExecutorService pool;
+  private final FatalTaskErrors.Placement placement;
+  private final Consumer<VirtualMachineError> afterVmError;
   private final Map<Long, Future<?>> runningTasks = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong launched = new java.util.concurrent.atomic.AtomicLong();
 
+  /** An executor in the driver's JVM (local mode): a task's VirtualMachineError is not retried. */
   public Executor(ExecutorEnv env, int slots, ClassLoader userClassLoader,
       BiConsumer<Long, TaskOutcome> statusSink) {
+    this(env, slots, userClassLoader, statusSink, FatalTaskErrors.Placement.driverJvm(), e -> { });
+  }
+
+  /**
+   * @param placement where this executor runs, for the message of a task's VirtualMachineError
+   * @param afterVmError called on the task thread once a task's VirtualMachineError was handed to
+   *     {@code statusSink}; an executor in its own JVM ends the JVM there
+   */
+  public Executor(ExecutorEnv env, int slots, ClassLoader userClassLoader,
+      BiConsumer<Long, TaskOutcome> statusSink, FatalTaskErrors.Placement placement,
+      Consumer<VirtualMachineError> afterVmError) {
+    this.placement = placement;
+    this.afterVmError = afterVmError;
     this.env = env;
     this.userClassLoader = userClassLoader;
     this.statusSink = statusSink;
@@ -104,12 +122,15 @@ public final class Executor {
     TaskContext.set(ctx);
     Thread.currentThread().setContextClassLoader(userClassLoader);
     TaskOutcome outcome;
+    VirtualMachineError vmError = null;
     try {
       outcome = runTask(desc, ctx, start);
     } catch (Throwable t) {
-      outcome = new TaskOutcome.Failure(failureReason(t), ctx.metrics());
+      vmError = FatalTaskErrors.vmError(t);
+      TaskEndReason reason = vmError != null ? FatalTaskErrors.vmErrorReason(vmError, placement) : failureReason(t);
+      outcome = new TaskOutcome.Failure(reason, ctx.metrics());
       if (!(t instanceof FetchFailedException)) {
-        LOG.warn("{} failed: {}", desc, t.toString());
+        LOG.warn("{} failed: {}", desc, reason.describe());
       }
     } finally {
       try {
@@ -126,6 +147,9 @@ public final class Executor {
     }
     ctx.metrics().setRunTimeMs(System.currentTimeMillis() - start);
     statusSink.accept(desc.taskId(), outcome);
+    if (vmError != null) {
+      afterVmError.accept(vmError);
+    }
   }
 
   private TaskOutcome runTask(TaskDescription desc, TaskContext ctx, long start) throws Exception {
@@ -148,7 +172,10 @@ public final class Executor {
     return new TaskOutcome.Success(bytes, ctx.metrics(), ctx.accumulatorUpdates(), ctx.cachedBlocks());
   }
 
-  /** Why a task failed, keeping the user's exception (serialized if it can be) and its stack trace. */
+  /**
+   * Why a task failed, keeping the user's exception (serialized if it can be) and its stack trace.
+   * A class missing on the executor is reported by name and as not retryable.
+   */
   public static TaskEndReason failureReason(Throwable t) {
     FetchFailedException ff = findCause(t, FetchFailedException.class);
     if (ff != null) {
@@ -162,6 +189,10 @@ public final class Executor {
     if (denied != null) {
       // another attempt of this partition holds the commit: not this task's fault
       return new TaskEndReason.TaskKilled(denied.getMessage());
+    }
+    TaskEndReason missingClass = FatalTaskErrors.missingClassReason(t);
+    if (missingClass != null) {
+      return missingClass;
     }
     Throwable user = unwrap(t);
     StringWriter trace = new StringWriter();

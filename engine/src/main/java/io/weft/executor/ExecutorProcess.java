@@ -38,13 +38,23 @@ import org.slf4j.LoggerFactory;
  * the driver no longer knows it. So no executor outlives its application.
  *
  * <p>Cluster managers start it through their own main (YARN: reads the secret from the
- * container's credentials; local-cluster: from a private file) and call {@link #run}.
+ * container's credentials; local-cluster: from its stdin) and call {@link #run}.
+ *
+ * <p>A task's {@link VirtualMachineError} ends the JVM with {@link #EXIT_VM_ERROR} once the
+ * driver has the failure: an executor runs only as its JVM's main job, never inside another
+ * process.
  *
  * <p>Threading: {@link #run} blocks the calling thread until the executor stops; tasks run on
  * the executor's pool, messages on Netty threads, heartbeats on a timer thread.
  */
 public final class ExecutorProcess {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorProcess.class);
+
+  /**
+   * Exit status of an executor JVM ended by a task's VirtualMachineError (an OutOfMemoryError,
+   * most often); the same number Spark uses, so operators recognise it.
+   */
+  public static final int EXIT_VM_ERROR = 52;
 
   /** Where and who this executor is; {@code localDirRoot} is its scratch parent directory. */
   public record Args(String executorId, String driverHost, int driverPort, String advertisedHost,
@@ -135,11 +145,39 @@ public final class ExecutorProcess {
         fetcher = new NettyShuffleBlockFetcher(args.executorId(), dirs, shuffles, fetchClients),
         new RemoteDriverEndpoint(driver));
     executor = new Executor(env[0], args.cores(), Thread.currentThread().getContextClassLoader(),
-        (taskId, outcome) -> driver.send(Messages.toTaskStatus(taskId, outcome)));
+        (taskId, outcome) -> driver.send(Messages.toTaskStatus(taskId, outcome)),
+        FatalTaskErrors.Placement.executorJvm(args.executorId(), heapSetting(conf)),
+        error -> halt(driver, error));
     control.bind(executor);
     LOG.info("Executor {} registered with the driver at {}:{} ({} slots, app '{}')", args.executorId(),
         args.driverHost(), args.driverPort(), args.cores(), conf.get(CoreOptions.APP_NAME));
     return reply;
+  }
+
+  /** How this executor's heap is sized, for the message of a task's OutOfMemoryError. */
+  private static String heapSetting(WeftConf conf) {
+    return conf.master().startsWith("local-cluster")
+        ? "give executors more heap with the M (MiB) of local-cluster[N,C,M]"
+        : "give executors more heap with weft.executor.memory (--executor-memory)";
+  }
+
+  /**
+   * Ends this JVM after a task's VirtualMachineError, whose failure the executor already sent.
+   * A round trip to the driver first (bounded) makes sure the driver read that failure, with its
+   * message, before it sees the connection close; then {@link Runtime#halt}, because shutdown
+   * hooks and clean-up code are not to be trusted in a JVM in this state. The cluster manager
+   * replaces the executor.
+   */
+  private void halt(TransportClient driver, VirtualMachineError error) {
+    try {
+      LOG.error("Executor {} stops its JVM after a task's {}", args.executorId(), error.toString());
+      driver.ask(new Heartbeat(args.executorId(), 0, usedHeap(), Runtime.getRuntime().maxMemory()))
+          .get(5, TimeUnit.SECONDS);
+    } catch (Throwable ignored) {
+      // best effort: the driver learns of the loss from the closed connection anyway
+    } finally {
+      Runtime.getRuntime().halt(EXIT_VM_ERROR);
+    }
   }
 
   private void heartbeat(TransportClient driver) {

@@ -206,6 +206,10 @@ public final class DagScheduler {
     }
     TaskSetManager.Running attempt = tsm.running().get(taskId);
     tasks.taskEnded(taskId);
+    if (outcome instanceof TaskOutcome.Failure f && f.reason() instanceof TaskEndReason.ExceptionFailure ef
+        && ef.retry() == TaskEndReason.Retry.ELSEWHERE) {
+      tasks.stopOffering(attempt.executorId());
+    }
     Stage stage = stages.get(tsm.taskSet().stageId());
     if (stage == null) {
       // the stage's job already ended (a task killed after its job failed reports late)

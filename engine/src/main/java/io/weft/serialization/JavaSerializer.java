@@ -56,14 +56,20 @@ public final class JavaSerializer implements Serializer {
     @Override
     public DeserializationStream deserializeStream(InputStream in) {
       try {
-        ObjectInputStream ois = new ContextObjectInputStream(in);
+        ContextObjectInputStream ois = new ContextObjectInputStream(in);
         return new DeserializationStream() {
           @Override
           public Object readObject() throws IOException {
             try {
               return ois.readObject();
             } catch (ClassNotFoundException e) {
-              throw new IOException("class not found while deserializing: " + e.getMessage(), e);
+              throw classNotFound(e, null);
+            } catch (IOException | RuntimeException e) {
+              ClassNotFoundException missing = ois.firstMissingClass();
+              if (missing != null) {
+                throw classNotFound(missing, e);
+              }
+              throw e;
             }
           }
 
@@ -91,17 +97,49 @@ public final class JavaSerializer implements Serializer {
     }
   }
 
+  /** The missing class as the failure, with what it caused (if anything else surfaced) kept. */
+  private static IOException classNotFound(ClassNotFoundException missing, Exception surfaced) {
+    IOException e = new IOException("class not found while deserializing: " + missing.getMessage(), missing);
+    if (surfaced != null) {
+      e.addSuppressed(surfaced);
+    }
+    return e;
+  }
+
   /**
    * Resolves classes through the context class loader, falling back to this class's loader. Public
    * because {@link WeftSerializer} uses it for its Java-serialization fallback.
+   *
+   * <p>Remembers the first class it could not resolve: {@link ObjectInputStream} defers that
+   * failure and may fail on a consequence first. A serializable lambda whose capturing class is
+   * missing stays a {@code SerializedLambda}, and assigning it to its field throws a
+   * {@code ClassCastException} that never names the class.
    */
   public static final class ContextObjectInputStream extends ObjectInputStream {
+    private ClassNotFoundException firstMissing;
+
     public ContextObjectInputStream(InputStream in) throws IOException {
       super(in);
     }
 
+    /** The first class this stream could not resolve, or null. */
+    public ClassNotFoundException firstMissingClass() {
+      return firstMissing;
+    }
+
     @Override
     protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+      try {
+        return resolve(desc);
+      } catch (ClassNotFoundException e) {
+        if (firstMissing == null) {
+          firstMissing = e;
+        }
+        throw e;
+      }
+    }
+
+    private Class<?> resolve(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
       ClassLoader loader = Thread.currentThread().getContextClassLoader();
       if (loader != null) {
         try {

@@ -119,6 +119,11 @@ public final class SchedulerHarness implements AutoCloseable {
     end(task, new TaskOutcome.Failure(Executor.failureReason(error), new TaskMetrics()));
   }
 
+  /** Ends {@code task} with exactly {@code reason}, as an executor would report it. */
+  public void failWith(TaskDescription task, TaskEndReason reason) {
+    end(task, new TaskOutcome.Failure(reason, new TaskMetrics()));
+  }
+
   public void failFetch(TaskDescription task, int shuffleId, int mapIndex, String fromExecutor) {
     end(task, new TaskOutcome.Failure(new TaskEndReason.FetchFailed(fromExecutor, shuffleId, mapIndex,
         task.partitionIndex(), "test"), new TaskMetrics()));

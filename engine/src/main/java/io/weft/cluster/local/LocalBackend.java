@@ -4,7 +4,6 @@ import io.weft.WeftConf;
 import io.weft.cluster.ClusterBackend;
 import io.weft.cluster.ExecutorInfo;
 import io.weft.cluster.SchedulerCallbacks;
-import io.weft.config.CoreOptions;
 import io.weft.config.ShuffleOptions;
 import io.weft.executor.DriverEndpoint;
 import io.weft.executor.Executor;
@@ -14,14 +13,15 @@ import io.weft.scheduler.TaskDescription;
 import io.weft.serialization.Serializers;
 import io.weft.shuffle.IndexShuffleBlockResolver;
 import io.weft.shuffle.fetch.LocalShuffleBlockFetcher;
+import io.weft.storage.AppScratchDir;
 import io.weft.storage.BlockManager;
 import io.weft.storage.LocalDirs;
-import java.nio.file.Path;
 
 /**
  * Local mode: one executor with N task slots inside the driver's JVM. Tasks still go through
  * serialization, the shuffle writer and files, the block store and the same scheduler as on a
- * cluster; only the transport is a method call.
+ * cluster; only the transport is a method call. Its files live in the application's
+ * {@link AppScratchDir}, removed at stop.
  *
  * <p>Threading: {@link #launchTask} is called on the scheduler thread and only queues the task.
  */
@@ -31,6 +31,7 @@ public final class LocalBackend implements ClusterBackend {
   private final WeftConf conf;
   private final int slots;
   private final DriverEndpoint driver;
+  private AppScratchDir scratch;
   private LocalDirs dirs;
   private Executor executor;
 
@@ -42,10 +43,8 @@ public final class LocalBackend implements ClusterBackend {
 
   @Override
   public void start(SchedulerCallbacks callbacks) {
-    String localDir = conf.get(CoreOptions.LOCAL_DIR);
-    Path parent = localDir != null ? Path.of(localDir)
-        : Path.of(System.getProperty("java.io.tmpdir"), "weft-" + System.getProperty("user.name"));
-    dirs = LocalDirs.create(parent, EXECUTOR_ID);
+    scratch = AppScratchDir.create(conf);
+    dirs = LocalDirs.create(scratch.dir(), EXECUTOR_ID);
     BlockManager blocks = new BlockManager(dirs, MemoryBudget.storageMemory(conf), Serializers.fromConf(conf));
     IndexShuffleBlockResolver shuffles = new IndexShuffleBlockResolver(dirs, conf.get(ShuffleOptions.INDEX_CACHE_SIZE));
     ExecutorEnv env = new ExecutorEnv(EXECUTOR_ID, "localhost", 0, conf, dirs, shuffles, blocks,
@@ -85,8 +84,8 @@ public final class LocalBackend implements ClusterBackend {
     if (executor != null) {
       executor.stop();
     }
-    if (dirs != null) {
-      dirs.deleteAll();
+    if (scratch != null) {
+      scratch.close();
     }
   }
 

@@ -3,15 +3,15 @@ package io.weft.cluster.localcluster;
 import io.weft.WeftConf;
 import io.weft.WeftException;
 import io.weft.cluster.remote.ExecutorProvisioner;
-import io.weft.config.CoreOptions;
+import io.weft.executor.ExecutorProcess;
+import io.weft.storage.AppScratchDir;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,10 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts executors as child JVMs of the driver. Each gets the driver's class path plus the
- * application's jars, and reads the application secret from a file only its user can read (a
- * secret never goes on a command line or into the environment, where other users could see it).
- * Each executor's output goes to {@code executor-N.log} in the scratch directory, whose path is
- * logged.
+ * application's jars, and reads the application secret from its stdin, as a YARN container reads
+ * it from its credentials: never from a file that could outlive the application, a command line
+ * or the environment, where others could see it. Each executor's output goes to
+ * {@code executor-N.log} in the application's {@link AppScratchDir}, whose path is logged; its
+ * scratch files go under the same directory, which {@link #stop} removes.
  *
  * <p>Threading: one waiter thread per process reports its end; {@link #stop} waits up to 10 s for
  * the processes to exit after the driver told them to, then kills what is left.
@@ -43,7 +44,7 @@ final class ProcessProvisioner implements ExecutorProvisioner {
   private final byte[] secret;
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private volatile boolean stopping;
-  private Path workDir;
+  private AppScratchDir scratch;
 
   ProcessProvisioner(WeftConf conf, int executors, int cores, int memoryMb, byte[] secret) {
     this.conf = conf;
@@ -66,31 +67,27 @@ final class ProcessProvisioner implements ExecutorProvisioner {
   @Override
   public void start(String driverHost, int driverPort, BiConsumer<String, String> lost) {
     try {
-      String localDir = conf.get(CoreOptions.LOCAL_DIR);
-      Path parent = localDir != null ? Path.of(localDir)
-          : Path.of(System.getProperty("java.io.tmpdir"), "weft-" + System.getProperty("user.name"));
-      Files.createDirectories(parent);
-      workDir = Files.createTempDirectory(parent, "local-cluster-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      Path secretFile = workDir.resolve("secret");
-      Files.write(secretFile, secret);
-      Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
+      scratch = AppScratchDir.create(conf);
+      Path workDir = scratch.dir();
       String classPath = String.join(File.pathSeparator, classPath());
       for (int i = 1; i <= executors; i++) {
         String id = String.valueOf(i);
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx" + memoryMb + "m", "-cp", classPath, LocalClusterExecutorMain.class.getName(),
-            id, driverHost, String.valueOf(driverPort), String.valueOf(cores), secretFile.toString(),
-            workDir.toString());
+            id, driverHost, String.valueOf(driverPort), String.valueOf(cores), workDir.toString());
         File log = workDir.resolve("executor-" + id + ".log").toFile();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
         synchronized (processes) {
           processes.put(id, p);
         }
+        // through the child's stdin: never in a file, on the command line or in the environment
+        try (OutputStream stdin = p.getOutputStream()) {
+          stdin.write(secret);
+        }
         watch(id, p, log, lost);
       }
       LOG.info("Started {} executor JVMs; their logs are in {}", executors, workDir);
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       stop();
       throw new WeftException("cannot start local-cluster executors: " + e.getMessage(), e);
     }
@@ -101,7 +98,8 @@ final class ProcessProvisioner implements ExecutorProvisioner {
       try {
         int code = p.waitFor();
         if (!stopping) {
-          lost.accept(id, "executor process exited with code " + code + " (log: " + log + ")");
+          String why = code == ExecutorProcess.EXIT_VM_ERROR ? ", after a task's OutOfMemoryError or other fatal JVM error" : "";
+          lost.accept(id, "executor process exited with code " + code + why + " (log: " + log + ")");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -159,17 +157,8 @@ final class ProcessProvisioner implements ExecutorProvisioner {
         p.destroyForcibly();
       }
     }
-    deleteWorkDir();
-  }
-
-  private void deleteWorkDir() {
-    if (workDir == null) {
-      return;
-    }
-    try (var walk = Files.walk(workDir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + workDir, e);
+    if (scratch != null) {
+      scratch.close();
     }
   }
 }

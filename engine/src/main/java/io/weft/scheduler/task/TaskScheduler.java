@@ -111,6 +111,14 @@ public final class TaskScheduler {
     }
   }
 
+  /**
+   * Gives {@code executorId} no more tasks: it is ending its JVM (a task's OutOfMemoryError) and
+   * its loss will follow. Its running tasks stay where they are until then.
+   */
+  public void stopOffering(String executorId) {
+    freeSlots.remove(executorId);
+  }
+
   /** Drops finished task sets and those of a cancelled stage with nothing running. */
   public void removeIfDone(TaskSetManager tsm) {
     if (tsm.isZombie() && !tsm.hasRunningTasks()) {

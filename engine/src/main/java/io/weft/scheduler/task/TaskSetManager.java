@@ -184,8 +184,9 @@ public final class TaskSetManager {
 
   /**
    * A task failed. Returns a message when the stage must be aborted (this task failed
-   * {@code maxFailures} times), else null: the task was queued again unless the failure means
-   * retrying here is pointless (fetch failure, zombie set).
+   * {@code maxFailures} times, or once with a failure that is not retryable), else null: the task
+   * was queued again unless the failure means retrying here is pointless (fetch failure, zombie
+   * set).
    */
   public String failed(long taskId, TaskEndReason reason) {
     Running r = running.remove(taskId);
@@ -198,6 +199,11 @@ public final class TaskSetManager {
     }
     runningOrDone[index] = false;
     boolean counts = reason instanceof TaskEndReason.ExceptionFailure;
+    if (reason instanceof TaskEndReason.ExceptionFailure ef && !ef.retryable()) {
+      failures[index]++;
+      return "Task " + taskSet.tasks().get(index).partitionIndex() + " in " + taskSet.name()
+          + " failed in a way no retry can fix: " + reason.describe();
+    }
     if (counts && ++failures[index] >= maxFailures) {
       return "Task " + taskSet.tasks().get(index).partitionIndex() + " in " + taskSet.name()
           + " failed " + failures[index] + " times; last failure: " + reason.describe();
