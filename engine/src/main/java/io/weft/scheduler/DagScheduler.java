@@ -6,8 +6,6 @@ import io.weft.cluster.ClusterBackend;
 import io.weft.config.SchedulerOptions;
 import io.weft.plan.Node;
 import io.weft.plan.ShuffleDependency;
-import io.weft.scheduler.SchedulerEvent.ExecutorAdded;
-import io.weft.scheduler.SchedulerEvent.ExecutorLost;
 import io.weft.scheduler.SchedulerEvent.JobCancelled;
 import io.weft.scheduler.SchedulerEvent.JobSubmitted;
 import io.weft.scheduler.SchedulerEvent.LocalityTimerFired;
@@ -39,8 +37,13 @@ import org.slf4j.LoggerFactory;
  * of lost map output (on fetch failure or a lost executor) and, when nothing can help, the job's
  * failure with the task's own exception.
  *
+ * <p>Nothing waits forever: executors lost for good ({@link ExecutorLifecycle}) fail the jobs
+ * that need them; and an error thrown while handling an event leaves the scheduler's state half
+ * updated, so it fails every job and stops the scheduler: later jobs fail at once, saying why.
+ *
  * <p>Threading: every method runs on the scheduler's event thread (checked); events come in
- * through {@link #handle}. Stage submission is split out into {@link StageSubmitter}.
+ * through {@link #handle}. Stage submission is split out into {@link StageSubmitter}, executor
+ * events into {@link ExecutorLifecycle}.
  */
 public final class DagScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(DagScheduler.class);
@@ -59,6 +62,9 @@ public final class DagScheduler {
   final CacheTracker cache = new CacheTracker();
   final TaskScheduler tasks;
   private final StageSubmitter submitter;
+  private final ExecutorLifecycle executors;
+  /** Set when handling an event threw: the scheduler stopped and refuses every new job. */
+  private Throwable internalError;
 
   private final Map<Integer, ActiveJob> jobs = new HashMap<>();
   /** Failed jobs whose killed tasks have not reported yet (their output may still be written). */
@@ -82,23 +88,50 @@ public final class DagScheduler {
         conf.get(SchedulerOptions.TASK_MAX_FAILURES),
         delay -> events.postLater(new LocalityTimerFired(), delay));
     this.submitter = new StageSubmitter(this, closureSerializer);
+    this.executors = new ExecutorLifecycle(tasks, mapOutputs, cache, backend, bus, clock, events, conf,
+        new ExecutorLifecycle.Jobs() {
+          @Override
+          public void taskEnded(long taskId, TaskOutcome outcome) {
+            onTaskEnded(taskId, outcome);
+          }
+
+          @Override
+          public void noExecutorsLeft(String reason) {
+            failAllJobs("no executor is left and none can be started: " + reason, null);
+          }
+        });
   }
 
-  /** Handles one event. Called by the event loop (or a test's synchronous sink). */
+  /**
+   * Handles one event. Called by the event loop (or a test's synchronous sink). An error thrown
+   * here stops the scheduler (see {@link #stopAfterInternalError}); it is not thrown on.
+   */
   public void handle(SchedulerEvent event) {
     events.checkInLoop();
+    if (internalError != null) {
+      if (event instanceof JobSubmitted e) {
+        e.waiter().jobFailed(new JobFailedException("Job " + e.jobId() + " not run: the scheduler "
+            + "stopped after an internal error (" + internalError + "); restart the application", internalError));
+      }
+      return;
+    }
+    try {
+      dispatch(event);
+      tasks.schedule();
+    } catch (Throwable t) {
+      stopAfterInternalError(event, t);
+    }
+  }
+
+  private void dispatch(SchedulerEvent event) {
     if (event instanceof JobSubmitted e) {
       onJobSubmitted(e);
     } else if (event instanceof TaskEnded e) {
       onTaskEnded(e.taskId(), e.outcome());
-    } else if (event instanceof ExecutorAdded e) {
-      tasks.executorAdded(e.executor());
-      bus.post(new ListenerEvent.ExecutorAdded(e.executor().executorId(), e.executor().host(),
-          e.executor().slots(), clock.millis()));
-    } else if (event instanceof ExecutorLost e) {
-      onExecutorLost(e.executorId(), e.reason());
+    } else if (executors.handle(event)) {
+      return;
     } else if (event instanceof JobCancelled e && e.jobId() < 0) {
-      failAllJobs(new IllegalStateException(e.reason()));
+      failAllJobs(e.reason(), null);
     } else if (event instanceof JobCancelled e) {
       ActiveJob job = jobs.get(e.jobId());
       if (job != null) {
@@ -112,16 +145,41 @@ public final class DagScheduler {
     } else if (!(event instanceof LocalityTimerFired)) {
       throw new IllegalArgumentException("unknown event " + event);
     }
-    tasks.schedule();
   }
 
   /**
-   * Fails every active job (the event loop hit an internal error, or the context is closing).
-   * Their callers hear at once: nothing will report the killed tasks any more.
+   * Handling {@code event} threw, so the scheduler's state may be half updated and cannot be
+   * trusted: every job fails at once with the error as its cause, running tasks are killed (best
+   * effort), and every later job fails on submission. Also the event loop's error handler.
    */
-  public void failAllJobs(Throwable cause) {
+  public void stopAfterInternalError(Object event, Throwable error) {
+    LOG.error("The scheduler failed handling {}; failing every job and accepting no new one", event, error);
+    internalError = error;
+    Set<ActiveJob> all = new LinkedHashSet<>(jobs.values());
+    for (ActiveJob job : all) {
+      try {
+        failJob(job, new JobFailedException("Job " + job.jobId + " failed: the scheduler stopped after "
+            + "an internal error: " + error, error));
+      } catch (RuntimeException e) {
+        error.addSuppressed(e);
+      }
+    }
+    all.addAll(draining);
+    for (ActiveJob job : all) {
+      job.waiter.jobFailed(job.failure != null ? job.failure
+          : new JobFailedException("Job " + job.jobId + " failed: " + error, error));
+    }
+    jobs.clear();
+    draining.clear();
+  }
+
+  /**
+   * Fails every active job with {@code reason} (no executor can run them, or the context is
+   * closing). Their callers hear at once: nothing will report the killed tasks any more.
+   */
+  void failAllJobs(String reason, Throwable cause) {
     for (ActiveJob job : List.copyOf(jobs.values())) {
-      failJob(job, new JobFailedException("Job " + job.jobId + " failed: " + cause, cause));
+      failJob(job, new JobFailedException("Job " + job.jobId + " failed: " + reason, cause));
     }
     for (ActiveJob job : List.copyOf(draining)) {
       draining.remove(job);
@@ -130,6 +188,12 @@ public final class DagScheduler {
   }
 
   private void onJobSubmitted(JobSubmitted e) {
+    String noExecutors = executors.exhaustedReason();
+    if (noExecutors != null) {
+      e.waiter().jobFailed(new JobFailedException("Job " + e.jobId() + " failed: no executor is left "
+          + "and none can be started: " + noExecutors, null));
+      return;
+    }
     Stage.ResultStage stage;
     try {
       stage = planner.createResultStage(e.finalNode(), e.fn(), e.partitions(), e.jobId());
@@ -315,21 +379,6 @@ public final class DagScheduler {
     failed.clear();
     LOG.info("Resubmitting failed stages {}", toRun);
     toRun.forEach(this::submitStage);
-  }
-
-  private void onExecutorLost(String executorId, String reason) {
-    if (!tasks.hasExecutor(executorId)) {
-      return;
-    }
-    LOG.warn("Executor {} lost: {}", executorId, reason);
-    List<Long> lostTasks = tasks.executorLost(executorId);
-    for (long taskId : lostTasks) {
-      onTaskEnded(taskId, new TaskOutcome.Failure(new TaskEndReason.ExecutorLost(executorId, reason),
-          new io.weft.executor.TaskMetrics()));
-    }
-    mapOutputs.removeOutputsOnExecutor(executorId);
-    cache.removeExecutor(executorId);
-    bus.post(new ListenerEvent.ExecutorRemoved(executorId, reason, clock.millis()));
   }
 
   /** Fails every job that needs {@code stage}, with the task's exception as the cause. */

@@ -163,7 +163,7 @@ class DagSchedulerTest {
   }
 
   @Test
-  void lostExecutorsRunningTasksAreRetriedElsewhereWithoutCountingAsFailures() {
+  void lostExecutorsRunningTasksAreRetriedElsewhere() {
     JobWaiter job = h.submit(TestNode.source(8));
     assertEquals(8, h.running().size());
     h.loseExecutor("e2");

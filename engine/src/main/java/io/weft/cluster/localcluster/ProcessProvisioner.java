@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +29,15 @@ import org.slf4j.LoggerFactory;
  * Each executor's output goes to {@code executor-N.log} in the scratch directory, whose path is
  * logged.
  *
- * <p>Threading: one waiter thread per process reports its end; {@link #stop} waits up to 10 s for
- * the processes to exit after the driver told them to, then kills what is left.
+ * <p>A process that ends while the application runs is replaced by a new executor (with a new
+ * id), as a cluster manager would, until more than {@code weft.executor.maxFailures} have
+ * failed; after that, once the last one is gone, the listener hears that none is left. Without
+ * replacement, losing every executor would leave jobs waiting forever; without a limit, a task
+ * that kills its JVM would be retried on fresh JVMs forever.
+ *
+ * <p>Threading: one waiter thread per process reports its end (and starts the replacement);
+ * {@link #stop} waits up to 10 s for the processes to exit after the driver told them to, then
+ * kills what is left.
  */
 final class ProcessProvisioner implements ExecutorProvisioner {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessProvisioner.class);
@@ -41,9 +47,17 @@ final class ProcessProvisioner implements ExecutorProvisioner {
   private final int cores;
   private final int memoryMb;
   private final byte[] secret;
+  private final int maxFailures;
+  /** Processes still running, by executor id; guarded by itself, as are the fields below. */
   private final Map<String, Process> processes = new LinkedHashMap<>();
+  private int failures;
+  private int nextExecutorId = 1;
   private volatile boolean stopping;
   private Path workDir;
+  private Path secretFile;
+  private String driverHost;
+  private int driverPort;
+  private Listener listener;
 
   ProcessProvisioner(WeftConf conf, int executors, int cores, int memoryMb, byte[] secret) {
     this.conf = conf;
@@ -51,6 +65,7 @@ final class ProcessProvisioner implements ExecutorProvisioner {
     this.cores = cores;
     this.memoryMb = memoryMb;
     this.secret = secret;
+    this.maxFailures = io.weft.config.ExecutorOptions.maxFailures(conf, executors);
   }
 
   @Override
@@ -64,7 +79,10 @@ final class ProcessProvisioner implements ExecutorProvisioner {
   }
 
   @Override
-  public void start(String driverHost, int driverPort, BiConsumer<String, String> lost) {
+  public void start(String driverHost, int driverPort, Listener listener) {
+    this.driverHost = driverHost;
+    this.driverPort = driverPort;
+    this.listener = listener;
     try {
       String localDir = conf.get(CoreOptions.LOCAL_DIR);
       Path parent = localDir != null ? Path.of(localDir)
@@ -72,22 +90,11 @@ final class ProcessProvisioner implements ExecutorProvisioner {
       Files.createDirectories(parent);
       workDir = Files.createTempDirectory(parent, "local-cluster-",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      Path secretFile = workDir.resolve("secret");
+      secretFile = workDir.resolve("secret");
       Files.write(secretFile, secret);
       Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
-      String classPath = String.join(File.pathSeparator, classPath());
       for (int i = 1; i <= executors; i++) {
-        String id = String.valueOf(i);
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx" + memoryMb + "m", "-cp", classPath, LocalClusterExecutorMain.class.getName(),
-            id, driverHost, String.valueOf(driverPort), String.valueOf(cores), secretFile.toString(),
-            workDir.toString());
-        File log = workDir.resolve("executor-" + id + ".log").toFile();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
-        synchronized (processes) {
-          processes.put(id, p);
-        }
-        watch(id, p, log, lost);
+        launch();
       }
       LOG.info("Started {} executor JVMs; their logs are in {}", executors, workDir);
     } catch (IOException e) {
@@ -96,12 +103,33 @@ final class ProcessProvisioner implements ExecutorProvisioner {
     }
   }
 
-  private void watch(String id, Process p, File log, BiConsumer<String, String> lost) {
+  private void launch() throws IOException {
+    String id;
+    synchronized (processes) {
+      id = String.valueOf(nextExecutorId++);
+    }
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + memoryMb + "m", "-cp", String.join(File.pathSeparator, classPath()),
+        LocalClusterExecutorMain.class.getName(), id, driverHost, String.valueOf(driverPort),
+        String.valueOf(cores), secretFile.toString(), workDir.toString());
+    File log = workDir.resolve("executor-" + id + ".log").toFile();
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+    synchronized (processes) {
+      if (stopping) { // a replacement started while the context stops: stop() no longer sees it
+        p.destroyForcibly();
+        return;
+      }
+      processes.put(id, p);
+    }
+    watch(id, p, log);
+  }
+
+  private void watch(String id, Process p, File log) {
     Thread t = new Thread(() -> {
       try {
         int code = p.waitFor();
         if (!stopping) {
-          lost.accept(id, "executor process exited with code " + code + " (log: " + log + ")");
+          ended(id, "executor process exited with code " + code + " (log: " + log + ")");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -109,6 +137,37 @@ final class ProcessProvisioner implements ExecutorProvisioner {
     }, "executor-" + id + "-waiter");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** A process ended while the application runs: report it, then replace it if the budget allows. */
+  private void ended(String id, String reason) {
+    boolean replace;
+    int failed;
+    synchronized (processes) {
+      processes.remove(id);
+      failed = ++failures;
+      replace = failed <= maxFailures;
+    }
+    listener.executorLost(id, reason);
+    String why = failed + " executor processes failed, more than weft.executor.maxFailures (" + maxFailures
+        + ") allows, so lost executors are no longer replaced; last: executor " + id + ": " + reason;
+    if (replace) {
+      try {
+        LOG.info("Replacing lost executor {} ({} of {} executor failures allowed)", id, failed, maxFailures);
+        launch();
+        return;
+      } catch (IOException e) {
+        why = "cannot start a replacement for lost executor " + id + ": " + e.getMessage();
+        LOG.error(why, e);
+      }
+    }
+    boolean noneLeft;
+    synchronized (processes) {
+      noneLeft = processes.isEmpty();
+    }
+    if (noneLeft && !stopping) {
+      listener.executorsExhausted(why);
+    }
   }
 
   /** The driver's class path, then the jars of the application's class loader (weft submit's). */
@@ -126,8 +185,9 @@ final class ProcessProvisioner implements ExecutorProvisioner {
     return new ArrayList<>(entries);
   }
 
-  /** Kills one executor's process (tests use it to lose an executor). */
-  void kill(String executorId) {
+  /** Kills one executor's process (the driver gave up on it; tests use it to lose an executor). */
+  @Override
+  public void kill(String executorId) {
     Process p;
     synchronized (processes) {
       p = processes.get(executorId);
@@ -139,7 +199,7 @@ final class ProcessProvisioner implements ExecutorProvisioner {
 
   @Override
   public void stop() {
-    stopping = true;
+    stopping = true; // before taking the lock: launch() checks it under the lock
     List<Process> all;
     synchronized (processes) {
       all = new ArrayList<>(processes.values());
