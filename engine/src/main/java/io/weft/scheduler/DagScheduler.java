@@ -4,14 +4,13 @@ import io.weft.JobFailedException;
 import io.weft.WeftConf;
 import io.weft.cluster.ClusterBackend;
 import io.weft.config.SchedulerOptions;
-import io.weft.plan.Node;
-import io.weft.plan.ShuffleDependency;
 import io.weft.scheduler.SchedulerEvent.JobCancelled;
 import io.weft.scheduler.SchedulerEvent.JobSubmitted;
 import io.weft.scheduler.SchedulerEvent.LocalityTimerFired;
 import io.weft.scheduler.SchedulerEvent.ResubmitFailedStages;
 import io.weft.scheduler.SchedulerEvent.TaskEnded;
 import io.weft.scheduler.task.TaskScheduler;
+import io.weft.scheduler.task.TaskSet;
 import io.weft.scheduler.task.TaskSetManager;
 import io.weft.serialization.JavaSerializer;
 import io.weft.serialization.SerializerInstance;
@@ -57,10 +56,10 @@ public final class DagScheduler {
   private final int maxStageAttempts;
   private final SerializerInstance closureSerializer = new JavaSerializer().newInstance();
 
-  final StagePlanner planner = new StagePlanner();
-  final MapOutputTracker mapOutputs = new MapOutputTracker();
-  final CacheTracker cache = new CacheTracker();
-  final TaskScheduler tasks;
+  private final StagePlanner planner = new StagePlanner();
+  private final MapOutputTracker mapOutputs = new MapOutputTracker();
+  private final CacheTracker cache = new CacheTracker();
+  private final TaskScheduler tasks;
   private final StageSubmitter submitter;
   private final ExecutorLifecycle executors;
   /** Set when handling an event threw: the scheduler stopped and refuses every new job. */
@@ -70,8 +69,8 @@ public final class DagScheduler {
   /** Failed jobs whose killed tasks have not reported yet (their output may still be written). */
   private final List<ActiveJob> draining = new ArrayList<>();
   private final Map<Integer, Stage> stages = new HashMap<>();
-  final Set<Stage> waiting = new LinkedHashSet<>();
-  final Set<Stage> running = new LinkedHashSet<>();
+  private final Set<Stage> waiting = new LinkedHashSet<>();
+  private final Set<Stage> running = new LinkedHashSet<>();
   private final Set<Stage> failed = new LinkedHashSet<>();
 
   public DagScheduler(EventSink<SchedulerEvent> events, ClusterBackend backend, Clock clock,
@@ -87,7 +86,7 @@ public final class DagScheduler {
     this.tasks = new TaskScheduler(backend, clock, conf.get(SchedulerOptions.LOCALITY_WAIT),
         conf.get(SchedulerOptions.TASK_MAX_FAILURES),
         delay -> events.postLater(new LocalityTimerFired(), delay));
-    this.submitter = new StageSubmitter(this, closureSerializer);
+    this.submitter = new StageSubmitter(mapOutputs, cache, tasks, closureSerializer);
     this.executors = new ExecutorLifecycle(tasks, mapOutputs, cache, backend, bus, clock, events, conf,
         new ExecutorLifecycle.Jobs() {
           @Override
@@ -222,7 +221,7 @@ public final class DagScheduler {
   }
 
   /** Submits {@code stage} if its parents are available, else submits them and parks it. */
-  void submitStage(Stage stage) {
+  private void submitStage(Stage stage) {
     ActiveJob job = activeJobFor(stage);
     if (job == null) {
       LOG.debug("{} has no active job; not submitting", stage);
@@ -238,7 +237,7 @@ public final class DagScheduler {
       }
     }
     if (missing.isEmpty()) {
-      submitter.submitMissingTasks(stage, job);
+      submitMissingTasks(stage, job);
     } else {
       missing.sort(Comparator.comparingInt(Stage::id));
       missing.forEach(this::submitStage);
@@ -246,12 +245,30 @@ public final class DagScheduler {
     }
   }
 
+  private void submitMissingTasks(Stage stage, ActiveJob job) {
+    running.add(stage);
+    TaskSet set;
+    try {
+      set = submitter.nextAttempt(stage, job);
+    } catch (StageSubmitter.NotSerializableException e) {
+      abortStageBeforeRun(stage, "Task not serializable: " + e.getCause(), e.getCause());
+      return;
+    }
+    bus.post(new ListenerEvent.StageSubmitted(stage.id(), stage.latestAttempt(), stage.node().toString(),
+        set.tasks().size(), clock.millis()));
+    if (set.tasks().isEmpty()) {
+      stageFinished(stage, null);
+    } else {
+      tasks.submit(set);
+    }
+  }
+
   /** The earliest active job that needs {@code stage}. */
-  ActiveJob activeJobFor(Stage stage) {
+  private ActiveJob activeJobFor(Stage stage) {
     return stage.jobIds.stream().sorted().map(jobs::get).filter(j -> j != null).findFirst().orElse(null);
   }
 
-  void stageFinished(Stage stage, String failure) {
+  private void stageFinished(Stage stage, String failure) {
     running.remove(stage);
     bus.post(new ListenerEvent.StageCompleted(stage.id(), stage.latestAttempt(), failure, clock.millis()));
   }
@@ -475,7 +492,7 @@ public final class DagScheduler {
     return killed;
   }
 
-  int outputIndex(Stage.ResultStage stage, int partition) {
+  private static int outputIndex(Stage.ResultStage stage, int partition) {
     int[] parts = stage.partitions();
     for (int i = 0; i < parts.length; i++) {
       if (parts[i] == partition) {
@@ -485,22 +502,8 @@ public final class DagScheduler {
     throw new IllegalStateException("partition " + partition + " is not computed by " + stage);
   }
 
-  /** Where every map output of a shuffle is (for tasks of a stage that reads it). */
-  Map<Integer, List<io.weft.shuffle.MapOutputLocation>> mapOutputsRead(Node<?> node) {
-    Map<Integer, List<io.weft.shuffle.MapOutputLocation>> out = new HashMap<>();
-    for (ShuffleDependency<?, ?, ?> dep : StagePlanner.nearestShuffleDependencies(node)) {
-      out.put(dep.shuffleId(), mapOutputs.locations(dep.shuffleId()));
-    }
-    return out;
-  }
-
-  void postStageSubmitted(Stage stage, int numTasks) {
-    bus.post(new ListenerEvent.StageSubmitted(stage.id(), stage.latestAttempt(), stage.node().toString(),
-        numTasks, clock.millis()));
-  }
-
   /** Fails the jobs of a stage that cannot even be submitted (e.g. its closure is not serializable). */
-  void abortStageBeforeRun(Stage stage, String message, Throwable cause) {
+  private void abortStageBeforeRun(Stage stage, String message, Throwable cause) {
     running.remove(stage);
     for (ActiveJob job : List.copyOf(jobs.values())) {
       if (stage.jobIds.contains(job.jobId)) {
@@ -520,9 +523,5 @@ public final class DagScheduler {
 
   public TaskScheduler taskScheduler() {
     return tasks;
-  }
-
-  Clock clock() {
-    return clock;
   }
 }
