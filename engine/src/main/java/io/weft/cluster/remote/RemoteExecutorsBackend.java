@@ -65,6 +65,8 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
   private final CountDownLatch allRegistered;
   private volatile SchedulerCallbacks callbacks;
   private volatile boolean stopping;
+  /** Why the provisioner can start no more executors (none is left), or null. */
+  private volatile String exhausted;
   private TransportServer server;
   private final java.util.List<io.weft.status.WeftListener> listeners;
 
@@ -106,6 +108,10 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
 
       @Override
       public void executorsExhausted(String reason) {
+        exhausted = reason;
+        while (allRegistered.getCount() > 0) { // start() need not wait for executors that cannot come
+          allRegistered.countDown();
+        }
         if (!stopping) {
           callbacks.executorsExhausted(reason);
         }
@@ -114,11 +120,19 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
     awaitExecutors();
   }
 
-  /** Waits for every executor, or at least one when the registration timeout passes. */
+  /**
+   * Waits for every executor, or at least one when the registration timeout passes; fails at
+   * once, with the provisioner's reason, when none is left and none can be started.
+   */
   private void awaitExecutors() {
     long timeoutMs = conf.get(ExecutorOptions.REGISTRATION_TIMEOUT);
     try {
-      if (!allRegistered.await(timeoutMs, TimeUnit.MILLISECONDS)) {
+      boolean all = allRegistered.await(timeoutMs, TimeUnit.MILLISECONDS);
+      if (executors.isEmpty() && exhausted != null) {
+        stop();
+        throw new WeftException("No executor could be started: " + exhausted);
+      }
+      if (!all) {
         if (executors.isEmpty()) {
           stop();
           throw new WeftException("No executor registered within " + timeoutMs + " ms "

@@ -69,6 +69,17 @@ class LocalClusterNoHangTest {
   }
 
   @Test
+  void executorsThatCannotEvenStartFailTheContextAtOnceWithTheirExitInsteadOfTheRegistrationTimeout() {
+    // a heap no machine has: every executor JVM exits at once ("Could not reserve enough space")
+    WeftConf conf = conf("local-cluster[1,1,2147483647]").set("weft.executor.maxFailures", "1")
+        .set("weft.executor.registration.timeout", "10min");
+    io.weft.WeftException e = assertThrows(io.weft.WeftException.class, () -> WeftContext.create(conf).close());
+    assertTrue(e.getMessage().contains("No executor could be started: 2 executor processes failed, more than "
+        + "weft.executor.maxFailures (1) allows"), e.getMessage());
+    assertTrue(e.getMessage().contains("exited with code 1"), e.getMessage());
+  }
+
+  @Test
   void whenEveryExecutorDiedAndNoneMayReplaceItTheJobFailsSayingSo() {
     WeftConf conf = conf("local-cluster[1,1,256]").set("weft.executor.maxFailures", "1")
         .set("weft.task.maxFailures", "10");
