@@ -150,6 +150,16 @@ class YarnContainerProvisionerTest {
   }
 
   @Test
+  void anExecutorTheDriverGaveUpOnHasItsContainerReleased() {
+    YarnContainerProvisioner p = provisioner(2);
+    p.containersAllocated(List.of(container(2), container(3)));
+    p.kill("2");
+    assertEquals(List.of(container(3).getId()), amRm.released, "executor 2 runs in container 3");
+    p.kill("no-such-executor");
+    assertEquals(1, amRm.released.size());
+  }
+
+  @Test
   void executorsThatExitAfterStopAreNotReportedLost() {
     YarnContainerProvisioner p = provisioner(1);
     p.containersAllocated(List.of(container(2)));
