@@ -434,7 +434,7 @@ public final class DagScheduler {
    * find files reappearing after its clean-up.
    */
   private void failJob(ActiveJob job, JobFailedException error) {
-    LOG.error("Job {} failed: {}", job.jobId, error.getMessage().lines().findFirst().orElse(""));
+    LOG.error("{}", error.getMessage().lines().findFirst().orElse("Job " + job.jobId + " failed")); // it names the job
     job.tasksToDrain.addAll(endJob(job));
     job.failure = error;
     bus.post(new ListenerEvent.JobEnded(job.jobId, false, error.getMessage(), clock.millis()));
