@@ -55,6 +55,8 @@ final class ProcessProvisioner implements ExecutorProvisioner {
   private volatile boolean stopping;
   private Path workDir;
   private Path secretFile;
+  /** Computed once at start, on the context's thread: its class loader holds the application's jars. */
+  private String classPath;
   private String driverHost;
   private int driverPort;
   private Listener listener;
@@ -93,6 +95,7 @@ final class ProcessProvisioner implements ExecutorProvisioner {
       secretFile = workDir.resolve("secret");
       Files.write(secretFile, secret);
       Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
+      classPath = String.join(File.pathSeparator, classPath());
       for (int i = 1; i <= executors; i++) {
         launch();
       }
@@ -109,7 +112,7 @@ final class ProcessProvisioner implements ExecutorProvisioner {
       id = String.valueOf(nextExecutorId++);
     }
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + memoryMb + "m", "-cp", String.join(File.pathSeparator, classPath()),
+        "-Xmx" + memoryMb + "m", "-cp", classPath,
         LocalClusterExecutorMain.class.getName(), id, driverHost, String.valueOf(driverPort),
         String.valueOf(cores), secretFile.toString(), workDir.toString());
     File log = workDir.resolve("executor-" + id + ".log").toFile();
