@@ -86,7 +86,7 @@ public final class WeftContext implements AutoCloseable {
     backend.listeners().forEach(bus::addListener);
     this.scheduler = new DagScheduler(loop, backend, Clock.SYSTEM, this.conf, bus,
         this::mergeAccumulators, commits);
-    loop.start(scheduler::handle, scheduler::failAllJobs);
+    loop.start(scheduler::handle, error -> scheduler.stopAfterInternalError("an event", error));
     LOG.info("Starting Weft application '{}' on {}", this.conf.appName(), this.conf.master());
     try {
       backend.start(new SchedulerCallbacks() {
@@ -103,6 +103,16 @@ public final class WeftContext implements AutoCloseable {
         @Override
         public void taskEnded(long taskId, TaskOutcome outcome) {
           loop.post(new SchedulerEvent.TaskEnded(taskId, outcome));
+        }
+
+        @Override
+        public void executorHeartbeat(String executorId) {
+          loop.post(new SchedulerEvent.HeartbeatReceived(executorId));
+        }
+
+        @Override
+        public void executorsExhausted(String reason) {
+          loop.post(new SchedulerEvent.ExecutorsExhausted(reason));
         }
       });
     } catch (RuntimeException e) {

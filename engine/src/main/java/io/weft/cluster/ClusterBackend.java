@@ -50,6 +50,24 @@ public interface ClusterBackend {
     return java.util.List.of();
   }
 
+  /**
+   * Whether this backend's executors report heartbeats through
+   * {@link SchedulerCallbacks#executorHeartbeat}. If so, the scheduler declares lost an executor
+   * silent for longer than {@code weft.executor.heartbeatTimeout} (a hung JVM whose connection
+   * stays open) and asks the backend to {@link #killExecutor kill} it. Read once, at start.
+   */
+  default boolean executorsHeartbeat() {
+    return false;
+  }
+
+  /**
+   * The scheduler gave up on executor {@code executorId} (it stopped heartbeating) and already
+   * treats it as lost: end its process and release its resources (on YARN, its container),
+   * without reporting it lost again. Called on the scheduler's event thread: must not block.
+   * Backends whose executors do not heartbeat are never asked.
+   */
+  default void killExecutor(String executorId, String reason) {}
+
   /** Partitions to use when the user gives none: the total number of task slots. */
   int defaultParallelism();
 

@@ -16,4 +16,18 @@ public interface SchedulerCallbacks {
 
   /** A task attempt ended, successfully or not. */
   void taskEnded(long taskId, TaskOutcome outcome);
+
+  /**
+   * An executor said it is alive (only from backends whose {@link ClusterBackend#executorsHeartbeat()}
+   * is true). One that stays silent for {@code weft.executor.heartbeatTimeout} is declared lost.
+   */
+  void executorHeartbeat(String executorId);
+
+  /**
+   * No executor is left and the backend will start no more (its replacement budget is used up,
+   * or it cannot replace executors at all), so no task can ever run again. The scheduler fails
+   * every active job, and each later one, with {@code reason}. Called after the
+   * {@link #executorLost} of the last executor.
+   */
+  void executorsExhausted(String reason);
 }

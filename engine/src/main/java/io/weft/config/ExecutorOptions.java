@@ -1,6 +1,7 @@
 package io.weft.config;
 
 import static io.weft.config.ConfigEntry.durationMsConf;
+import static io.weft.config.ConfigEntry.intConf;
 
 /** Settings of executors that run in their own JVMs (local-cluster mode, YARN). */
 public final class ExecutorOptions {
@@ -19,4 +20,38 @@ public final class ExecutorOptions {
       .defaultValue("10s")
       .check(n -> n > 0, "positive")
       .register();
+
+  public static final ConfigEntry<Long> HEARTBEAT_TIMEOUT = durationMsConf("weft.executor.heartbeatTimeout")
+      .doc("How long the driver waits without a heartbeat before it declares an executor lost "
+          + "(its tasks run elsewhere, its process or container is killed), for executors that hang "
+          + "with their connection open. Must be greater than weft.executor.heartbeatInterval.")
+      .defaultValue("120s")
+      .check(n -> n > 0, "positive")
+      .register();
+
+  public static final ConfigEntry<Integer> MAX_FAILURES = intConf("weft.executor.maxFailures")
+      .doc("Executor processes that may fail before lost executors are no longer replaced, in "
+          + "local-cluster mode and on YARN (where weft.yarn.maxExecutorFailures, if set, wins); "
+          + "when none is left then, every job fails saying so (default: twice the number of "
+          + "executors, at least 3).")
+      .check(n -> n >= 0, "non-negative")
+      .register();
+
+  /** The heartbeat timeout of {@code conf}, checked against the heartbeat interval. */
+  public static long heartbeatTimeoutMs(io.weft.WeftConf conf) {
+    long timeout = conf.get(HEARTBEAT_TIMEOUT);
+    long interval = conf.get(HEARTBEAT_INTERVAL);
+    if (timeout <= interval) {
+      throw new IllegalArgumentException(HEARTBEAT_TIMEOUT.key() + " (" + timeout + " ms) must be greater "
+          + "than " + HEARTBEAT_INTERVAL.key() + " (" + interval + " ms), or live executors would be "
+          + "declared lost between two heartbeats");
+    }
+    return timeout;
+  }
+
+  /** The executor failure budget: the setting, else twice {@code executors}, at least 3. */
+  public static int maxFailures(io.weft.WeftConf conf, int executors) {
+    Integer configured = conf.get(MAX_FAILURES);
+    return configured != null ? configured : Math.max(3, 2 * executors);
+  }
 }

@@ -47,6 +47,12 @@ public final class Executor {
   private final FatalTaskErrors.Placement placement;
   private final Consumer<VirtualMachineError> afterVmError;
   private final Map<Long, Future<?>> runningTasks = new ConcurrentHashMap<>();
+  /**
+   * Tasks launched whose thread has not started them yet. Whoever removes a task from here owns
+   * its start: a task thread runs it, or {@link #kill} reports it killed. So a task killed while
+   * queued still reports its end exactly once (a failed job waits for its killed tasks).
+   */
+  private final java.util.Set<Long> queued = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicLong launched = new java.util.concurrent.atomic.AtomicLong();
 
   /** An executor in the driver's JVM (local mode): a task's VirtualMachineError is not retried. */
@@ -90,13 +96,36 @@ public final class Executor {
     launched.incrementAndGet();
     // registered before it can finish, so a kill never misses it
     synchronized (runningTasks) {
-      runningTasks.put(task.taskId(), pool.submit(() -> run(task)));
+      queued.add(task.taskId());
+      runningTasks.put(task.taskId(), pool.submit(() -> {
+        if (queued.remove(task.taskId())) {
+          run(task);
+        }
+      }));
     }
   }
 
+  /**
+   * Kills a task: interrupts it if it runs; if it still waits for a free thread, it never starts
+   * and is reported {@link TaskEndReason.TaskKilled} here, on the caller's thread.
+   */
   public void kill(long taskId) {
-    Future<?> f = runningTasks.get(taskId);
-    if (f != null) {
+    Future<?> f;
+    boolean neverStarted;
+    synchronized (runningTasks) {
+      f = runningTasks.get(taskId);
+      neverStarted = queued.remove(taskId);
+      if (neverStarted) {
+        runningTasks.remove(taskId);
+      }
+    }
+    if (neverStarted) {
+      if (f != null) {
+        f.cancel(false);
+      }
+      statusSink.accept(taskId, new TaskOutcome.Failure(
+          new TaskEndReason.TaskKilled("killed before it started"), new TaskMetrics()));
+    } else if (f != null) {
       f.cancel(true);
     }
   }

@@ -4,14 +4,13 @@ import io.weft.JobFailedException;
 import io.weft.WeftConf;
 import io.weft.cluster.ClusterBackend;
 import io.weft.config.SchedulerOptions;
-import io.weft.scheduler.SchedulerEvent.ExecutorAdded;
-import io.weft.scheduler.SchedulerEvent.ExecutorLost;
 import io.weft.scheduler.SchedulerEvent.JobCancelled;
 import io.weft.scheduler.SchedulerEvent.JobSubmitted;
 import io.weft.scheduler.SchedulerEvent.LocalityTimerFired;
 import io.weft.scheduler.SchedulerEvent.ResubmitFailedStages;
 import io.weft.scheduler.SchedulerEvent.TaskEnded;
 import io.weft.scheduler.task.TaskScheduler;
+import io.weft.scheduler.task.TaskSet;
 import io.weft.scheduler.task.TaskSetManager;
 import io.weft.serialization.JavaSerializer;
 import io.weft.serialization.SerializerInstance;
@@ -37,8 +36,13 @@ import org.slf4j.LoggerFactory;
  * of lost map output (on fetch failure or a lost executor) and, when nothing can help, the job's
  * failure with the task's own exception.
  *
+ * <p>Nothing waits forever: executors lost for good ({@link ExecutorLifecycle}) fail the jobs
+ * that need them; and an error thrown while handling an event leaves the scheduler's state half
+ * updated, so it fails every job and stops the scheduler: later jobs fail at once, saying why.
+ *
  * <p>Threading: every method runs on the scheduler's event thread (checked); events come in
- * through {@link #handle}. Stage submission is split out into {@link StageSubmitter}.
+ * through {@link #handle}. Stage submission is split out into {@link StageSubmitter}, executor
+ * events into {@link ExecutorLifecycle}.
  */
 public final class DagScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(DagScheduler.class);
@@ -52,18 +56,21 @@ public final class DagScheduler {
   private final int maxStageAttempts;
   private final SerializerInstance closureSerializer = new JavaSerializer().newInstance();
 
-  final StagePlanner planner = new StagePlanner();
-  final MapOutputTracker mapOutputs = new MapOutputTracker();
-  final CacheTracker cache = new CacheTracker();
-  final TaskScheduler tasks;
+  private final StagePlanner planner = new StagePlanner();
+  private final MapOutputTracker mapOutputs = new MapOutputTracker();
+  private final CacheTracker cache = new CacheTracker();
+  private final TaskScheduler tasks;
   private final StageSubmitter submitter;
+  private final ExecutorLifecycle executors;
+  /** Set when handling an event threw: the scheduler stopped and refuses every new job. */
+  private Throwable internalError;
 
   private final Map<Integer, ActiveJob> jobs = new HashMap<>();
   /** Failed jobs whose killed tasks have not reported yet (their output may still be written). */
   private final List<ActiveJob> draining = new ArrayList<>();
   private final Map<Integer, Stage> stages = new HashMap<>();
-  final Set<Stage> waiting = new LinkedHashSet<>();
-  final Set<Stage> running = new LinkedHashSet<>();
+  private final Set<Stage> waiting = new LinkedHashSet<>();
+  private final Set<Stage> running = new LinkedHashSet<>();
   private final Set<Stage> failed = new LinkedHashSet<>();
 
   public DagScheduler(EventSink<SchedulerEvent> events, ClusterBackend backend, Clock clock,
@@ -79,24 +86,51 @@ public final class DagScheduler {
     this.tasks = new TaskScheduler(backend, clock, conf.get(SchedulerOptions.LOCALITY_WAIT),
         conf.get(SchedulerOptions.TASK_MAX_FAILURES),
         delay -> events.postLater(new LocalityTimerFired(), delay));
-    this.submitter = new StageSubmitter(this, closureSerializer);
+    this.submitter = new StageSubmitter(mapOutputs, cache, tasks, closureSerializer);
+    this.executors = new ExecutorLifecycle(tasks, mapOutputs, cache, backend, bus, clock, events, conf,
+        new ExecutorLifecycle.Jobs() {
+          @Override
+          public void taskEnded(long taskId, TaskOutcome outcome) {
+            onTaskEnded(taskId, outcome);
+          }
+
+          @Override
+          public void noExecutorsLeft(String reason) {
+            failAllJobs("no executor is left and none can be started: " + reason, null);
+          }
+        });
   }
 
-  /** Handles one event. Called by the event loop (or a test's synchronous sink). */
+  /**
+   * Handles one event. Called by the event loop (or a test's synchronous sink). An error thrown
+   * here stops the scheduler (see {@link #stopAfterInternalError}); it is not thrown on.
+   */
   public void handle(SchedulerEvent event) {
     events.checkInLoop();
+    if (internalError != null) {
+      if (event instanceof JobSubmitted e) {
+        e.waiter().jobFailed(new JobFailedException("Job " + e.jobId() + " not run: the scheduler "
+            + "stopped after an internal error (" + internalError + "); restart the application", internalError));
+      }
+      return;
+    }
+    try {
+      dispatch(event);
+      tasks.schedule();
+    } catch (Throwable t) {
+      stopAfterInternalError(event, t);
+    }
+  }
+
+  private void dispatch(SchedulerEvent event) {
     if (event instanceof JobSubmitted e) {
       onJobSubmitted(e);
     } else if (event instanceof TaskEnded e) {
       onTaskEnded(e.taskId(), e.outcome());
-    } else if (event instanceof ExecutorAdded e) {
-      tasks.executorAdded(e.executor());
-      bus.post(new ListenerEvent.ExecutorAdded(e.executor().executorId(), e.executor().host(),
-          e.executor().slots(), clock.millis()));
-    } else if (event instanceof ExecutorLost e) {
-      onExecutorLost(e.executorId(), e.reason());
+    } else if (executors.handle(event)) {
+      return;
     } else if (event instanceof JobCancelled e && e.jobId() < 0) {
-      failAllJobs(new IllegalStateException(e.reason()));
+      failAllJobs(e.reason(), null);
     } else if (event instanceof JobCancelled e) {
       ActiveJob job = jobs.get(e.jobId());
       if (job != null) {
@@ -110,16 +144,41 @@ public final class DagScheduler {
     } else if (!(event instanceof LocalityTimerFired)) {
       throw new IllegalArgumentException("unknown event " + event);
     }
-    tasks.schedule();
   }
 
   /**
-   * Fails every active job (the event loop hit an internal error, or the context is closing).
-   * Their callers hear at once: nothing will report the killed tasks any more.
+   * Handling {@code event} threw, so the scheduler's state may be half updated and cannot be
+   * trusted: every job fails at once with the error as its cause, running tasks are killed (best
+   * effort), and every later job fails on submission. Also the event loop's error handler.
    */
-  public void failAllJobs(Throwable cause) {
+  public void stopAfterInternalError(Object event, Throwable error) {
+    LOG.error("The scheduler failed handling {}; failing every job and accepting no new one", event, error);
+    internalError = error;
+    Set<ActiveJob> all = new LinkedHashSet<>(jobs.values());
+    for (ActiveJob job : all) {
+      try {
+        failJob(job, new JobFailedException("Job " + job.jobId + " failed: the scheduler stopped after "
+            + "an internal error: " + error, error));
+      } catch (RuntimeException e) {
+        error.addSuppressed(e);
+      }
+    }
+    all.addAll(draining);
+    for (ActiveJob job : all) {
+      job.waiter.jobFailed(job.failure != null ? job.failure
+          : new JobFailedException("Job " + job.jobId + " failed: " + error, error));
+    }
+    jobs.clear();
+    draining.clear();
+  }
+
+  /**
+   * Fails every active job with {@code reason} (no executor can run them, or the context is
+   * closing). Their callers hear at once: nothing will report the killed tasks any more.
+   */
+  void failAllJobs(String reason, Throwable cause) {
     for (ActiveJob job : List.copyOf(jobs.values())) {
-      failJob(job, new JobFailedException("Job " + job.jobId + " failed: " + cause, cause));
+      failJob(job, new JobFailedException("Job " + job.jobId + " failed: " + reason, cause));
     }
     for (ActiveJob job : List.copyOf(draining)) {
       draining.remove(job);
@@ -128,6 +187,12 @@ public final class DagScheduler {
   }
 
   private void onJobSubmitted(JobSubmitted e) {
+    String noExecutors = executors.exhaustedReason();
+    if (noExecutors != null) {
+      e.waiter().jobFailed(new JobFailedException("Job " + e.jobId() + " failed: no executor is left "
+          + "and none can be started: " + noExecutors, null));
+      return;
+    }
     Stage.ResultStage stage;
     try {
       stage = planner.createResultStage(e.finalNode(), e.fn(), e.partitions(), e.jobId());
@@ -156,7 +221,7 @@ public final class DagScheduler {
   }
 
   /** Submits {@code stage} if its parents are available, else submits them and parks it. */
-  void submitStage(Stage stage) {
+  private void submitStage(Stage stage) {
     ActiveJob job = activeJobFor(stage);
     if (job == null) {
       LOG.debug("{} has no active job; not submitting", stage);
@@ -172,7 +237,7 @@ public final class DagScheduler {
       }
     }
     if (missing.isEmpty()) {
-      submitter.submitMissingTasks(stage, job);
+      submitMissingTasks(stage, job);
     } else {
       missing.sort(Comparator.comparingInt(Stage::id));
       missing.forEach(this::submitStage);
@@ -180,12 +245,30 @@ public final class DagScheduler {
     }
   }
 
+  private void submitMissingTasks(Stage stage, ActiveJob job) {
+    running.add(stage);
+    TaskSet set;
+    try {
+      set = submitter.nextAttempt(stage, job);
+    } catch (StageSubmitter.NotSerializableException e) {
+      abortStageBeforeRun(stage, "Task not serializable: " + e.getCause(), e.getCause());
+      return;
+    }
+    bus.post(new ListenerEvent.StageSubmitted(stage.id(), stage.latestAttempt(), stage.node().toString(),
+        set.tasks().size(), clock.millis()));
+    if (set.tasks().isEmpty()) {
+      stageFinished(stage, null);
+    } else {
+      tasks.submit(set);
+    }
+  }
+
   /** The earliest active job that needs {@code stage}. */
-  ActiveJob activeJobFor(Stage stage) {
+  private ActiveJob activeJobFor(Stage stage) {
     return stage.jobIds.stream().sorted().map(jobs::get).filter(j -> j != null).findFirst().orElse(null);
   }
 
-  void stageFinished(Stage stage, String failure) {
+  private void stageFinished(Stage stage, String failure) {
     running.remove(stage);
     bus.post(new ListenerEvent.StageCompleted(stage.id(), stage.latestAttempt(), failure, clock.millis()));
   }
@@ -319,21 +402,6 @@ public final class DagScheduler {
     toRun.forEach(this::submitStage);
   }
 
-  private void onExecutorLost(String executorId, String reason) {
-    if (!tasks.hasExecutor(executorId)) {
-      return;
-    }
-    LOG.warn("Executor {} lost: {}", executorId, reason);
-    List<Long> lostTasks = tasks.executorLost(executorId);
-    for (long taskId : lostTasks) {
-      onTaskEnded(taskId, new TaskOutcome.Failure(new TaskEndReason.ExecutorLost(executorId, reason),
-          new io.weft.executor.TaskMetrics()));
-    }
-    mapOutputs.removeOutputsOnExecutor(executorId);
-    cache.removeExecutor(executorId);
-    bus.post(new ListenerEvent.ExecutorRemoved(executorId, reason, clock.millis()));
-  }
-
   /** Fails every job that needs {@code stage}, with the task's exception as the cause. */
   private void abortStage(Stage stage, String message, TaskEndReason reason) {
     Throwable cause = reason instanceof TaskEndReason.ExceptionFailure ef ? userException(ef) : null;
@@ -370,7 +438,7 @@ public final class DagScheduler {
    * find files reappearing after its clean-up.
    */
   private void failJob(ActiveJob job, JobFailedException error) {
-    LOG.error("Job {} failed: {}", job.jobId, error.getMessage().lines().findFirst().orElse(""));
+    LOG.error("{}", error.getMessage().lines().findFirst().orElse("Job " + job.jobId + " failed")); // it names the job
     job.tasksToDrain.addAll(endJob(job));
     job.failure = error;
     bus.post(new ListenerEvent.JobEnded(job.jobId, false, error.getMessage(), clock.millis()));
@@ -428,7 +496,7 @@ public final class DagScheduler {
     return killed;
   }
 
-  int outputIndex(Stage.ResultStage stage, int partition) {
+  private static int outputIndex(Stage.ResultStage stage, int partition) {
     int[] parts = stage.partitions();
     for (int i = 0; i < parts.length; i++) {
       if (parts[i] == partition) {
@@ -438,13 +506,8 @@ public final class DagScheduler {
     throw new IllegalStateException("partition " + partition + " is not computed by " + stage);
   }
 
-  void postStageSubmitted(Stage stage, int numTasks) {
-    bus.post(new ListenerEvent.StageSubmitted(stage.id(), stage.latestAttempt(), stage.node().toString(),
-        numTasks, clock.millis()));
-  }
-
   /** Fails the jobs of a stage that cannot even be submitted (e.g. its closure is not serializable). */
-  void abortStageBeforeRun(Stage stage, String message, Throwable cause) {
+  private void abortStageBeforeRun(Stage stage, String message, Throwable cause) {
     running.remove(stage);
     for (ActiveJob job : List.copyOf(jobs.values())) {
       if (stage.jobIds.contains(job.jobId)) {
@@ -464,9 +527,5 @@ public final class DagScheduler {
 
   public TaskScheduler taskScheduler() {
     return tasks;
-  }
-
-  Clock clock() {
-    return clock;
   }
 }

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * scheduler's state is touched only from this thread; {@link #checkInLoop()} makes that
  * contract executable. {@link #post} is safe from any thread and never blocks.
  *
- * <p>If the handler throws, the error is passed to {@code onError} (which fails the running jobs)
- * and the loop goes on.
+ * <p>If the handler throws, the error is passed to {@code onError} and the loop goes on. (The DAG
+ * scheduler catches its own errors: it fails every job and stops scheduling, since its state may
+ * be half updated; see {@code DagScheduler.handle}.)
  */
 public class EventLoop<E> implements EventSink<E> {
   private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);

@@ -21,6 +21,18 @@ public sealed interface SchedulerEvent {
   /** Sent by the cluster backend: an executor died or was removed. */
   record ExecutorLost(String executorId, String reason) implements SchedulerEvent {}
 
+  /** Sent by the cluster backend: an executor said it is alive. */
+  record HeartbeatReceived(String executorId) implements SchedulerEvent {}
+
+  /**
+   * Sent by the cluster backend: no executor is left and none can be started any more, so every
+   * job must fail with {@code reason}.
+   */
+  record ExecutorsExhausted(String reason) implements SchedulerEvent {}
+
+  /** Sent by the scheduler to itself periodically: time to look for executors that went silent. */
+  record HeartbeatTimerFired() implements SchedulerEvent {}
+
   /** Sent by the cluster backend: a task attempt ended. */
   record TaskEnded(long taskId, TaskOutcome outcome) implements SchedulerEvent {}
 

@@ -5,6 +5,7 @@ import io.weft.plan.NarrowDependency;
 import io.weft.plan.Node;
 import io.weft.plan.Partition;
 import io.weft.scheduler.task.TaskLocation;
+import io.weft.scheduler.task.TaskScheduler;
 import io.weft.scheduler.task.TaskSet;
 import io.weft.serialization.SerializerInstance;
 import java.util.ArrayDeque;
@@ -15,8 +16,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Turns a ready stage into a task set: which partitions still need computing, the stage binary
- * (serialized once per attempt), each task's partition and preferred locations.
+ * Turns a ready stage into the task set of its next attempt: which partitions still need
+ * computing, the stage binary (serialized once per attempt), each task's partition and preferred
+ * locations, and where the map outputs it reads are. The DAG scheduler decides what to do with
+ * the result (run it, finish an empty stage, or abort on {@link NotSerializableException}).
  *
  * <p>Preferred locations, best first: executors that cache the partition, then the hosts the
  * node itself names (an input split's block hosts), else those of the first parent partition
@@ -25,23 +28,40 @@ import java.util.Set;
  * <p>Threading: owned by the scheduler's event thread.
  */
 final class StageSubmitter {
-  private final DagScheduler dag;
+  private final MapOutputTracker mapOutputs;
+  private final CacheTracker cache;
+  private final TaskScheduler tasks;
   private final SerializerInstance closureSerializer;
 
-  StageSubmitter(DagScheduler dag, SerializerInstance closureSerializer) {
-    this.dag = dag;
+  /** The stage's binary or one of its partitions cannot be serialized; the cause says why. */
+  static final class NotSerializableException extends RuntimeException {
+    NotSerializableException(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  StageSubmitter(MapOutputTracker mapOutputs, CacheTracker cache, TaskScheduler tasks,
+      SerializerInstance closureSerializer) {
+    this.mapOutputs = mapOutputs;
+    this.cache = cache;
+    this.tasks = tasks;
     this.closureSerializer = closureSerializer;
   }
 
-  void submitMissingTasks(Stage stage, ActiveJob job) {
+  /**
+   * Starts a new attempt of {@code stage} for {@code job} and returns its task set, with no task
+   * when nothing is missing.
+   *
+   * @throws NotSerializableException when the stage cannot be shipped to executors
+   */
+  TaskSet nextAttempt(Stage stage, ActiveJob job) {
     List<Integer> partitions = missingPartitions(stage, job);
     int attempt = stage.newAttempt();
     stage.pendingPartitions.clear();
     stage.pendingPartitions.addAll(partitions);
-    dag.running.add(stage);
+    List<TaskSet.PendingTask> pending = new ArrayList<>(partitions.size());
     byte[] binary;
     ShuffleReads reads;
-    List<TaskSet.PendingTask> tasks = new ArrayList<>(partitions.size());
     try {
       Object taskBinary = stage instanceof Stage.ShuffleMapStage ms
           ? new Task.ShuffleMapBinary(ms.node(), ms.dependency())
@@ -49,27 +69,20 @@ final class StageSubmitter {
       binary = closureSerializer.serialize(taskBinary);
       Partition[] all = stage.node().partitions();
       for (int p : partitions) {
-        tasks.add(new TaskSet.PendingTask(p, closureSerializer.serialize(all[p]),
+        pending.add(new TaskSet.PendingTask(p, closureSerializer.serialize(all[p]),
             preferredLocations(stage.node(), p)));
       }
-      reads = ShuffleReads.plan(stage.node(), partitions, dag.mapOutputs);
+      reads = ShuffleReads.plan(stage.node(), partitions, mapOutputs);
     } catch (RuntimeException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      dag.abortStageBeforeRun(stage, "Task not serializable: " + cause, cause);
-      return;
+      throw new NotSerializableException(e.getCause() != null ? e.getCause() : e);
     }
-    dag.postStageSubmitted(stage, tasks.size());
-    if (tasks.isEmpty()) {
-      dag.stageFinished(stage, null);
-      return;
-    }
-    dag.tasks.submit(new TaskSet(stage.id(), attempt, job.jobId,
-        stage instanceof Stage.ShuffleMapStage, binary, tasks, reads));
+    return new TaskSet(stage.id(), attempt, job.jobId, stage instanceof Stage.ShuffleMapStage, binary,
+        pending, reads);
   }
 
   private List<Integer> missingPartitions(Stage stage, ActiveJob job) {
     if (stage instanceof Stage.ShuffleMapStage ms) {
-      return dag.mapOutputs.missingPartitions(ms.shuffleId());
+      return mapOutputs.missingPartitions(ms.shuffleId());
     }
     Stage.ResultStage rs = (Stage.ResultStage) stage;
     List<Integer> missing = new ArrayList<>();
@@ -92,8 +105,8 @@ final class StageSubmitter {
         continue;
       }
       List<TaskLocation> cached = new ArrayList<>();
-      for (String exec : dag.cache.executorsOf(v.node().id(), v.partition())) {
-        var info = dag.tasks.executors().get(exec);
+      for (String exec : cache.executorsOf(v.node().id(), v.partition())) {
+        var info = tasks.executors().get(exec);
         if (info != null) {
           cached.add(new TaskLocation(info.host(), exec));
         }

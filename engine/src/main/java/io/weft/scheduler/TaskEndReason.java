@@ -4,9 +4,10 @@ import java.io.Serializable;
 
 /**
  * Why a task attempt ended without success. The scheduler reacts to each kind differently:
- * a user exception counts towards {@code weft.task.maxFailures}, and one that no retry can fix
- * fails the stage at once; a fetch failure re-runs the lost map output instead; a lost executor or
- * a kill does not count against the task.
+ * a user exception and the loss of the executor running the attempt count towards
+ * {@code weft.task.maxFailures} (a task may be what kills its JVM), and a failure that no retry
+ * can fix fails the stage at once; a fetch failure re-runs the lost map output instead; a kill
+ * does not count against the task.
  */
 public sealed interface TaskEndReason extends Serializable {
   /** A short, human-readable description for logs and job failure messages. */

@@ -165,7 +165,7 @@ class DagSchedulerTest {
 
   /** The harness allows 3 failures per task; the same four partitions are lost five times here. */
   @Test
-  void lostExecutorsRunningTasksAreRetriedElsewhereWithoutCountingAsFailures() {
+  void lostExecutorsRunningTasksAreRetriedElsewhere() {
     JobWaiter job = h.submit(TestNode.source(8));
     assertEquals(8, h.running().size());
     Set<Integer> onE1 = partitionsRunningOn("e1");

@@ -17,12 +17,21 @@ public final class FakeClusterBackend implements ClusterBackend {
   public final Map<Long, String> launchedOn = new LinkedHashMap<>();
   public final List<Long> killed = new ArrayList<>();
   public final List<Integer> removedShuffles = new ArrayList<>();
+  /** Executors the scheduler asked to kill (it gave up on their heartbeats). */
+  public final List<String> killedExecutors = new ArrayList<>();
+  /** Whether executors "heartbeat" (the scheduler then times them out); tests set it before the harness starts. */
+  public boolean heartbeats = true;
+  /** When set, {@link #launchTask} throws it: a backend bug inside the scheduler's thread. */
+  public RuntimeException launchError;
 
   @Override
   public void start(SchedulerCallbacks callbacks) {}
 
   @Override
   public void launchTask(String executorId, TaskDescription task) {
+    if (launchError != null) {
+      throw launchError;
+    }
     launched.put(task.taskId(), task);
     launchedOn.put(task.taskId(), executorId);
   }
@@ -30,6 +39,16 @@ public final class FakeClusterBackend implements ClusterBackend {
   @Override
   public void killTask(String executorId, long taskId, String reason) {
     killed.add(taskId);
+  }
+
+  @Override
+  public boolean executorsHeartbeat() {
+    return heartbeats;
+  }
+
+  @Override
+  public void killExecutor(String executorId, String reason) {
+    killedExecutors.add(executorId);
   }
 
   @Override

@@ -59,7 +59,27 @@ public final class SchedulerHarness implements AutoCloseable {
   }
 
   public void loseExecutor(String id) {
-    events.post(new SchedulerEvent.ExecutorLost(id, "test"));
+    loseExecutor(id, "test");
+  }
+
+  /** Executor {@code id} is lost: the tasks launched on it no longer count as running. */
+  public void loseExecutor(String id, String reason) {
+    backend.launchedOn.forEach((task, exec) -> {
+      if (exec.equals(id)) {
+        ended.add(task);
+      }
+    });
+    events.post(new SchedulerEvent.ExecutorLost(id, reason));
+  }
+
+  /** Executor {@code id} says it is alive. */
+  public void heartbeat(String id) {
+    events.post(new SchedulerEvent.HeartbeatReceived(id));
+  }
+
+  /** The backend says no executor can be started any more. */
+  public void exhaustExecutors(String reason) {
+    events.post(new SchedulerEvent.ExecutorsExhausted(reason));
   }
 
   /** Submits a job over the given partitions (all if none) whose result per partition is its index. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.it.apps.HaltsInTask;
 import io.weft.it.apps.ThrowsInTask;
 import io.weft.it.yarn.WeftOnYarn;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bad input on YARN: each case must end with a non-zero client exit, the cause in the client's
+ * Bad input on YARN, and executors that keep dying: each case must end with a non-zero client exit, the cause in the client's
  * output and in the application's diagnostics, a FAILED application, no partial output, no
  * staging directory and no executor JVM left. (An impossible executor size is refused before
  * submission: YarnSubmitIT.)
@@ -103,6 +104,21 @@ class YarnFailuresIT {
         List.of(uri("/in/lines.txt"), uri("/out/poison")), settings("throws-in-task"));
     assertFailedWith(run, "cannot parse poison record 'a poison line'");
     assertFalse(fs.exists(new Path("/out/poison")), "a failed job leaves no output");
+  }
+
+  @Test
+  void executorsThatKeepDyingUseUpTheFailureBudgetAndTheApplicationFailsSayingSo() throws Exception {
+    Map<String, String> settings = settings("halts-in-task");
+    settings.put("weft.yarn.maxExecutorFailures", "1");
+    settings.put("weft.task.maxFailures", "10"); // so the executor budget, not the task's, ends the job
+    long start = System.nanoTime();
+    WeftOnYarn.Run run = WeftOnYarn.run(CLUSTER, HaltsInTask.class.getName(), WeftOnYarn.appJar(HaltsInTask.class, tmp),
+        List.of(), settings);
+    // executor 1 died and was replaced (1 failure allowed); its replacement died too, and none is left
+    assertFailedWith(run, "no executor is left and none can be started: 2 executor containers failed, "
+        + "more than weft.yarn.maxExecutorFailures (1) allows");
+    assertTrue(run.output().contains("exited with code 3"), run.output());
+    System.out.println("halts-in-task: submit to FAILED in " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + " s");
   }
 
   @Test

@@ -113,8 +113,9 @@ public final class YarnOptions {
 
   public static final ConfigEntry<Integer> MAX_EXECUTOR_FAILURES = intConf("weft.yarn.maxExecutorFailures")
       .doc("Executor containers that may fail (exit with an error or be killed for memory; "
-          + "preemption and lost nodes do not count) before lost executors are no longer replaced "
-          + "(default: twice weft.executor.instances, at least 3).")
+          + "preemption and lost nodes do not count) before lost executors are no longer replaced; "
+          + "once none is left then, every job fails saying so (default: weft.executor.maxFailures, "
+          + "else twice weft.executor.instances, at least 3).")
       .check(n -> n >= 0, "non-negative")
       .register();
 

@@ -5,22 +5,46 @@ package io.weft.cluster.remote;
  * (module yarn-am), or JVMs on this machine (local-cluster mode). The provisioner only starts
  * and stops processes; executors register themselves with the driver over the network.
  *
+ * <p>A provisioner replaces executors that end while the application runs, within a failure
+ * budget; once no process is left running or starting and it will start no more, it says so
+ * ({@link Listener#executorsExhausted}), so jobs fail instead of waiting for executors that will
+ * never come.
+ *
  * <p>Threading: {@link #start} and {@link #stop} are called on the thread that starts and stops
- * the context; implementations report lost processes through the callback from any thread.
+ * the context, {@link #kill} on the scheduler's thread (it must not block); implementations call
+ * the listener from any thread.
  */
 public interface ExecutorProvisioner {
+  /** What a provisioner reports about its processes. */
+  interface Listener {
+    /** Executor {@code executorId}'s process ended while the application ran (the reason classified if possible). */
+    void executorLost(String executorId, String reason);
+
+    /**
+     * No executor process is running or starting and none will be started again; called after
+     * the {@link #executorLost} of the last one.
+     */
+    void executorsExhausted(String reason);
+  }
+
   /**
    * Starts {@link #executorCount()} executors that connect to the driver at
-   * {@code driverHost:driverPort}. {@code lost} is called with an executor id and a reason when
-   * one of them ends while the application runs (its exit status classified if possible).
+   * {@code driverHost:driverPort}, and reports on them to {@code listener}.
    */
-  void start(String driverHost, int driverPort, java.util.function.BiConsumer<String, String> lost);
+  void start(String driverHost, int driverPort, Listener listener);
 
   /** How many executors the application asked for. */
   int executorCount();
 
   /** Task slots of each executor. */
   int coresPerExecutor();
+
+  /**
+   * Ends executor {@code executorId}'s process (the driver gave up on it: it stopped
+   * heartbeating) and frees its resources; its end is then reported like any other. Must not
+   * block.
+   */
+  void kill(String executorId);
 
   /**
    * Stops every executor still running (they were already asked to stop over the network) and

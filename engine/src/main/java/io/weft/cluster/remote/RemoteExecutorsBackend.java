@@ -40,8 +40,11 @@ import org.slf4j.LoggerFactory;
  * that executors connect and register to, the control connection each one opened (tasks go down
  * it, statuses come up), and an {@link ExecutorProvisioner} that starts and stops the processes.
  *
- * <p>An executor is lost when its control connection closes or its provisioner reports the
- * process gone, whichever comes first; the scheduler hears of it once.
+ * <p>An executor is lost when its control connection closes, its provisioner reports the
+ * process gone, or the scheduler gave up on it for lack of heartbeats ({@link #killExecutor}),
+ * whichever comes first; the scheduler hears of it once. Heartbeats are forwarded to the
+ * scheduler, which keeps the time-out; when the provisioner can start no more executors and none
+ * is left, the scheduler hears that too.
  *
  * <p>Threading: Netty threads call the handler (it only forwards to {@link SchedulerCallbacks},
  * which post events); the scheduler thread calls {@link #launchTask} and friends, which only
@@ -62,6 +65,8 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
   private final CountDownLatch allRegistered;
   private volatile SchedulerCallbacks callbacks;
   private volatile boolean stopping;
+  /** Why the provisioner can start no more executors (none is left), or null. */
+  private volatile String exhausted;
   private TransportServer server;
   private final java.util.List<io.weft.status.WeftListener> listeners;
 
@@ -95,15 +100,39 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
         new DriverEndpointHandler(driver, new Handler()));
     LOG.info("Driver listening on {}:{}; starting {} executors with {} slots each", advertisedHost,
         server.port(), provisioner.executorCount(), provisioner.coresPerExecutor());
-    provisioner.start(advertisedHost, server.port(), this::onExecutorGone);
+    provisioner.start(advertisedHost, server.port(), new ExecutorProvisioner.Listener() {
+      @Override
+      public void executorLost(String executorId, String reason) {
+        onExecutorGone(executorId, reason);
+      }
+
+      @Override
+      public void executorsExhausted(String reason) {
+        exhausted = reason;
+        while (allRegistered.getCount() > 0) { // start() need not wait for executors that cannot come
+          allRegistered.countDown();
+        }
+        if (!stopping) {
+          callbacks.executorsExhausted(reason);
+        }
+      }
+    });
     awaitExecutors();
   }
 
-  /** Waits for every executor, or at least one when the registration timeout passes. */
+  /**
+   * Waits for every executor, or at least one when the registration timeout passes; fails at
+   * once, with the provisioner's reason, when none is left and none can be started.
+   */
   private void awaitExecutors() {
     long timeoutMs = conf.get(ExecutorOptions.REGISTRATION_TIMEOUT);
     try {
-      if (!allRegistered.await(timeoutMs, TimeUnit.MILLISECONDS)) {
+      boolean all = allRegistered.await(timeoutMs, TimeUnit.MILLISECONDS);
+      if (executors.isEmpty() && exhausted != null) {
+        stop();
+        throw new WeftException("No executor could be started: " + exhausted);
+      }
+      if (!all) {
         if (executors.isEmpty()) {
           stop();
           throw new WeftException("No executor registered within " + timeoutMs + " ms "
@@ -144,6 +173,24 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
     if (c != null) {
       c.send(new KillTask(taskId, reason));
     }
+  }
+
+  @Override
+  public boolean executorsHeartbeat() {
+    return true;
+  }
+
+  @Override
+  public void killExecutor(String executorId, String reason) {
+    if (stopping || lost.putIfAbsent(executorId, Boolean.TRUE) != null) {
+      return;
+    }
+    LOG.warn("Killing executor {}: {}", executorId, reason);
+    TransportConnection c = executors.remove(executorId);
+    if (c != null) {
+      c.close();
+    }
+    provisioner.kill(executorId);
   }
 
   @Override
@@ -203,7 +250,11 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
       } else if (message instanceof TaskStatus s) {
         callbacks.taskEnded(s.getTaskId(), Messages.outcome(s, userLoader));
       } else if (message instanceof Heartbeat h) {
-        reply.reply(new HeartbeatResponse(executors.containsKey(h.getExecutorId())));
+        boolean known = executors.containsKey(h.getExecutorId());
+        if (known) {
+          callbacks.executorHeartbeat(h.getExecutorId());
+        }
+        reply.reply(new HeartbeatResponse(known));
       } else {
         reply.replyError("the driver does not handle " + message.getClass().getSimpleName());
       }

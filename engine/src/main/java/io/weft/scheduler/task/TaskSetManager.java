@@ -34,6 +34,8 @@ public final class TaskSetManager {
   private final int maxFailures;
 
   private final int[] failures;
+  /** Per task, the executors that died while running one of its attempts, with why. */
+  private final List<List<String>> executorDeaths;
   private final int[] attempts;
   private final boolean[] succeeded;
   private final boolean[] runningOrDone;
@@ -58,6 +60,10 @@ public final class TaskSetManager {
     this.maxFailures = maxFailures;
     int n = taskSet.tasks().size();
     this.failures = new int[n];
+    this.executorDeaths = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      executorDeaths.add(new ArrayList<>());
+    }
     this.attempts = new int[n];
     this.succeeded = new boolean[n];
     this.runningOrDone = new boolean[n];
@@ -187,6 +193,10 @@ public final class TaskSetManager {
    * {@code maxFailures} times, or once with a failure that is not retryable), else null: the task
    * was queued again unless the failure means retrying here is pointless (fetch failure, zombie
    * set).
+   *
+   * <p>A user exception and the death of the executor running the attempt both count: a task
+   * whose every attempt kills its JVM (a native crash, {@code System.exit}, a heap it always
+   * exhausts) must end its job, not be retried forever. Fetch failures and kills do not count.
    */
   public String failed(long taskId, TaskEndReason reason) {
     Running r = running.remove(taskId);
@@ -198,20 +208,35 @@ public final class TaskSetManager {
       return null;
     }
     runningOrDone[index] = false;
-    boolean counts = reason instanceof TaskEndReason.ExceptionFailure;
     if (reason instanceof TaskEndReason.ExceptionFailure ef && !ef.retryable()) {
       failures[index]++;
       return "Task " + taskSet.tasks().get(index).partitionIndex() + " in " + taskSet.name()
           + " failed in a way no retry can fix: " + reason.describe();
     }
+    if (reason instanceof TaskEndReason.ExecutorLost lost) {
+      executorDeaths.get(index).add(lost.executorId() + " (" + lost.reason() + ")");
+    }
+    boolean counts = reason instanceof TaskEndReason.ExceptionFailure
+        || reason instanceof TaskEndReason.ExecutorLost;
     if (counts && ++failures[index] >= maxFailures) {
-      return "Task " + taskSet.tasks().get(index).partitionIndex() + " in " + taskSet.name()
-          + " failed " + failures[index] + " times; last failure: " + reason.describe();
+      return abortMessage(index, reason);
     }
     if (!zombie && !(reason instanceof TaskEndReason.FetchFailed)) {
       enqueue(index);
     }
     return null;
+  }
+
+  private String abortMessage(int index, TaskEndReason last) {
+    String task = "Task " + taskSet.tasks().get(index).partitionIndex() + " in " + taskSet.name();
+    List<String> deaths = executorDeaths.get(index);
+    if (deaths.size() == failures[index]) {
+      return task + " was running on " + deaths.size() + " executors that died: "
+          + String.join("; ", deaths) + " (the task itself may be ending its executor's JVM)";
+    }
+    String died = deaths.isEmpty() ? "" : " (" + deaths.size() + " of them on executors that died: "
+        + String.join("; ", deaths) + ")";
+    return task + " failed " + failures[index] + " times" + died + "; last failure: " + last.describe();
   }
 
   /** Running attempts on a lost executor; the caller reports each as failed with ExecutorLost. */

@@ -1,6 +1,7 @@
 package io.weft.yarn.am;
 
 import io.weft.WeftConf;
+import io.weft.config.ExecutorOptions;
 import io.weft.cluster.remote.ExecutorProvisioner;
 import io.weft.yarn.ContainerSizes;
 import io.weft.yarn.YarnConstants;
@@ -13,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
 import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code weft.executor.instances} containers of heap + overhead memory, launches each with the
  * application's localized files and its credentials (which carry the secret), and replaces a
  * container that ends while the application runs, up to {@code weft.yarn.maxExecutorFailures}
- * failures (preemption and lost nodes do not count).
+ * failures (preemption and lost nodes do not count). Past that, when the last executor is gone
+ * and no container is pending, the listener hears that none is left, so jobs fail saying why.
  *
  * <p>Threading: YARN client callbacks ({@link YarnEventListener}) and the backend's thread touch
  * the state below under this object's monitor; nothing blocks while holding it.
@@ -54,14 +55,14 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   private boolean stopping;
   private String driverHost;
   private int driverPort;
-  private BiConsumer<String, String> lost;
+  private Listener listener;
 
   YarnContainerProvisioner(YarnAmServices services, WeftConf conf) {
     this.services = services;
     this.instances = conf.get(YarnOptions.EXECUTOR_INSTANCES);
     this.sizes = ContainerSizes.of(conf);
     Integer configured = conf.get(YarnOptions.MAX_EXECUTOR_FAILURES);
-    this.maxFailures = configured != null ? configured : Math.max(3, 2 * instances);
+    this.maxFailures = configured != null ? configured : ExecutorOptions.maxFailures(conf, instances);
   }
 
   /** The host name other containers reach this one by: the NodeManager's name for it. */
@@ -88,11 +89,11 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   }
 
   @Override
-  public void start(String driverHost, int driverPort, BiConsumer<String, String> lost) {
+  public void start(String driverHost, int driverPort, Listener listener) {
     synchronized (this) {
       this.driverHost = driverHost;
       this.driverPort = driverPort;
-      this.lost = lost;
+      this.listener = listener;
     }
     services.addYarnEventListener(this);
     LOG.info("Requesting {} executor containers of {} MiB ({} MiB heap + {} MiB overhead) and {} vcores",
@@ -168,9 +169,8 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   @Override
   public void containersCompleted(List<ContainerStatus> statuses) {
     for (ContainerStatus s : statuses) {
-      String id;
-      boolean replace = false;
       ExitStatusClassifier.Classification what = ExitStatusClassifier.classify(s);
+      String id;
       synchronized (this) {
         id = executorOf.remove(s.getContainerId());
         if (id == null || stopping) {
@@ -180,15 +180,9 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
         if (what.countsAsFailure()) {
           failures++;
         }
-        replace = failures <= maxFailures;
       }
       LOG.warn("Executor {} ended: {}", id, what.reason());
-      lost.accept(id, what.reason());
-      if (replace) {
-        request();
-      } else {
-        LOG.error("{} executor failures (more than weft.yarn.maxExecutorFailures allows); not replacing", failures);
-      }
+      executorEnded(id, what.reason());
     }
   }
 
@@ -197,11 +191,49 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     String id;
     synchronized (this) {
       id = executorOf.remove(containerId);
+      if (id == null || stopping) {
+        return;
+      }
       failures++;
     }
-    if (id != null && !stopping) {
-      lost.accept(id, "the NodeManager could not start " + containerId + ": " + cause);
+    executorEnded(id, "the NodeManager could not start " + containerId + ": " + cause);
+  }
+
+  /** Reports a lost executor, then asks for a replacement, or says none is left once the budget is used up. */
+  private void executorEnded(String id, String reason) {
+    boolean replace;
+    boolean noneLeft;
+    int failed;
+    synchronized (this) {
+      failed = failures;
+      replace = failures <= maxFailures;
+      noneLeft = !replace && executorOf.isEmpty() && pendingRequests == 0;
+    }
+    listener.executorLost(id, reason);
+    if (replace) {
       request();
+    } else {
+      LOG.error("{} executor failures (more than weft.yarn.maxExecutorFailures allows); not replacing", failed);
+      if (noneLeft) {
+        listener.executorsExhausted(failed + " executor containers failed, more than weft.yarn.maxExecutorFailures ("
+            + maxFailures + ") allows, so lost executors are no longer replaced; last: executor " + id + ": " + reason);
+      }
+    }
+  }
+
+  @Override
+  public void kill(String executorId) {
+    ContainerId container = null;
+    synchronized (this) {
+      for (Map.Entry<ContainerId, String> e : executorOf.entrySet()) {
+        if (e.getValue().equals(executorId)) {
+          container = e.getKey();
+        }
+      }
+    }
+    if (container != null) {
+      LOG.warn("Releasing the container {} of executor {}, which the driver gave up on", container, executorId);
+      services.amRmClient().releaseAssignedContainer(container);
     }
   }
 

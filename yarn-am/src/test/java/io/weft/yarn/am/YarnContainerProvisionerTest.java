@@ -68,12 +68,26 @@ class YarnContainerProvisionerTest {
     @Override public void onStopContainerError(ContainerId id, Throwable t) {}
   });
   private final List<String> lost = new CopyOnWriteArrayList<>();
+  private final List<String> exhausted = new CopyOnWriteArrayList<>();
 
   private YarnContainerProvisioner provisioner(int instances) {
-    WeftConf conf = new WeftConf(false).set("weft.executor.instances", String.valueOf(instances))
-        .set("weft.executor.memory", "512m").set("weft.executor.cores", "2");
+    return provisioner(new WeftConf(false).set("weft.executor.instances", String.valueOf(instances))
+        .set("weft.executor.memory", "512m").set("weft.executor.cores", "2"));
+  }
+
+  private YarnContainerProvisioner provisioner(WeftConf conf) {
     YarnContainerProvisioner p = new YarnContainerProvisioner(new Services(), conf);
-    p.start("driver-host", 4242, (id, why) -> lost.add(id + ": " + why));
+    p.start("driver-host", 4242, new io.weft.cluster.remote.ExecutorProvisioner.Listener() {
+      @Override
+      public void executorLost(String id, String why) {
+        lost.add(id + ": " + why);
+      }
+
+      @Override
+      public void executorsExhausted(String reason) {
+        exhausted.add(reason);
+      }
+    });
     return p;
   }
 
@@ -115,6 +129,35 @@ class YarnContainerProvisionerTest {
         "preempted", ContainerExitStatus.PREEMPTED)));
     assertTrue(lost.get(1).contains("preempted"), lost.toString());
     assertEquals(4, amRm.requests.size());
+  }
+
+  @Test
+  void onceTheFailureBudgetIsUsedUpTheLastLostExecutorIsNotReplacedAndNoneLeftIsReported() {
+    YarnContainerProvisioner p = provisioner(new WeftConf(false).set("weft.executor.instances", "1")
+        .set("weft.executor.memory", "512m").set("weft.yarn.maxExecutorFailures", "1"));
+    p.containersAllocated(List.of(container(2)));
+    p.containersCompleted(List.of(ContainerStatus.newInstance(container(2).getId(), ContainerState.COMPLETE,
+        "halted", 3)));
+    assertEquals(2, amRm.requests.size(), "the first failure is within the budget: replaced");
+    assertTrue(exhausted.isEmpty(), exhausted.toString());
+    p.containersAllocated(List.of(container(3)));
+    p.containersCompleted(List.of(ContainerStatus.newInstance(container(3).getId(), ContainerState.COMPLETE,
+        "halted", 3)));
+    assertEquals(2, amRm.requests.size(), "the second is past it: no replacement");
+    assertEquals(2, lost.size(), lost.toString());
+    assertEquals(1, exhausted.size(), exhausted.toString());
+    assertTrue(exhausted.get(0).contains("weft.yarn.maxExecutorFailures (1)") && exhausted.get(0).contains("exited with code 3"),
+        exhausted.get(0));
+  }
+
+  @Test
+  void anExecutorTheDriverGaveUpOnHasItsContainerReleased() {
+    YarnContainerProvisioner p = provisioner(2);
+    p.containersAllocated(List.of(container(2), container(3)));
+    p.kill("2");
+    assertEquals(List.of(container(3).getId()), amRm.released, "executor 2 runs in container 3");
+    p.kill("no-such-executor");
+    assertEquals(1, amRm.released.size());
   }
 
   @Test
