@@ -12,4 +12,15 @@ public abstract class Partitioner implements Serializable {
 
   /** A partition in {@code [0, numPartitions())} for {@code key}, which may be null. */
   public abstract int partitionFor(Object key);
+
+  /**
+   * Refuses a requested partition count below one, with the message every operation taking a
+   * count gives ({@code reduceByKey(f, 0)}, {@code sortByKey(true, 0)}...).
+   */
+  public static int checkNumPartitions(int partitions) {
+    if (partitions <= 0) {
+      throw new IllegalArgumentException("number of partitions must be positive, got " + partitions);
+    }
+    return partitions;
+  }
 }

@@ -1,6 +1,7 @@
 package io.weft.shuffle.sort;
 
 import io.weft.Pair;
+import io.weft.UnsupportedKeyException;
 import io.weft.TaskContext;
 import io.weft.plan.Aggregator;
 import io.weft.plan.ShuffleDependency;
@@ -54,7 +55,11 @@ public final class SortShuffleWriter {
     File tmpData = dirs.tempFile("shuffle_" + dep.shuffleId() + "_" + mapIndex + ".data");
     File tmpIndex = dirs.tempFile("shuffle_" + dep.shuffleId() + "_" + mapIndex + ".index");
     try {
-      sorter.insertAll(records);
+      try {
+        sorter.insertAll(records);
+      } catch (UnsupportedKeyException e) {
+        throw e.in(dep.operation());
+      }
       long[] lengths = sorter.writePartitionedFile(tmpData);
       writeIndex(tmpIndex, lengths);
       long[] committed = commit(dirs.shuffleDataFile(dep.shuffleId(), mapIndex),
