@@ -99,9 +99,12 @@ class KeysAcrossJvmsTest {
   @Test
   void enumKeysReduceOncePerKey() {
     List<Pair<Color, Long>> data = colors(20_000, 1);
-    List<Pair<Color, Long>> rows = wc.parallelizePairs(data, MAP_PARTITIONS).reduceByKey(Long::sum, REDUCERS).collect();
+    PairDataset<Color, Long> reduced = wc.parallelizePairs(data, MAP_PARTITIONS).reduceByKey(Long::sum, REDUCERS);
+    List<Pair<Color, Long>> rows = reduced.collect();
     assertEquals(sums(data), uniqueKeys(rows));
     assertEquals(Color.values().length, rows.size());
+    // the driver computes the key's partition and reads only that one
+    assertEquals(List.of(sums(data).get(Color.INDIGO)), reduced.lookup(Color.INDIGO));
     assertEquals(sums(rekey(data, p -> p.key())).keySet(), wc.parallelizePairs(data, MAP_PARTITIONS).keys()
         .distinct().collect().stream().collect(java.util.stream.Collectors.toSet()));
     assertMapsRanOnBothExecutors();
