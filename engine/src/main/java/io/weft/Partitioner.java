@@ -6,6 +6,10 @@ import java.io.Serializable;
  * Decides which reduce partition a key goes to. Two datasets partitioned by equal partitioners
  * are co-partitioned, and joining them needs no shuffle: implementations must define
  * {@code equals} accordingly.
+ *
+ * <p>{@link #partitionFor} runs in every executor JVM and, for {@code lookup}, on the driver: it
+ * must give equal keys the same partition everywhere. An implementation that hashes keys should
+ * use {@link KeyHash#hash}, not {@code hashCode}, which for enums differs in every JVM.
  */
 public abstract class Partitioner implements Serializable {
   public abstract int numPartitions();
