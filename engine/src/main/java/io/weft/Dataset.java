@@ -81,12 +81,14 @@ public class Dataset<T> {
     return new Dataset<>(new UnionNode<>(context(), List.of(node, other.node)));
   }
 
+  /** As many partitions as this dataset (at least one, so an empty dataset gives an empty result). */
   public Dataset<T> distinct() {
-    return distinct(node.numPartitions());
+    return distinct(Math.max(1, node.numPartitions()));
   }
 
   public Dataset<T> distinct(int numPartitions) {
-    return mapToPair(x -> Pair.of(x, (Object) null)).reduceByKey((a, b) -> a, numPartitions).keys();
+    return mapToPair(x -> Pair.of(x, (Object) null))
+        .reduceByKey((a, b) -> a, new HashPartitioner(numPartitions), "distinct").keys();
   }
 
   /** Exactly {@code numPartitions} partitions of about equal size, through a shuffle. */
@@ -106,7 +108,7 @@ public class Dataset<T> {
     // spread each partition's records round-robin from a random start, as Spark does
     PairDataset<Integer, T> keyed = new PairDataset<>(new MapPartitionsNode<>(node,
         (task, p, it) -> Iterators.map(it, new RoundRobin<T>(numPartitions, p)), false));
-    return keyed.partitionBy(new HashPartitioner(numPartitions)).values();
+    return keyed.partitionBy(new HashPartitioner(numPartitions), "repartition").values();
   }
 
   /** Sorted by {@code keyFn}'s natural order into {@code numPartitions} range partitions. */
@@ -284,7 +286,7 @@ public class Dataset<T> {
   }
 
   public Map<T, Long> countByValue() {
-    return mapToPair(x -> Pair.of(x, 1L)).countsToMap();
+    return mapToPair(x -> Pair.of(x, 1L)).countsToMap("countByValue");
   }
 
   /**

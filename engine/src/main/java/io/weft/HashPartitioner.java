@@ -1,14 +1,15 @@
 package io.weft;
 
-/** Partitions by {@code key.hashCode()} modulo the partition count; null goes to partition 0. */
+/**
+ * Partitions by {@link KeyHash#hash} modulo the partition count: equal keys go to the same
+ * partition in every JVM, enums and records holding them included; null goes to partition 0.
+ * An array key is refused with an {@link UnsupportedKeyException}.
+ */
 public final class HashPartitioner extends Partitioner {
   private final int partitions;
 
   public HashPartitioner(int partitions) {
-    if (partitions <= 0) {
-      throw new IllegalArgumentException("number of partitions must be positive, got " + partitions);
-    }
-    this.partitions = partitions;
+    this.partitions = checkNumPartitions(partitions);
   }
 
   @Override
@@ -18,7 +19,7 @@ public final class HashPartitioner extends Partitioner {
 
   @Override
   public int partitionFor(Object key) {
-    return key == null ? 0 : Math.floorMod(key.hashCode(), partitions);
+    return Math.floorMod(KeyHash.hash(key), partitions);
   }
 
   @Override

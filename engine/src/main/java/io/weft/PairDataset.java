@@ -47,7 +47,12 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   }
 
   public PairDataset<K, V> reduceByKey(Fn2<V, V, V> f, Partitioner partitioner) {
-    return combineByKey(v -> v, f, f, partitioner, true);
+    return reduceByKey(f, partitioner, "reduceByKey");
+  }
+
+  /** reduceByKey on behalf of {@code operation} (distinct, countByKey...), named in key errors. */
+  PairDataset<K, V> reduceByKey(Fn2<V, V, V> f, Partitioner partitioner, String operation) {
+    return combine(v -> v, f, f, partitioner, true, operation);
   }
 
   public PairDataset<K, V> foldByKey(V zero, Fn2<V, V, V> f) {
@@ -60,7 +65,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
 
   public PairDataset<K, V> foldByKey(V zero, Fn2<V, V, V> f, Partitioner partitioner) {
     byte[] zeroBytes = serialize(zero);
-    return combineByKey(v -> f.call(ZeroValue.<V>copy(zeroBytes), v), f, f, partitioner, true);
+    return combine(v -> f.call(ZeroValue.<V>copy(zeroBytes), v), f, f, partitioner, true, "foldByKey");
   }
 
   public <U> PairDataset<K, U> aggregateByKey(U zero, Fn2<U, V, U> seqOp, Fn2<U, U, U> combOp) {
@@ -75,8 +80,8 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   public <U> PairDataset<K, U> aggregateByKey(U zero, Fn2<U, V, U> seqOp, Fn2<U, U, U> combOp,
       Partitioner partitioner) {
     byte[] zeroBytes = serialize(zero);
-    return combineByKey(v -> seqOp.call(ZeroValue.<U>copy(zeroBytes), v), seqOp, combOp,
-        partitioner, true);
+    return combine(v -> seqOp.call(ZeroValue.<U>copy(zeroBytes), v), seqOp, combOp,
+        partitioner, true, "aggregateByKey");
   }
 
   public <C> PairDataset<K, C> combineByKey(Fn<V, C> createCombiner, Fn2<C, V, C> mergeValue,
@@ -95,6 +100,11 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
    */
   public <C> PairDataset<K, C> combineByKey(Fn<V, C> createCombiner, Fn2<C, V, C> mergeValue,
       Fn2<C, C, C> mergeCombiners, Partitioner partitioner, boolean mapSideCombine) {
+    return combine(createCombiner, mergeValue, mergeCombiners, partitioner, mapSideCombine, "combineByKey");
+  }
+
+  private <C> PairDataset<K, C> combine(Fn<V, C> createCombiner, Fn2<C, V, C> mergeValue,
+      Fn2<C, C, C> mergeCombiners, Partitioner partitioner, boolean mapSideCombine, String operation) {
     Aggregator<K, V, C> agg = new Aggregator<>(createCombiner, mergeValue, mergeCombiners);
     if (partitioner.equals(node().partitioner())) {
       // already partitioned this way: combine inside each partition, no shuffle
@@ -106,7 +116,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
       }, true));
     }
     ShuffleDependency<K, V, C> dep = new ShuffleDependency<>(node(), context().newShuffleId(),
-        partitioner, context().serializer(), agg, mapSideCombine, null);
+        partitioner, context().serializer(), agg, mapSideCombine, null, operation);
     return new PairDataset<>(new ShuffledNode<>(dep));
   }
 
@@ -120,7 +130,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   }
 
   public PairDataset<K, Iterable<V>> groupByKey(Partitioner partitioner) {
-    PairDataset<K, ArrayList<V>> grouped = combineByKey(
+    PairDataset<K, ArrayList<V>> grouped = combine(
         v -> {
           ArrayList<V> l = new ArrayList<>();
           l.add(v);
@@ -133,17 +143,21 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
         (a, b) -> {
           a.addAll(b);
           return a;
-        }, partitioner, false);
+        }, partitioner, false, "groupByKey");
     return grouped.mapValues(l -> (Iterable<V>) l);
   }
 
   /** Redistributes records by {@code partitioner}; records are not combined. */
   public PairDataset<K, V> partitionBy(Partitioner partitioner) {
+    return partitionBy(partitioner, "partitionBy");
+  }
+
+  PairDataset<K, V> partitionBy(Partitioner partitioner, String operation) {
     if (partitioner.equals(node().partitioner())) {
       return this;
     }
     ShuffleDependency<K, V, V> dep = new ShuffleDependency<>(node(), context().newShuffleId(),
-        partitioner, context().serializer(), null, false, null);
+        partitioner, context().serializer(), null, false, null, operation);
     return new PairDataset<>(new ShuffledNode<>(dep));
   }
 
@@ -178,11 +192,16 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
     return cogroup(other, new HashPartitioner(numPartitions));
   }
 
-  @SuppressWarnings("unchecked")
   public <W> PairDataset<K, Pair<Iterable<V>, Iterable<W>>> cogroup(PairDataset<K, W> other,
       Partitioner partitioner) {
+    return cogroup(other, partitioner, "cogroup");
+  }
+
+  @SuppressWarnings("unchecked")
+  private <W> PairDataset<K, Pair<Iterable<V>, Iterable<W>>> cogroup(PairDataset<K, W> other,
+      Partitioner partitioner, String operation) {
     CoGroupedNode<K> grouped = new CoGroupedNode<>(List.of(node(), other.node()), partitioner,
-        context().serializer());
+        context().serializer(), operation);
     return new PairDataset<>(new MapPartitionsNode<>(grouped, (task, p, it) -> Iterators.map(it,
         kv -> Pair.of(kv.key(), Pair.of((Iterable<V>) (List<?>) kv.value().get(0),
             (Iterable<W>) (List<?>) kv.value().get(1)))), true));
@@ -197,7 +216,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   }
 
   public <W> PairDataset<K, Pair<V, W>> join(PairDataset<K, W> other, Partitioner partitioner) {
-    return cogroup(other, partitioner).flatMapValues(g -> {
+    return cogroup(other, partitioner, "join").flatMapValues(g -> {
       List<Pair<V, W>> out = new ArrayList<>();
       for (V v : g.key()) {
         for (W w : g.value()) {
@@ -217,7 +236,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   }
 
   public <W> PairDataset<K, Pair<V, Optional<W>>> leftOuterJoin(PairDataset<K, W> other, Partitioner partitioner) {
-    return cogroup(other, partitioner).flatMapValues(g -> {
+    return cogroup(other, partitioner, "leftOuterJoin").flatMapValues(g -> {
       List<Pair<V, Optional<W>>> out = new ArrayList<>();
       for (V v : g.key()) {
         for (Optional<W> w : optionals(g.value())) {
@@ -237,7 +256,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   }
 
   public <W> PairDataset<K, Pair<Optional<V>, W>> rightOuterJoin(PairDataset<K, W> other, Partitioner partitioner) {
-    return cogroup(other, partitioner).flatMapValues(g -> {
+    return cogroup(other, partitioner, "rightOuterJoin").flatMapValues(g -> {
       List<Pair<Optional<V>, W>> out = new ArrayList<>();
       for (Optional<V> v : optionals(g.key())) {
         for (W w : g.value()) {
@@ -258,7 +277,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
 
   public <W> PairDataset<K, Pair<Optional<V>, Optional<W>>> fullOuterJoin(PairDataset<K, W> other,
       Partitioner partitioner) {
-    return cogroup(other, partitioner).flatMapValues(g -> {
+    return cogroup(other, partitioner, "fullOuterJoin").flatMapValues(g -> {
       List<Pair<Optional<V>, Optional<W>>> out = new ArrayList<>();
       for (Optional<V> v : optionals(g.key())) {
         for (Optional<W> w : optionals(g.value())) {
@@ -284,8 +303,9 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
     return sortByKey(true);
   }
 
+  /** As many partitions as this dataset (at least one). */
   public PairDataset<K, V> sortByKey(boolean ascending) {
-    return sortByKey(ascending, getNumPartitions());
+    return sortByKey(ascending, Math.max(1, getNumPartitions()));
   }
 
   public PairDataset<K, V> sortByKey(boolean ascending, int numPartitions) {
@@ -294,10 +314,11 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
 
   /** Sorted by {@code ordering}, which must be serializable. */
   public PairDataset<K, V> sortByKey(Comparator<? super K> ordering, boolean ascending, int numPartitions) {
+    Partitioner.checkNumPartitions(numPartitions);
     RangePartitioner<K> partitioner = RangePartitioner.fromSample(keys(), numPartitions, ordering, ascending);
     Comparator<? super K> order = ascending ? ordering : new Reversed<>(ordering);
     ShuffleDependency<K, V, V> dep = new ShuffleDependency<>(node(), context().newShuffleId(),
-        partitioner, context().serializer(), null, false, order);
+        partitioner, context().serializer(), null, false, order, "sortByKey");
     return new PairDataset<>(new ShuffledNode<>(dep));
   }
 
@@ -311,14 +332,14 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   // ---------------------------------------------------------------- actions
 
   public Map<K, Long> countByKey() {
-    return mapValues(v -> 1L).countsToMap();
+    return mapValues(v -> 1L).countsToMap("countByKey");
   }
 
   /** Sums the Long values per key on the executors, then collects one entry per key. */
   @SuppressWarnings("unchecked")
-  Map<K, Long> countsToMap() {
+  Map<K, Long> countsToMap(String operation) {
     PairDataset<K, Long> counts = (PairDataset<K, Long>) (PairDataset<K, ?>) this;
-    return toCountMap(counts.reduceByKey(Long::sum).collect());
+    return toCountMap(counts.reduceByKey(Long::sum, counts.defaultPartitioner(), operation).collect());
   }
 
   /** Every pair as a map; for duplicate keys one of the values wins. */

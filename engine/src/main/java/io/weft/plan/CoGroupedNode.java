@@ -3,6 +3,7 @@ package io.weft.plan;
 import io.weft.Pair;
 import io.weft.Partitioner;
 import io.weft.TaskContext;
+import io.weft.UnsupportedKeyException;
 import io.weft.executor.UserFunctionException;
 import io.weft.serialization.Serializer;
 import io.weft.shuffle.ShuffleReader;
@@ -24,20 +25,28 @@ public final class CoGroupedNode<K> extends Node<Pair<K, List<List<Object>>>> {
   private final List<Dependency> dependencies;
   private final Partitioner partitioner;
   private final Serializer serializer;
+  private final String operation;
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public CoGroupedNode(List<Node<? extends Pair<K, ?>>> parents, Partitioner partitioner, Serializer serializer) {
+    this(parents, partitioner, serializer, "cogroup");
+  }
+
+  /** @param operation the user-facing operation ({@code join}...), named in errors about keys */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public CoGroupedNode(List<Node<? extends Pair<K, ?>>> parents, Partitioner partitioner, Serializer serializer,
+      String operation) {
     super(parents.get(0).context());
     this.parents = List.copyOf(parents);
     this.partitioner = partitioner;
     this.serializer = serializer;
+    this.operation = operation;
     List<Dependency> deps = new ArrayList<>();
     for (Node<? extends Pair<K, ?>> p : parents) {
       if (partitioner.equals(p.partitioner())) {
         deps.add(new NarrowDependency.OneToOne(p));
       } else {
         deps.add(new ShuffleDependency((Node) p, context().newShuffleId(), partitioner, serializer,
-            null, false, null));
+            null, false, null, operation));
       }
     }
     this.dependencies = List.copyOf(deps);
@@ -117,6 +126,8 @@ public final class CoGroupedNode<K> extends Node<Pair<K, List<List<Object>>>> {
       };
       try {
         sorter.insertAll(tagged);
+      } catch (UnsupportedKeyException e) {
+        throw e.in(operation);
       } catch (RuntimeException e) {
         throw e;
       } catch (Exception e) {

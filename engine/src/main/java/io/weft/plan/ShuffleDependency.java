@@ -21,10 +21,21 @@ public final class ShuffleDependency<K, V, C> extends Dependency {
   private final Aggregator<K, V, C> aggregator;
   private final boolean mapSideCombine;
   private final Comparator<? super K> keyOrdering;
+  private final String operation;
 
   public ShuffleDependency(Node<Pair<K, V>> parent, int shuffleId, Partitioner partitioner,
       Serializer serializer, Aggregator<K, V, C> aggregator, boolean mapSideCombine,
       Comparator<? super K> keyOrdering) {
+    this(parent, shuffleId, partitioner, serializer, aggregator, mapSideCombine, keyOrdering, "shuffle");
+  }
+
+  /**
+   * @param operation the user-facing operation that shuffles ({@code reduceByKey}, {@code join}...),
+   *     named in errors about its keys
+   */
+  public ShuffleDependency(Node<Pair<K, V>> parent, int shuffleId, Partitioner partitioner,
+      Serializer serializer, Aggregator<K, V, C> aggregator, boolean mapSideCombine,
+      Comparator<? super K> keyOrdering, String operation) {
     if (mapSideCombine && aggregator == null) {
       throw new IllegalArgumentException("map-side combine needs an aggregator");
     }
@@ -35,6 +46,7 @@ public final class ShuffleDependency<K, V, C> extends Dependency {
     this.aggregator = aggregator;
     this.mapSideCombine = mapSideCombine;
     this.keyOrdering = keyOrdering;
+    this.operation = operation;
   }
 
   @Override
@@ -66,6 +78,11 @@ public final class ShuffleDependency<K, V, C> extends Dependency {
   /** The key ordering, or null when reduce partitions need not be sorted. */
   public Comparator<? super K> keyOrdering() {
     return keyOrdering;
+  }
+
+  /** The operation that asked for this shuffle, for error messages ({@code "reduceByKey"}). */
+  public String operation() {
+    return operation;
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.io.StreamCorruptedException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,6 +30,8 @@ import java.util.List;
  *   PAIR                       key, value (each a tagged value: nesting is recursive)
  *   LIST                       varint size, elements (read back as an ArrayList)
  *   JAVA                       varint length, one object in Java serialization
+ *   BYTE_BUFFER                varint length, the buffer's remaining bytes (read back as a heap
+ *                              buffer: {@code ByteBuffer.wrap(bytes)} is how a byte[] becomes a key)
  * </pre>
  * Example: {@code Pair("ab", 3)} is {@code PAIR STRING 02 'a' 'b' INT 06}: 7 bytes, against
  * about 100 for Java serialization. A stream is a plain sequence of values with no header, so
@@ -57,6 +60,7 @@ public final class WeftSerializer implements Serializer {
   static final int PAIR = 12;
   static final int LIST = 13;
   static final int JAVA = 14;
+  static final int BYTE_BUFFER = 15;
 
   /** Buffer of each stream: big enough to amortise calls on the underlying stream, small enough
    *  that a reduce task merging hundreds of spill segments does not notice it. */
@@ -121,6 +125,14 @@ public final class WeftSerializer implements Serializer {
     private void writeRare(Object v) throws IOException {
       if (v instanceof byte[] b) {
         out.writeByte(BYTES);
+        out.writeVarInt(b.length);
+        out.writeBytes(b, 0, b.length);
+      } else if (v instanceof ByteBuffer buffer) {
+        // ByteBuffer is not Serializable; a duplicate leaves the caller's position alone
+        ByteBuffer view = buffer.duplicate();
+        byte[] b = new byte[view.remaining()];
+        view.get(b);
+        out.writeByte(BYTE_BUFFER);
         out.writeVarInt(b.length);
         out.writeBytes(b, 0, b.length);
       } else if (v instanceof Boolean b) {
@@ -244,6 +256,11 @@ public final class WeftSerializer implements Serializer {
         }
         case JAVA:
           return readJava();
+        case BYTE_BUFFER: {
+          byte[] b = new byte[checkedLength(in.readVarInt())];
+          in.readFully(b, 0, b.length);
+          return ByteBuffer.wrap(b);
+        }
         default:
           throw new StreamCorruptedException("unknown record tag " + tag + " (not written by WeftSerializer?)");
       }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -54,6 +55,18 @@ class WeftSerializerTest {
     byte[] big = new byte[100_000];
     new Random(1).nextBytes(big);
     assertArrayEquals(big, (byte[]) roundTrip(big));
+  }
+
+  @Test
+  void roundTripsByteBuffersTheWrapperForByteArrayKeys() {
+    ByteBuffer wrapped = ByteBuffer.wrap(new byte[] {9, 1, 2, 3, 9}, 1, 3);
+    Object back = roundTrip(wrapped);
+    assertEquals(wrapped, back, "the remaining bytes, which are what equals compares");
+    assertEquals(wrapped.hashCode(), back.hashCode());
+    assertEquals(1, wrapped.position(), "the caller's buffer is not consumed");
+    ByteBuffer direct = ByteBuffer.allocateDirect(2).put((byte) 4).put((byte) 5).flip();
+    assertEquals(direct, roundTrip(direct));
+    assertEquals(Pair.of(ByteBuffer.wrap(new byte[0]), 1), roundTrip(Pair.of(ByteBuffer.wrap(new byte[0]), 1)));
   }
 
   @Test

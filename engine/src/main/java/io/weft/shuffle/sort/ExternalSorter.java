@@ -4,6 +4,7 @@ import com.google.common.collect.AbstractIterator;
 import com.google.common.collect.Iterators;
 import com.google.common.collect.PeekingIterator;
 import com.google.common.io.CountingOutputStream;
+import io.weft.KeyHash;
 import io.weft.Pair;
 import io.weft.Partitioner;
 import io.weft.TaskContext;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *       comparator, and written to a spill file, one serialized stream per partition.
  *   <li>{@link #iterator} or {@link #writePartitionedFile} merge the spills with what is still
  *       in memory, one partition at a time. The key comparator is the ordering if given; else,
- *       with an aggregator, the keys' hash codes (enough to bring equal keys together: runs of
+ *       with an aggregator, the keys' {@link KeyHash} hashes (enough to bring equal keys together: runs of
  *       equal hash are combined by {@code equals}, as Spark's {@code mergeWithAggregation}
  *       does); else there is none, and records are only grouped by partition.
  * </ol>
@@ -92,7 +93,7 @@ public final class ExternalSorter<K, V, C> {
       Comparator<Object> byOrdering = (a, b) -> ordering.compare((K) a, (K) b);
       this.keyComparator = byOrdering;
     } else if (aggregator != null) {
-      this.keyComparator = (a, b) -> Integer.compare(hash(a), hash(b));
+      this.keyComparator = (a, b) -> Integer.compare(KeyHash.hash(a), KeyHash.hash(b));
     } else {
       this.keyComparator = null;
     }
@@ -105,10 +106,6 @@ public final class ExternalSorter<K, V, C> {
       buffer = new PartitionedPairBuffer<>();
     }
     task.addCompletionListener(this::stop);
-  }
-
-  private static int hash(Object key) {
-    return key == null ? 0 : key.hashCode();
   }
 
   private int partition(K key) {

@@ -1,5 +1,6 @@
 package io.weft.shuffle.sort;
 
+import io.weft.KeyHash;
 import io.weft.Pair;
 import io.weft.plan.Aggregator;
 import io.weft.util.SizeEstimator;
@@ -12,7 +13,8 @@ import java.util.Objects;
  * open-addressing hash table over a single {@code Object[]} (key at 2i, combiner at 2i+1) with a
  * parallel int array of partitions, like Spark's {@code AppendOnlyMap}. Entries are never
  * removed, which keeps probing simple: quadratic (triangular) probing over a power-of-two
- * table, grown at 70% load. A null key is stored as a private sentinel.
+ * table, grown at 70% load. A null key is stored as a private sentinel. Keys are hashed with
+ * {@link KeyHash}, like the partitioner, and compared with {@code equals}.
  *
  * <p>Why not a HashMap: no entry objects and no (partition, key) tuple per record, so the
  * memory estimate and the GC load both stay close to the data itself.
@@ -61,7 +63,7 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
   @SuppressWarnings("unchecked")
   void insert(int partition, K key, V value) {
     Object k = key == null ? NULL_KEY : key;
-    int pos = rehash(k.hashCode()) & mask;
+    int pos = rehash(KeyHash.hash(key)) & mask;
     for (int delta = 1; ; delta++) {
       Object current = data[2 * pos];
       if (current == null) {
@@ -93,7 +95,7 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
     for (int i = 0; i < oldPartitions.length; i++) {
       Object k = oldData[2 * i];
       if (k != null) {
-        int pos = rehash(k.hashCode()) & mask;
+        int pos = rehash(k == NULL_KEY ? 0 : KeyHash.hash(k)) & mask;
         for (int delta = 1; data[2 * pos] != null; delta++) {
           pos = (pos + delta) & mask;
         }
@@ -121,7 +123,7 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
   @SuppressWarnings("unchecked")
   C get(int partition, K key) {
     Object k = key == null ? NULL_KEY : key;
-    int pos = rehash(k.hashCode()) & mask;
+    int pos = rehash(KeyHash.hash(key)) & mask;
     for (int delta = 1; data[2 * pos] != null; delta++) {
       if (partitions[pos] == partition && Objects.equals(data[2 * pos], k)) {
         return (C) data[2 * pos + 1];

@@ -1,6 +1,7 @@
 package io.weft.shuffle.sort;
 
 import io.weft.Pair;
+import io.weft.UnsupportedKeyException;
 import io.weft.TaskContext;
 import io.weft.plan.Aggregator;
 import io.weft.plan.ShuffleDependency;
@@ -36,7 +37,11 @@ public final class SortShuffleWriter {
         : new ExternalSorter<K, V, V>(task, (Aggregator<K, V, V>) null, dep.partitioner(), null, dep.serializer());
     File tmpData = task.env().localDirs().tempFile("shuffle_" + dep.shuffleId() + "_" + mapIndex + ".data");
     try {
-      sorter.insertAll(records);
+      try {
+        sorter.insertAll(records);
+      } catch (UnsupportedKeyException e) {
+        throw e.in(dep.operation());
+      }
       long[] lengths = sorter.writePartitionedFile(tmpData);
       long[] committed = task.env().shuffleResolver().commit(dep.shuffleId(), mapIndex, tmpData, lengths);
       task.metrics().addShuffleWrite(sorter.recordsWritten(), tmpDataLength(lengths));

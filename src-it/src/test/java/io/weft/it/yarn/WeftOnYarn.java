@@ -130,18 +130,29 @@ public final class WeftOnYarn {
     throw new IllegalStateException("examples are not packaged in " + target);
   }
 
-  /** A jar holding just {@code main} (its lambdas included), as a user would build it. */
+  /**
+   * A jar holding {@code main} (its lambdas included) and its nested classes, as a user would
+   * build it.
+   */
   public static Path appJar(Class<?> main, Path dir) throws IOException {
     Path jar = dir.resolve(main.getSimpleName() + ".jar");
-    String entry = main.getName().replace('.', '/') + ".class";
     try (OutputStream file = Files.newOutputStream(jar);
-         JarOutputStream out = new JarOutputStream(file);
-         InputStream in = main.getClassLoader().getResourceAsStream(entry)) {
+         JarOutputStream out = new JarOutputStream(file)) {
+      addClass(out, main);
+    }
+    return jar;
+  }
+
+  private static void addClass(JarOutputStream out, Class<?> c) throws IOException {
+    String entry = c.getName().replace('.', '/') + ".class";
+    try (InputStream in = c.getClassLoader().getResourceAsStream(entry)) {
       out.putNextEntry(new JarEntry(entry));
       in.transferTo(out);
       out.closeEntry();
     }
-    return jar;
+    for (Class<?> nested : c.getDeclaredClasses()) {
+      addClass(out, nested);
+    }
   }
 
   /** Weft's packaged jars, exactly what bin/weft ships: the launcher jar and its lib/. */
