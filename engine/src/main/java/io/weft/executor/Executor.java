@@ -1,6 +1,7 @@
 package io.weft.executor;
 
 import io.weft.TaskContext;
+import io.weft.UnsupportedKeyException;
 import io.weft.io.commit.CommitDeniedException;
 import io.weft.plan.Partition;
 import io.weft.scheduler.MapStatus;
@@ -232,8 +233,11 @@ public final class Executor {
     } catch (RuntimeException e) {
       serialized = null;
     }
+    // a key the shuffle refuses is refused the same way on every attempt: no retry can fix it
+    TaskEndReason.Retry retry = findCause(t, UnsupportedKeyException.class) != null
+        ? TaskEndReason.Retry.NEVER : TaskEndReason.Retry.ANYWHERE;
     return new TaskEndReason.ExceptionFailure(user.getClass().getName(), user.getMessage(),
-        trace.toString(), serialized);
+        trace.toString(), serialized, retry);
   }
 
   /** User functions' checked exceptions arrive wrapped by our iterators; report the original. */

@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -67,13 +68,13 @@ class KeyChecksTest {
   }
 
   /**
-   * Each failing job has a single map stage of one partition: a failed job with tasks still
-   * queued waits for them forever today (issue 6, finding 3, fixed separately), which is not
-   * what these tests are about.
+   * Four map partitions on two slots: the job fails while tasks are still queued, and must end
+   * at once (a refused key is not retried) rather than wait for them.
    */
   @Test
+  @Timeout(120)
   void arrayKeysAreRefusedNamingTheOperationAndAWrapper() {
-    PairDataset<byte[], Long> bytes = wc.parallelizePairs(byteKeys(), 1);
+    PairDataset<byte[], Long> bytes = wc.parallelizePairs(byteKeys(), 4);
     assertRefused("reduceByKey", "byte[]", () -> bytes.reduceByKey(Long::sum, 3).collect());
     assertRefused("groupByKey", "byte[]", () -> bytes.groupByKey().collect());
     PairDataset<byte[], Long> partitioned = wc.parallelizePairs(List.<Pair<byte[], Long>>of(), 1)
