@@ -46,11 +46,22 @@ class LaunchContextTest {
   @Test
   void commandLineHasHeapAndMainClassAndRedirectsButNoApplicationDetails() {
     ContainerSizes sizes = ContainerSizes.of(new WeftConf(false).set("weft.am.memory", "700m"));
-    String cmd = String.join(" ", AmLaunchContext.command(sizes));
+    String cmd = String.join(" ", AmLaunchContext.command(sizes, List.of()));
     assertTrue(cmd.startsWith("{{JAVA_HOME}}/bin/java -Xmx700m "), cmd);
     assertTrue(cmd.contains(" io.weft.yarn.am.ApplicationMaster "), cmd);
     assertTrue(cmd.endsWith("1><LOG_DIR>/stdout 2><LOG_DIR>/stderr"), cmd);
     assertEquals(700 + 384, sizes.amContainerMb(), "the container is heap + overhead");
+  }
+
+  @Test
+  void driverJavaOptionsGoOnTheCommandLineBeforeTheMainClassQuotedForTheShell() {
+    WeftConf conf = new WeftConf(false).set("weft.am.extraJavaOptions", "-XX:+UseG1GC  -Dgreeting=it's");
+    List<String> options = io.weft.yarn.YarnOptions.javaOptions(conf, io.weft.yarn.YarnOptions.AM_EXTRA_JAVA_OPTIONS);
+    assertEquals(List.of("'-XX:+UseG1GC'", "'-Dgreeting=it'\\''s'"), options);
+    String cmd = String.join(" ", AmLaunchContext.command(ContainerSizes.of(conf), options));
+    assertTrue(cmd.contains(" '-XX:+UseG1GC' '-Dgreeting=it'\\''s' io.weft.yarn.am.ApplicationMaster "), cmd);
+    assertEquals(List.of(), io.weft.yarn.YarnOptions.javaOptions(new WeftConf(false),
+        io.weft.yarn.YarnOptions.EXECUTOR_EXTRA_JAVA_OPTIONS));
   }
 
   @Test
@@ -88,7 +99,7 @@ class LaunchContextTest {
     byte[] secret = AppSecret.generate(new SecureRandom());
     Credentials creds = YarnSubmitter.amCredentials(hadoopConf, secret);
     ContainerSizes sizes = ContainerSizes.of(s.conf());
-    ContainerLaunchContext ctx = AmLaunchContext.build(r, sizes, hadoopConf, creds);
+    ContainerLaunchContext ctx = AmLaunchContext.build(r, sizes, List.of(), hadoopConf, creds);
 
     String visible = String.join(" ", ctx.getCommands()) + ctx.getEnvironment();
     for (String encoding : List.of(new String(secret, StandardCharsets.ISO_8859_1),

@@ -1,0 +1,74 @@
+package io.weft.yarn.client;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds an application's {@code public static void main(String[])} in its jars without running
+ * anything of it (the class is loaded, not initialized). Local mode uses it to run main; a YARN
+ * submission uses it to fail in a second, naming the class and the jars, instead of after the
+ * application started on the cluster.
+ *
+ * <p>Threading: any. Failure: {@link IllegalArgumentException} naming the class and the jars.
+ */
+final class MainClassCheck {
+  private MainClassCheck() {}
+
+  /** Checks {@code className} in the local {@code appJar} and {@code jars} (other URIs are skipped). */
+  static void check(String className, String appJar, List<String> jars) throws IOException {
+    List<String> local = new ArrayList<>();
+    if (ApplicationResources.localPath(appJar) == null) {
+      return; // the jar is on the cluster's file system: the ApplicationMaster will tell
+    }
+    local.add(appJar);
+    for (String j : jars) {
+      if (ApplicationResources.localPath(j) != null) {
+        local.add(j);
+      }
+    }
+    try (URLClassLoader loader = new URLClassLoader("weft-app-check", urls(local), MainClassCheck.class.getClassLoader())) {
+      findMain(loader, className, String.join(", ", local));
+    }
+  }
+
+  /** The URLs of local jar paths; each must exist. */
+  static URL[] urls(List<String> paths) throws MalformedURLException {
+    List<URL> urls = new ArrayList<>();
+    for (String path : paths) {
+      File f = ApplicationResources.localPath(path).toFile();
+      if (!f.isFile()) {
+        throw new IllegalArgumentException("application jar " + path + " does not exist");
+      }
+      urls.add(f.toURI().toURL());
+    }
+    return urls.toArray(new URL[0]);
+  }
+
+  /** {@code className}'s public static main(String[]), loaded but not initialized by {@code loader}. */
+  static Method findMain(ClassLoader loader, String className, String jars) {
+    Class<?> cls;
+    try {
+      cls = Class.forName(className, false, loader);
+    } catch (ClassNotFoundException | NoClassDefFoundError e) {
+      throw new IllegalArgumentException("class " + className + " not found in " + jars
+          + " (--class names the main class with its package, e.g. com.example.MyJob)");
+    }
+    Method m;
+    try {
+      m = cls.getMethod("main", String[].class);
+    } catch (NoSuchMethodException | NoClassDefFoundError e) {
+      throw new IllegalArgumentException("class " + className + " in " + jars + " has no public static main(String[])");
+    }
+    if (!Modifier.isStatic(m.getModifiers())) {
+      throw new IllegalArgumentException("main method of " + className + " in " + jars + " is not static");
+    }
+    return m;
+  }
+}

@@ -1,0 +1,82 @@
+package io.weft.yarn.client;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a YARN submission checks on this machine, before the cluster hears of it. */
+class YarnSubmitterTest {
+  @TempDir
+  Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+  /** A cluster configuration whose ResourceManager address has nothing listening. */
+  private static Configuration deadCluster() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Configuration conf = new YarnConfiguration(new Configuration(false));
+    conf.set(YarnConfiguration.RM_ADDRESS, "127.0.0.1:" + port);
+    return conf;
+  }
+
+  private Path jarWith(Class<?> c) throws IOException {
+    Path jar = dir.resolve("app.jar");
+    String name = c.getName().replace('.', '/') + ".class";
+    try (OutputStream f = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(f);
+         InputStream in = c.getClassLoader().getResourceAsStream(name)) {
+      j.putNextEntry(new JarEntry(name));
+      in.transferTo(j);
+      j.closeEntry();
+    }
+    return jar;
+  }
+
+  private YarnSubmission submission(String mainClass, Path jar) {
+    return new YarnSubmission(mainClass, jar.toString(), List.of(), List.of(), List.of(),
+        Map.of("weft.yarn.connect.timeout", "1s"), List.of());
+  }
+
+  @Test
+  void aWrongMainClassFailsNamingClassAndJarBeforeTheClusterIsAsked() throws IOException {
+    Path jar = jarWith(WeftSubmitTest.RecordingApp.class);
+    try (YarnSubmitter submitter = new YarnSubmitter(deadCluster(), new PrintStream(out), new PrintStream(out))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> submitter.submit(submission("com.example.NoSuchMain", jar)));
+      assertTrue(e.getMessage().contains("class com.example.NoSuchMain not found in " + jar), e.getMessage());
+      // a right class gets past the check, to the (dead) cluster
+      ClusterConnection.ClusterUnavailableException dead = assertThrows(ClusterConnection.ClusterUnavailableException.class,
+          () -> submitter.submit(submission(WeftSubmitTest.RecordingApp.class.getName(), jar)));
+      assertTrue(dead.getMessage().contains("did not answer"), dead.getMessage());
+    }
+  }
+
+  @Test
+  void theUploadNoteSaysHowMuchWasUploadedAndHowToAvoidIt() throws IOException {
+    Path a = Files.write(dir.resolve("a.jar"), new byte[1_500_000]);
+    Path b = Files.write(dir.resolve("b.jar"), new byte[500_000]);
+    String note = YarnSubmitter.uploadNote(List.of(a, b));
+    assertTrue(note.startsWith("Uploaded Weft's 2 runtime jars (2.0 MB)"), note);
+    assertTrue(note.contains("weft.yarn.archive"), note);
+    assertTrue(!note.contains("\n"), "one line: " + note);
+  }
+}
