@@ -31,7 +31,7 @@ import org.apache.hadoop.yarn.logaggregation.filecontroller.LogAggregationFileCo
  * <p>Threading: the caller's. Failure: exit code 1 with one message saying why no logs can be
  * had (aggregation off, application unknown, NodeManager unreachable); I/O errors propagate.
  */
-final class ApplicationLogs {
+public final class ApplicationLogs {
   /** How long an ended application's logs may still be on their way to the file system. */
   private static final long AGGREGATION_WAIT_MS = 60_000;
   private static final Set<LogAggregationStatus> AGGREGATION_DONE = EnumSet.of(LogAggregationStatus.SUCCEEDED,
@@ -42,7 +42,8 @@ final class ApplicationLogs {
   private final PrintStream out;
   private final PrintStream err;
 
-  ApplicationLogs(YarnClient yarn, Configuration conf, PrintStream out, PrintStream err) {
+  /** Reads through {@code yarn} (started) and the cluster configuration {@code conf}. */
+  public ApplicationLogs(YarnClient yarn, Configuration conf, PrintStream out, PrintStream err) {
     this.yarn = yarn;
     this.conf = conf;
     this.out = out;
@@ -53,7 +54,7 @@ final class ApplicationLogs {
    * Prints the logs of {@code appId}; {@code container} and {@code type} (a log file name such
    * as stdout) narrow them when not null. Returns 0 when some logs were printed.
    */
-  int print(ApplicationId appId, String container, String type) throws IOException {
+  public int print(ApplicationId appId, String container, String type) throws IOException {
     ApplicationReport report;
     try {
       report = yarn.getApplicationReport(appId);

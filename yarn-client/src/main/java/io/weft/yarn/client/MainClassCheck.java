@@ -35,6 +35,18 @@ final class MainClassCheck {
     }
     try (URLClassLoader loader = new URLClassLoader("weft-app-check", urls(local), MainClassCheck.class.getClassLoader())) {
       findMain(loader, className, String.join(", ", local));
+    } catch (MissingDependencyException e) {
+      if (local.size() == 1 + jars.size()) {
+        throw e;
+      }
+      // what it needs may be in a --jars entry on the cluster's file system, which we did not load
+    }
+  }
+
+  /** The main class was found but needs a class none of the jars has. */
+  static final class MissingDependencyException extends IllegalArgumentException {
+    MissingDependencyException(String message) {
+      super(message);
     }
   }
 
@@ -56,15 +68,22 @@ final class MainClassCheck {
     Class<?> cls;
     try {
       cls = Class.forName(className, false, loader);
-    } catch (ClassNotFoundException | NoClassDefFoundError e) {
+    } catch (ClassNotFoundException e) {
       throw new IllegalArgumentException("class " + className + " not found in " + jars
           + " (--class names the main class with its package, e.g. com.example.MyJob)");
+    } catch (NoClassDefFoundError e) {
+      // found, but its superclass or an interface is missing: name that one
+      throw new MissingDependencyException("class " + className + " in " + jars + " cannot be loaded: it needs "
+          + String.valueOf(e.getMessage()).replace('/', '.') + ", which none of them holds (add its jar with --jars)");
     }
     Method m;
     try {
       m = cls.getMethod("main", String[].class);
-    } catch (NoSuchMethodException | NoClassDefFoundError e) {
+    } catch (NoSuchMethodException e) {
       throw new IllegalArgumentException("class " + className + " in " + jars + " has no public static main(String[])");
+    } catch (NoClassDefFoundError e) {
+      throw new MissingDependencyException("class " + className + " in " + jars + " cannot be loaded: it needs "
+          + String.valueOf(e.getMessage()).replace('/', '.') + ", which none of them holds (add its jar with --jars)");
     }
     if (!Modifier.isStatic(m.getModifiers())) {
       throw new IllegalArgumentException("main method of " + className + " in " + jars + " is not static");
