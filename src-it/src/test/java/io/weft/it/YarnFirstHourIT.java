@@ -105,6 +105,8 @@ class YarnFirstHourIT {
     assertTrue(text.contains("weft kill " + appId), text);
     assertEquals(YarnApplicationState.RUNNING, WeftOnYarn.report(CLUSTER, appId).getYarnApplicationState());
     assertTrue(WeftOnYarn.stagingDirExists(CLUSTER, appId), "the running application still has its files");
+    String driverLog = logsOfRunningDriver(appId);
+    assertTrue(driverLog.contains("RunsUntilKilled started"), "a running driver's stdout, from its NodeManager: " + driverLog);
 
     ByteArrayOutputStream killOut = new ByteArrayOutputStream();
     try (YarnSubmitter yarn = new YarnSubmitter(CLUSTER.configuration(),
@@ -135,6 +137,30 @@ class YarnFirstHourIT {
     assertTrue(seconds < 95, "took " + seconds + " s: the driver waited for executors that cannot fit");
     Matcher m = Pattern.compile("executors: (\\d) of 4 running").matcher(run.output());
     assertTrue(m.find(), "the progress line counts executors: " + run.output());
+  }
+
+  /**
+   * {@code weft logs APP --type stdout} of a running application, read until its driver has
+   * printed (bounded: it prints right after the ApplicationMaster registered).
+   */
+  private static String logsOfRunningDriver(ApplicationId appId) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    String text = "";
+    try (YarnClient yarn = YarnClient.createYarnClient()) {
+      yarn.init(CLUSTER.configuration());
+      yarn.start();
+      while (!text.contains("RunsUntilKilled started") && System.nanoTime() < deadline) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new ApplicationLogs(yarn, CLUSTER.configuration(), new PrintStream(out, true, StandardCharsets.UTF_8), System.err)
+            .print(appId, null, "stdout");
+        text = out.toString(StandardCharsets.UTF_8);
+        if (!text.contains("RunsUntilKilled started")) {
+          Thread.sleep(200); // the driver has not printed yet: poll again
+        }
+      }
+    }
+    System.out.println("==== weft logs (running) " + appId + "\n" + text);
+    return text;
   }
 
   /** Reads the client's output; completes {@code running} with the application id once it runs. */
