@@ -54,7 +54,12 @@ final class MainClassCheck {
   static URL[] urls(List<String> paths) throws MalformedURLException {
     List<URL> urls = new ArrayList<>();
     for (String path : paths) {
-      File f = ApplicationResources.localPath(path).toFile();
+      java.nio.file.Path local = ApplicationResources.localPath(path);
+      if (local == null) {
+        throw new IllegalArgumentException("application jar " + path + " is not on this machine (local mode "
+            + "loads jars from local paths; --master yarn also takes jars on the cluster's file system)");
+      }
+      File f = local.toFile();
       if (!f.isFile()) {
         throw new IllegalArgumentException("application jar " + path + " does not exist");
       }

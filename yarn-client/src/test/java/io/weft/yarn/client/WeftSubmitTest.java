@@ -96,6 +96,8 @@ class WeftSubmitTest {
     assertTrue(errText().contains("class no.such.Main not found in " + jar), errText());
     assertEquals(2, submit("--class", "a.B", dir.resolve("missing.jar").toString()));
     assertTrue(errText().contains("missing.jar does not exist"), errText());
+    assertEquals(2, submit("--master", "local[1]", "--class", "a.B", "hdfs://nn:8020/apps/app.jar"));
+    assertTrue(errText().contains("hdfs://nn:8020/apps/app.jar is not on this machine"), errText());
     assertEquals(2, submit("--master", "local[1]", "--conf", "weft.task.maxFailures", "--class", "a.B", jar.toString()));
     assertTrue(errText().contains("--conf takes KEY=VALUE"), errText());
   }
