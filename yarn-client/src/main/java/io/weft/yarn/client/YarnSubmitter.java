@@ -144,16 +144,26 @@ public final class YarnSubmitter implements AutoCloseable {
     if (rc == 0) {
       out.println(appId + " succeeded");
     } else {
-      err.println("Application " + appId + " ended " + report.getYarnApplicationState() + "/"
-          + report.getFinalApplicationStatus() + ApplicationMonitor.describeDiagnostics(report));
-      String trace = report.getDiagnostics() == null ? null : Diagnostics.trace(report.getDiagnostics());
-      if (verbose && trace != null) {
-        err.println("Stack trace of the driver (from the ApplicationMaster):\n" + trace);
-      }
-      err.println("Its logs (driver and executors): weft logs " + appId
-          + (verbose || trace == null ? "" : "   (weft submit --verbose also prints the driver's stack trace)"));
+      reportFailure(report, verbose, err);
     }
     return rc;
+  }
+
+  /**
+   * What a user reads when an application failed: its end state and diagnostics, with
+   * {@code verbose} the driver's stack trace (which the ApplicationMaster put after the
+   * diagnostics' summary), and the command that prints its logs.
+   */
+  static void reportFailure(ApplicationReport report, boolean verbose, PrintStream err) {
+    ApplicationId appId = report.getApplicationId();
+    err.println("Application " + appId + " ended " + report.getYarnApplicationState() + "/"
+        + report.getFinalApplicationStatus() + ApplicationMonitor.describeDiagnostics(report));
+    String trace = report.getDiagnostics() == null ? null : Diagnostics.trace(report.getDiagnostics());
+    if (verbose && trace != null) {
+      err.println("Stack trace of the driver (from the ApplicationMaster):\n" + trace);
+    }
+    err.println("Its logs (driver and executors): weft logs " + appId
+        + (verbose || trace == null ? "" : "   (weft submit --verbose also prints the driver's stack trace)"));
   }
 
   /** Prints {@code appId}'s state; returns 0 if the ResourceManager knows it. */

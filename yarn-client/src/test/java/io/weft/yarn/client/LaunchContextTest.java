@@ -3,6 +3,7 @@ package io.weft.yarn.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.WeftConf;
@@ -119,6 +120,30 @@ class LaunchContextTest {
     assertEquals("--secret-looking-arg", props.getProperty(YarnConstants.PROP_ARG_PREFIX + "1"));
     assertEquals(new java.util.TreeMap<>(r), new java.util.TreeMap<>(StagedResources.read(props)),
         "resources survive the round trip");
+  }
+
+  @Test
+  void archivesAreShippedToBeUnpackedUnderTheirNameOrAlias() throws IOException {
+    Configuration hadoopConf = new Configuration();
+    FileSystem fs = FileSystem.getLocal(hadoopConf);
+    Path appJar = file("app.jar");
+    Path deps = file("deps.zip");
+    Path models = file("models.tar.gz");
+    YarnSubmission s = new YarnSubmission("com.example.Main", appJar.toString(), List.of(), List.of(), List.of(),
+        Map.of(), List.of(), List.of(deps + "#lib", models.toString()));
+    ApplicationResources.checkInputs(s, s.conf(), hadoopConf);
+    StagingArea area = StagingArea.at(fs, new org.apache.hadoop.fs.Path(tmp.resolve("staging-archives").toUri()));
+    Map<String, LocalResource> r = ApplicationResources.stage(s, s.conf(), area, hadoopConf).resources();
+    assertEquals(List.of("__app__.jar", "lib", "models.tar.gz"), List.copyOf(r.keySet()));
+    assertEquals(LocalResourceType.ARCHIVE, r.get("lib").getType());
+    assertEquals(LocalResourceType.ARCHIVE, r.get("models.tar.gz").getType());
+    assertTrue(r.get("lib").getResource().getFile().endsWith(".zip"), "the NodeManager unpacks by extension");
+
+    YarnSubmission clash = new YarnSubmission("com.example.Main", appJar.toString(), List.of(), List.of(), List.of(),
+        Map.of(), List.of(), List.of(deps + "#__app__.jar"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ApplicationResources.checkInputs(clash, clash.conf(), hadoopConf));
+    assertTrue(e.getMessage().contains("__app__.jar"), e.getMessage());
   }
 
   @Test

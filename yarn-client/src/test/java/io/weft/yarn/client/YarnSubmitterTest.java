@@ -71,6 +71,28 @@ class YarnSubmitterTest {
   }
 
   @Test
+  void aFailureNamesTheLogsCommandAndWithVerboseShowsTheDriversStackTrace() {
+    org.apache.hadoop.yarn.api.records.ApplicationId app =
+        org.apache.hadoop.yarn.api.records.ApplicationId.newInstance(1_700_000_000_000L, 5);
+    String diagnostics = io.weft.yarn.Diagnostics.withTrace("Application C failed: IllegalStateException: boom",
+        new IllegalStateException("boom"));
+    org.apache.hadoop.yarn.api.records.ApplicationReport report =
+        org.apache.hadoop.yarn.api.records.ApplicationReport.newInstance(app, null, "u", "q", "n", "h", 0, null,
+            org.apache.hadoop.yarn.api.records.YarnApplicationState.FINISHED, diagnostics, null, 0, 0, 0,
+            org.apache.hadoop.yarn.api.records.FinalApplicationStatus.FAILED, null, null, 1f, "WEFT", null);
+    ByteArrayOutputStream quiet = new ByteArrayOutputStream();
+    YarnSubmitter.reportFailure(report, false, new PrintStream(quiet, true, java.nio.charset.StandardCharsets.UTF_8));
+    String q = quiet.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(q.contains("ended FINISHED/FAILED (Application C failed: IllegalStateException: boom)"), q);
+    assertTrue(q.contains("weft logs " + app), q);
+    assertTrue(!q.contains("\tat "), "no stack trace without --verbose: " + q);
+    ByteArrayOutputStream loud = new ByteArrayOutputStream();
+    YarnSubmitter.reportFailure(report, true, new PrintStream(loud, true, java.nio.charset.StandardCharsets.UTF_8));
+    String v = loud.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(v.contains("Stack trace of the driver") && v.contains("\tat " + YarnSubmitterTest.class.getName()), v);
+  }
+
+  @Test
   void theUploadNoteSaysHowMuchWasUploadedAndHowToAvoidIt() throws IOException {
     Path a = Files.write(dir.resolve("a.jar"), new byte[1_500_000]);
     Path b = Files.write(dir.resolve("b.jar"), new byte[500_000]);
