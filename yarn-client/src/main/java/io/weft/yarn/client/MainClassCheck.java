@@ -43,6 +43,25 @@ final class MainClassCheck {
     }
   }
 
+  /** The names of the top-level classes a class loader's jars hold (for a "did you mean"). */
+  static List<String> classesIn(ClassLoader loader) {
+    List<String> names = new ArrayList<>();
+    if (!(loader instanceof URLClassLoader urls)) {
+      return names;
+    }
+    for (URL jar : urls.getURLs()) {
+      try (java.util.jar.JarFile f = new java.util.jar.JarFile(new File(jar.toURI()))) {
+        f.stream().map(java.util.zip.ZipEntry::getName)
+            .filter(n -> n.endsWith(".class") && !n.contains("$") && !n.endsWith("module-info.class"))
+            .map(n -> n.substring(0, n.length() - ".class".length()).replace('/', '.'))
+            .forEach(names::add);
+      } catch (IOException | java.net.URISyntaxException | IllegalArgumentException e) {
+        // no suggestion from this jar
+      }
+    }
+    return names;
+  }
+
   /** The main class was found but needs a class none of the jars has. */
   static final class MissingDependencyException extends IllegalArgumentException {
     MissingDependencyException(String message) {
@@ -74,8 +93,9 @@ final class MainClassCheck {
     try {
       cls = Class.forName(className, false, loader);
     } catch (ClassNotFoundException e) {
+      String guess = Suggestions.didYouMean(className, classesIn(loader));
       throw new IllegalArgumentException("class " + className + " not found in " + jars
-          + " (--class names the main class with its package, e.g. com.example.MyJob)");
+          + (guess.isEmpty() ? " (--class names the main class with its package, e.g. com.example.MyJob)" : guess));
     } catch (NoClassDefFoundError e) {
       // found, but its superclass or an interface is missing: name that one
       throw new MissingDependencyException("class " + className + " in " + jars + " cannot be loaded: it needs "

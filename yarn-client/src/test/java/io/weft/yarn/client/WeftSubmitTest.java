@@ -94,6 +94,10 @@ class WeftSubmitTest {
     Path jar = appJar(RecordingApp.class);
     assertEquals(2, submit("--class", "no.such.Main", jar.toString()));
     assertTrue(errText().contains("class no.such.Main not found in " + jar), errText());
+    Path sampleJar = appJar(SampleMain.class);
+    assertEquals(2, submit("--class", "io.weft.yarn.client.SampleMian", sampleJar.toString()));
+    assertTrue(errText().contains("class io.weft.yarn.client.SampleMian not found in " + sampleJar
+        + "; did you mean io.weft.yarn.client.SampleMain?"), errText());
     assertEquals(2, submit("--class", "a.B", dir.resolve("missing.jar").toString()));
     assertTrue(errText().contains("missing.jar does not exist"), errText());
     assertEquals(2, submit("--master", "local[1]", "--class", "a.B", "hdfs://nn:8020/apps/app.jar"));
