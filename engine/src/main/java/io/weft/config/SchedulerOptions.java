@@ -1,5 +1,6 @@
 package io.weft.config;
 
+import static io.weft.config.ConfigEntry.doubleConf;
 import static io.weft.config.ConfigEntry.durationMsConf;
 import static io.weft.config.ConfigEntry.intConf;
 
@@ -24,5 +25,20 @@ public final class SchedulerOptions {
       .doc("Attempts of one stage (re-runs after lost shuffle output) before its job fails.")
       .defaultValue("4")
       .check(n -> n >= 1, "at least 1")
+      .register();
+
+  public static final ConfigEntry<Double> MIN_REGISTERED_RATIO = doubleConf("weft.scheduler.minRegisteredResourcesRatio")
+      .doc("Share of the asked executors (0 to 1) that must have registered before the driver "
+          + "starts scheduling; it starts anyway after weft.scheduler.maxRegisteredResourcesWaitingTime "
+          + "once one has. Default: 0.8 on YARN, 1.0 in local-cluster mode.")
+      .check(r -> r >= 0 && r <= 1, "between 0 and 1")
+      .register();
+
+  public static final ConfigEntry<Long> MAX_REGISTERED_WAIT = durationMsConf("weft.scheduler.maxRegisteredResourcesWaitingTime")
+      .doc("How long the driver waits for weft.scheduler.minRegisteredResourcesRatio of its "
+          + "executors before it starts scheduling with those that registered (at least one; "
+          + "with none it waits up to weft.executor.registration.timeout and then fails).")
+      .defaultValue("30s")
+      .check(n -> n >= 0, "non-negative")
       .register();
 }

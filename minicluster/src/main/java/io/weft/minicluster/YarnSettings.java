@@ -50,6 +50,7 @@ final class YarnSettings {
     conf.setLong(YarnConfiguration.NM_SLEEP_DELAY_BEFORE_SIGKILL_MS, 100);
     conf.setLong(YarnConfiguration.NM_PROCESS_KILL_WAIT_MS, 200);
     keepLogsWithoutSlowingStop(conf);
+    aggregateLogsIntoHdfs(conf);
     conf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, false);
     conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
     ensureContainerJavaHome(conf);
@@ -80,6 +81,20 @@ final class YarnSettings {
     conf.setLong(YarnConfiguration.NM_LOG_RETAIN_SECONDS, 0);
     conf.setInt(YarnConfiguration.DEBUG_NM_DELETE_DELAY_SEC, 24 * 3600);
   }
+
+  /**
+   * Log aggregation on, as on a real cluster, so that {@code weft logs} (and {@code yarn logs})
+   * can read an ended application's container logs from HDFS: each NodeManager uploads them to
+   * {@value #REMOTE_APP_LOG_DIR} when the application ends. The local copies stay readable while
+   * the cluster runs (their deletion waits out the DeletionService delay above).
+   */
+  private static void aggregateLogsIntoHdfs(Configuration conf) {
+    conf.setBoolean(YarnConfiguration.LOG_AGGREGATION_ENABLED, true);
+    conf.set(YarnConfiguration.NM_REMOTE_APP_LOG_DIR, REMOTE_APP_LOG_DIR);
+  }
+
+  /** Where aggregated logs go, on the cluster's default file system (its HDFS). */
+  static final String REMOTE_APP_LOG_DIR = "/tmp/logs";
 
   /**
    * Containers usually start {@code {{JAVA_HOME}}/bin/java}, and JAVA_HOME reaches them from

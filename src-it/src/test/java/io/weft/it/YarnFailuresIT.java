@@ -3,6 +3,7 @@ package io.weft.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.it.apps.HaltsInTask;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Bad input on YARN, and executors that keep dying: each case must end with a non-zero client exit, the cause in the client's
  * output and in the application's diagnostics, a FAILED application, no partial output, no
  * staging directory and no executor JVM left. (An impossible executor size is refused before
- * submission: YarnSubmitIT.)
+ * submission: YarnSubmitIT; so is a main class missing from the jar, here.)
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class YarnFailuresIT {
@@ -121,10 +122,18 @@ class YarnFailuresIT {
     System.out.println("halts-in-task: submit to FAILED in " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + " s");
   }
 
+  /** Found in a second on this machine, naming class and jar, instead of after the application started. */
   @Test
-  void mainClassThatDoesNotExist() throws Exception {
-    WeftOnYarn.Run run = WeftOnYarn.run(CLUSTER, "io.weft.examples.NoSuchExample", WeftOnYarn.examplesJar(),
-        List.of(), settings("no-such-class"));
-    assertFailedWith(run, "io.weft.examples.NoSuchExample");
+  void mainClassThatDoesNotExistIsRefusedBeforeSubmission() throws Exception {
+    int before = applications();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WeftOnYarn.run(CLUSTER,
+        "io.weft.examples.NoSuchExample", WeftOnYarn.examplesJar(), List.of(), settings("no-such-class")));
+    assertTrue(e.getMessage().contains("class io.weft.examples.NoSuchExample not found in " + WeftOnYarn.examplesJar()),
+        e.getMessage());
+    assertEquals(before, applications(), "nothing was submitted");
+  }
+
+  private static int applications() {
+    return CLUSTER.cluster().yarnCluster().getResourceManager().getRMContext().getRMApps().size();
   }
 }

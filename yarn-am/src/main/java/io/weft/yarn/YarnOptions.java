@@ -119,6 +119,29 @@ public final class YarnOptions {
       .check(n -> n >= 0, "non-negative")
       .register();
 
+  public static final ConfigEntry<Long> CONNECT_TIMEOUT = durationMsConf("weft.yarn.connect.timeout")
+      .doc("How long weft submit, status, kill and logs try to reach the ResourceManager before "
+          + "they give up with an error naming its address (Hadoop's own default retries for minutes).")
+      .defaultValue("10s")
+      .check(n -> n > 0, "positive")
+      .register();
+
+  public static final ConfigEntry<Boolean> KILL_ON_INTERRUPT = booleanConf("weft.yarn.killOnInterrupt")
+      .doc("Whether interrupting weft submit (Ctrl-C) while it waits for the application kills the "
+          + "application; by default the application keeps running and the client says how to kill it.")
+      .defaultValue("false")
+      .register();
+
+  public static final ConfigEntry<String> AM_EXTRA_JAVA_OPTIONS = stringConf("weft.am.extraJavaOptions")
+      .doc("Extra JVM options of the ApplicationMaster (which runs the driver), separated by spaces; "
+          + "not the heap size, which is weft.am.memory.")
+      .register();
+
+  public static final ConfigEntry<String> EXECUTOR_EXTRA_JAVA_OPTIONS = stringConf("weft.executor.extraJavaOptions")
+      .doc("Extra JVM options of each executor, separated by spaces; not the heap size, which is "
+          + "weft.executor.memory.")
+      .register();
+
   /** Executor container overhead in MiB: the configured value, else max(384, 10% of the heap). */
   public static long executorOverheadMb(WeftConf conf) {
     Long configured = conf.get(EXECUTOR_MEMORY_OVERHEAD);
@@ -138,6 +161,24 @@ public final class YarnOptions {
   /** Bytes to MiB, rounded up: YARN counts memory in MiB and a request must not fall short. */
   public static long toMb(long bytes) {
     return (bytes + (1L << 20) - 1) >> 20;
+  }
+
+  /**
+   * The words of an extra-java-options setting, each quoted for the shell that runs the
+   * container's launch script (so a value with spaces or {@code $} reaches the JVM as written);
+   * empty when unset.
+   */
+  public static java.util.List<String> javaOptions(WeftConf conf, ConfigEntry<String> entry) {
+    String raw = conf.get(entry);
+    java.util.List<String> out = new java.util.ArrayList<>();
+    if (raw != null) {
+      for (String word : raw.trim().split("\\s+")) {
+        if (!word.isEmpty()) {
+          out.add("'" + word.replace("'", "'\\''") + "'");
+        }
+      }
+    }
+    return out;
   }
 
   /** The tags of {@link #TAGS}, trimmed, without empties, in order. */

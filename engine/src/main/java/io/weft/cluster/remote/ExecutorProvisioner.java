@@ -47,6 +47,16 @@ public interface ExecutorProvisioner {
   void kill(String executorId);
 
   /**
+   * The share of {@link #executorCount()} executors the driver waits for before it schedules,
+   * when {@code weft.scheduler.minRegisteredResourcesRatio} is not set: all of them by default
+   * (they are started on this machine); a cluster manager that may not have room for every
+   * executor at once returns less.
+   */
+  default double defaultMinRegisteredRatio() {
+    return 1.0;
+  }
+
+  /**
    * Stops every executor still running (they were already asked to stop over the network) and
    * waits, bounded, until their processes are gone.
    */

@@ -30,8 +30,6 @@ import io.weft.scheduler.TaskOutcome;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +60,8 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
   private final ClassLoader userLoader;
   private final Map<String, TransportConnection> executors = new ConcurrentHashMap<>();
   private final Map<String, Boolean> lost = new ConcurrentHashMap<>();
-  private final CountDownLatch allRegistered;
+  /** Notified on each registration; {@link #awaitExecutors} waits on it. */
+  private final Object registrations = new Object();
   private volatile SchedulerCallbacks callbacks;
   private volatile boolean stopping;
   /** Why the provisioner can start no more executors (none is left), or null. */
@@ -90,7 +89,6 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
     this.advertisedHost = advertisedHost;
     this.provisioner = provisioner;
     this.userLoader = Thread.currentThread().getContextClassLoader();
-    this.allRegistered = new CountDownLatch(provisioner.executorCount());
   }
 
   @Override
@@ -109,8 +107,8 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
       @Override
       public void executorsExhausted(String reason) {
         exhausted = reason;
-        while (allRegistered.getCount() > 0) { // start() need not wait for executors that cannot come
-          allRegistered.countDown();
+        synchronized (registrations) { // start() need not wait for executors that cannot come
+          registrations.notifyAll();
         }
         if (!stopping) {
           callbacks.executorsExhausted(reason);
@@ -121,25 +119,39 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
   }
 
   /**
-   * Waits for every executor, or at least one when the registration timeout passes; fails at
-   * once, with the provisioner's reason, when none is left and none can be started.
+   * Waits until enough executors registered to start scheduling ({@link RegistrationWait}:
+   * weft.scheduler.minRegisteredResourcesRatio, weft.scheduler.maxRegisteredResourcesWaitingTime,
+   * weft.executor.registration.timeout); fails when none did, and at once, with the
+   * provisioner's reason, when none is left and none can be started.
    */
   private void awaitExecutors() {
-    long timeoutMs = conf.get(ExecutorOptions.REGISTRATION_TIMEOUT);
+    RegistrationWait wait = RegistrationWait.of(conf, provisioner);
+    long start = System.nanoTime();
     try {
-      boolean all = allRegistered.await(timeoutMs, TimeUnit.MILLISECONDS);
-      if (executors.isEmpty() && exhausted != null) {
-        stop();
-        throw new WeftException("No executor could be started: " + exhausted);
-      }
-      if (!all) {
-        if (executors.isEmpty()) {
-          stop();
-          throw new WeftException("No executor registered within " + timeoutMs + " ms "
-              + "(weft.executor.registration.timeout); see the executors' logs");
+      synchronized (registrations) {
+        while (true) {
+          long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+          int registered = executors.size();
+          if (registered == 0 && exhausted != null) {
+            stop();
+            throw new WeftException("No executor could be started: " + exhausted);
+          }
+          RegistrationWait.Decision decision = wait.decide(registered, elapsedMs);
+          if (decision == RegistrationWait.Decision.FAIL) {
+            stop();
+            throw new WeftException("No executor registered within " + wait.timeoutMs() + " ms "
+                + "(weft.executor.registration.timeout); see the executors' logs");
+          }
+          if (decision == RegistrationWait.Decision.START) {
+            if (registered < wait.asked()) {
+              LOG.warn("Starting with {} of {} executors after {} ms (weft.scheduler.minRegisteredResourcesRatio "
+                  + "{}, weft.scheduler.maxRegisteredResourcesWaitingTime {} ms); the others join when they register",
+                  registered, wait.asked(), elapsedMs, wait.minRatio(), wait.maxWaitMs());
+            }
+            return;
+          }
+          registrations.wait(wait.untilNextDeadlineMs(elapsedMs));
         }
-        LOG.warn("Only {} of {} executors registered within {} ms; starting with those",
-            executors.size(), provisioner.executorCount(), timeoutMs);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -273,7 +285,9 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
       LOG.info("Executor {} registered from {} ({} slots, block server port {})", id, r.getHost(),
           r.getCores(), r.getBlockPort());
       callbacks.executorAdded(new ExecutorInfo(id, r.getHost(), r.getBlockPort(), r.getCores()));
-      allRegistered.countDown();
+      synchronized (registrations) {
+        registrations.notifyAll();
+      }
     }
 
     @Override

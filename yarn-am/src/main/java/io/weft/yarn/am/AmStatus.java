@@ -20,6 +20,9 @@ public final class AmStatus implements WeftListener {
   public enum State { STARTING, RUNNING, SUCCEEDED, FAILED }
 
   private final String appName;
+  private final int executorsAsked;
+  /** The highest progress reported so far, as float bits: what the user sees never goes back. */
+  private final AtomicInteger reportedProgress = new AtomicInteger(Float.floatToIntBits(0f));
   private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
   private final AtomicReference<String> diagnostic = new AtomicReference<>("");
   private final AtomicInteger jobsStarted = new AtomicInteger();
@@ -32,8 +35,10 @@ public final class AmStatus implements WeftListener {
   private final java.util.concurrent.ConcurrentSkipListMap<String, long[]> runningStages =
       new java.util.concurrent.ConcurrentSkipListMap<>();
 
-  public AmStatus(String appName) {
+  /** @param executorsAsked weft.executor.instances, shown next to the executors running */
+  public AmStatus(String appName, int executorsAsked) {
     this.appName = appName;
+    this.executorsAsked = executorsAsked;
   }
 
   @Override
@@ -72,19 +77,27 @@ public final class AmStatus implements WeftListener {
   /**
    * Share of submitted tasks that ended, below 1 until the driver has returned (a later job may
    * still come): a rough figure, but it moves, which is what a user watching a terminal wants.
+   * It never goes down: a new job's tasks lower the share, not the progress shown (99% then 80%
+   * reads as a failure).
    */
   public float progress() {
     State s = state.get();
+    float now;
     if (s == State.SUCCEEDED || s == State.FAILED) {
-      return 1f;
+      now = 1f;
+    } else {
+      long submitted = tasksSubmitted.get();
+      now = submitted == 0 ? 0f : Math.min(0.99f, (float) tasksEnded.get() / submitted);
     }
-    long submitted = tasksSubmitted.get();
-    return submitted == 0 ? 0f : Math.min(0.99f, (float) tasksEnded.get() / submitted);
+    int bits = reportedProgress.accumulateAndGet(Float.floatToIntBits(now),
+        (a, b) -> Float.intBitsToFloat(a) >= Float.intBitsToFloat(b) ? a : b);
+    return Float.intBitsToFloat(bits);
   }
 
   /**
    * One line for the submitting client's progress display: each running stage with its finished
-   * and total tasks, then the jobs. Example: {@code stage 1: 12/40 tasks; jobs: 1 done, 1 running}.
+   * and total tasks, then the jobs, then the executors running of those asked. Example:
+   * {@code stage 1: 12/40 tasks; jobs: 1 done, 1 running; executors: 3 of 4 running}.
    */
   public String progressText() {
     StringBuilder sb = new StringBuilder();
@@ -96,7 +109,9 @@ public final class AmStatus implements WeftListener {
     if (sb.length() > 0) {
       sb.append("; ");
     }
-    return sb.append("jobs: ").append(done).append(" done, ").append(running).append(" running").toString();
+    return sb.append("jobs: ").append(done).append(" done, ").append(running).append(" running")
+        .append("; executors: ").append(executors.get()).append(" of ").append(executorsAsked).append(" running")
+        .toString();
   }
 
   /** A plain HTML page; every value is escaped. */
@@ -108,7 +123,7 @@ public final class AmStatus implements WeftListener {
     row(sb, "Jobs", jobsStarted.get() + " started, " + jobsSucceeded.get() + " succeeded, "
         + jobsFailed.get() + " failed");
     row(sb, "Tasks", tasksEnded.get() + " of " + tasksSubmitted.get() + " ended");
-    row(sb, "Executors", Integer.toString(executors.get()));
+    row(sb, "Executors", executors.get() + " running of " + executorsAsked + " asked");
     if (!diagnostic.get().isEmpty()) {
       row(sb, "Diagnostics", diagnostic.get());
     }

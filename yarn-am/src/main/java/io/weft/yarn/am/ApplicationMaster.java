@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.service.Service;
+import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
 import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
 import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
@@ -46,8 +47,8 @@ import org.slf4j.LoggerFactory;
  *       for it, or for the ResourceManager to ask for a shutdown.
  *   <li>Unregisters: SUCCEEDED when main returned, FAILED with a diagnostic naming the cause when
  *       it threw (or could not be run); deletes the staging directory (unless
- *       {@code weft.yarn.preserveStagingFiles}, or a later attempt still needs it); stops the
- *       clients.
+ *       {@code weft.yarn.preserveStagingFiles}, or a later attempt still needs it; a shutdown
+ *       hook does the same when YARN kills the application); stops the clients.
  * </ol>
  *
  * <p>Threading: {@link #run} runs on the caller's thread and blocks until the application ends;
@@ -110,7 +111,7 @@ public final class ApplicationMaster {
       return 1;
     }
     LOG.info("ApplicationMaster {} starting {}", attemptId, launch.mainClass());
-    AmStatus status = new AmStatus(launch.conf().appName());
+    AmStatus status = new AmStatus(launch.conf().appName(), launch.conf().get(YarnOptions.EXECUTOR_INSTANCES));
     try (StatusServer http = StatusServer.start(status, host())) {
       return runRegistered(attemptId, launch, secret, credentials, status, http);
     } catch (IOException e) {
@@ -124,6 +125,7 @@ public final class ApplicationMaster {
     AmCallbacks callbacks = new AmCallbacks(stopRequest::complete, status::progress);
     AMRMClientAsync<ContainerRequest> amRm = clients.createAmRmClient(HEARTBEAT_MS, callbacks.amRm);
     NMClientAsync nm = clients.createNmClient(callbacks.nm);
+    Runnable signalCleanup = null;
     try {
       amRm.init(hadoopConf);
       amRm.start();
@@ -138,6 +140,7 @@ public final class ApplicationMaster {
       }
       LOG.info("Registered with the ResourceManager; tracking URL {}", http.url());
       org.apache.hadoop.fs.Path stagingDir = new org.apache.hadoop.fs.Path(launch.stagingDir());
+      signalCleanup = stagingCleanupOnSignal(launch, attemptId, stagingDir);
       RunningAmServices services = new RunningAmServices(attemptId, hadoopConf, launch.conf(), secret,
           credentials, amRm, nm, registration, stagingDir, executorResources(launch, stagingDir),
           launch.appClassPath(), callbacks, status);
@@ -151,6 +154,9 @@ public final class ApplicationMaster {
       unregister(amRm, FinalApplicationStatus.FAILED, diagnostic, http.url());
       return 1;
     } finally {
+      if (signalCleanup != null) {
+        ShutdownHookManager.get().removeShutdownHook(signalCleanup);
+      }
       YarnAmServices.Holder.CURRENT.set(null);
       stopQuietly(nm);
       stopQuietly(amRm);
@@ -197,6 +203,25 @@ public final class ApplicationMaster {
     if (!preserve && (outcome.succeeded() || isLastAttempt(attemptId, launch))) {
       deleteStagingDir(stagingDir);
     }
+  }
+
+  /**
+   * Installs what deletes the staging directory when this JVM is stopped from outside (YARN kills
+   * the application: SIGTERM) before {@link #finish} could, under the same rule as a failure
+   * (unless preserved, and only on the last attempt). It runs before Hadoop's own hook closes the
+   * file systems. Removed again when the AM ends normally.
+   */
+  private Runnable stagingCleanupOnSignal(LaunchDetails launch, ApplicationAttemptId attemptId,
+      org.apache.hadoop.fs.Path stagingDir) {
+    if (launch.conf().get(YarnOptions.PRESERVE_STAGING_FILES) || !isLastAttempt(attemptId, launch)) {
+      return null;
+    }
+    Runnable hook = () -> {
+      LOG.warn("ApplicationMaster stopped from outside (killed?); deleting the staging directory");
+      deleteStagingDir(stagingDir);
+    };
+    ShutdownHookManager.get().addShutdownHook(hook, FileSystem.SHUTDOWN_HOOK_PRIORITY + 20);
+    return hook;
   }
 
   private void unregister(AMRMClientAsync<ContainerRequest> amRm, FinalApplicationStatus finalStatus,

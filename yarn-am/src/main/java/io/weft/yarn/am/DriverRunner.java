@@ -83,13 +83,15 @@ final class DriverRunner {
       return Outcome.success();
     } catch (InvocationTargetException e) {
       LOG.error("{}.main threw", mainClass, e.getCause());
-      return Outcome.failure("Application " + mainClass + " failed: " + Diagnostics.describe(e.getCause()));
+      // the stack trace travels with the diagnostic: weft submit --verbose prints it
+      return Outcome.failure(Diagnostics.withTrace(
+          "Application " + mainClass + " failed: " + Diagnostics.describe(e.getCause()), e.getCause()));
     } catch (ApplicationError e) {
       LOG.error(e.getMessage());
       return Outcome.failure(e.getMessage());
     } catch (IllegalAccessException | IOException | RuntimeException | LinkageError e) {
       LOG.error("Cannot run {}", mainClass, e);
-      return Outcome.failure("Cannot run " + mainClass + ": " + Diagnostics.describe(e));
+      return Outcome.failure(Diagnostics.withTrace("Cannot run " + mainClass + ": " + Diagnostics.describe(e), e));
     } finally {
       self.setContextClassLoader(before);
       restoreSystemProperties(previous);

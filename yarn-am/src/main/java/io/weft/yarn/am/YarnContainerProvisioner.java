@@ -48,6 +48,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   private final int instances;
   private final ContainerSizes sizes;
   private final int maxFailures;
+  private final List<String> javaOptions;
   private final Map<ContainerId, String> executorOf = new HashMap<>();
   private int nextExecutorId = 1;
   private int pendingRequests;
@@ -63,6 +64,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     this.sizes = ContainerSizes.of(conf);
     Integer configured = conf.get(YarnOptions.MAX_EXECUTOR_FAILURES);
     this.maxFailures = configured != null ? configured : ExecutorOptions.maxFailures(conf, instances);
+    this.javaOptions = YarnOptions.javaOptions(conf, YarnOptions.EXECUTOR_EXTRA_JAVA_OPTIONS);
   }
 
   /** The host name other containers reach this one by: the NodeManager's name for it. */
@@ -86,6 +88,12 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   @Override
   public int coresPerExecutor() {
     return sizes.executorCores();
+  }
+
+  /** Spark's YARN default: a cluster rarely has room for every container at once. */
+  @Override
+  public double defaultMinRegisteredRatio() {
+    return 0.8;
   }
 
   @Override
@@ -137,14 +145,16 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   }
 
   private ContainerLaunchContext launchContext(String executorId) {
-    List<String> command = List.of(
+    List<String> command = new ArrayList<>(List.of(
         Environment.JAVA_HOME.$$() + "/bin/java",
         "-Xmx" + sizes.executorHeapMb() + "m",
-        "-Djava.io.tmpdir=" + Environment.PWD.$$() + "/tmp",
+        "-Djava.io.tmpdir=" + Environment.PWD.$$() + "/tmp"));
+    command.addAll(javaOptions);
+    command.addAll(List.of(
         YarnExecutorMain.class.getName(),
         executorId, driverHost, String.valueOf(driverPort), String.valueOf(sizes.executorCores()),
         "1>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stdout",
-        "2>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stderr");
+        "2>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stderr"));
     Map<String, String> env = new HashMap<>();
     env.put(Environment.CLASSPATH.name(), classPath(services.hadoopConf(), services.appClassPath()));
     return ContainerLaunchContext.newInstance(services.executorResources(), env,

@@ -1,6 +1,7 @@
 package io.weft.yarn.am;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.executor.TaskMetrics;
 import io.weft.status.ListenerEvent;
@@ -10,20 +11,49 @@ import org.junit.jupiter.api.Test;
 class AmStatusTest {
   @Test
   void progressTextShowsRunningStagesWithFinishedAndTotalTasks() {
-    AmStatus status = new AmStatus("app");
-    assertEquals("jobs: 0 done, 0 running", status.progressText());
+    AmStatus status = new AmStatus("app", 4);
+    assertEquals("jobs: 0 done, 0 running; executors: 0 of 4 running", status.progressText());
     status.onEvent(new ListenerEvent.JobStarted(0, List.of(0, 1), "test", 0));
     status.onEvent(new ListenerEvent.StageSubmitted(0, 0, "map", 4, 0));
     for (int i = 0; i < 3; i++) {
       status.onEvent(new ListenerEvent.TaskEnded(0, 0, i, i, "1", true, null, new TaskMetrics(), 0));
     }
     status.onEvent(new ListenerEvent.TaskEnded(0, 0, 9, 3, "1", false, "boom", new TaskMetrics(), 0));
-    assertEquals("stage 0: 3/4 tasks; jobs: 0 done, 1 running", status.progressText());
+    assertEquals("stage 0: 3/4 tasks; jobs: 0 done, 1 running; executors: 0 of 4 running", status.progressText());
     status.onEvent(new ListenerEvent.StageCompleted(0, 0, null, 0));
     status.onEvent(new ListenerEvent.StageSubmitted(1, 0, "reduce", 2, 0));
-    assertEquals("stage 1: 0/2 tasks; jobs: 0 done, 1 running", status.progressText());
+    assertEquals("stage 1: 0/2 tasks; jobs: 0 done, 1 running; executors: 0 of 4 running", status.progressText());
     status.onEvent(new ListenerEvent.StageCompleted(1, 0, null, 0));
     status.onEvent(new ListenerEvent.JobEnded(0, true, null, 0));
-    assertEquals("jobs: 1 done, 0 running", status.progressText());
+    assertEquals("jobs: 1 done, 0 running; executors: 0 of 4 running", status.progressText());
+  }
+
+  @Test
+  void progressTextCountsExecutorsRunningOfThoseAsked() {
+    AmStatus status = new AmStatus("app", 8);
+    status.onEvent(new ListenerEvent.ExecutorAdded("1", "h1", 2, 0));
+    status.onEvent(new ListenerEvent.ExecutorAdded("2", "h2", 2, 0));
+    status.onEvent(new ListenerEvent.ExecutorAdded("3", "h2", 2, 0));
+    status.onEvent(new ListenerEvent.ExecutorRemoved("2", "lost", 0));
+    assertTrue(status.progressText().endsWith("executors: 2 of 8 running"), status.progressText());
+  }
+
+  @Test
+  void progressNeverGoesBackWhenANewJobSubmitsMoreTasks() {
+    AmStatus status = new AmStatus("app", 2);
+    status.onEvent(new ListenerEvent.StageSubmitted(0, 0, "first", 10, 0));
+    for (int i = 0; i < 9; i++) {
+      status.onEvent(new ListenerEvent.TaskEnded(0, 0, i, i, "1", true, null, new TaskMetrics(), 0));
+    }
+    assertEquals(0.9f, status.progress(), 1e-6);
+    // a second job's stage: ended/submitted falls to 9/20, what was shown must not
+    status.onEvent(new ListenerEvent.StageSubmitted(1, 0, "second", 10, 0));
+    assertEquals(0.9f, status.progress(), 1e-6);
+    for (int i = 0; i < 9; i++) {
+      status.onEvent(new ListenerEvent.TaskEnded(1, 0, 10 + i, i, "1", true, null, new TaskMetrics(), 0));
+    }
+    assertEquals(0.9f, status.progress(), 1e-6); // 18/20 = 0.9
+    status.onEvent(new ListenerEvent.TaskEnded(1, 0, 19, 9, "1", true, null, new TaskMetrics(), 0));
+    assertEquals(0.95f, status.progress(), 1e-6);
   }
 }

@@ -108,7 +108,12 @@ class ApplicationMasterTest {
     assertEquals(FinalApplicationStatus.FAILED, u.status());
     assertTrue(u.diagnostic().contains("input /data/missing does not exist"), u.diagnostic());
     assertTrue(u.diagnostic().contains("caused by FileNotFoundException: hdfs://nn/data/missing: no such file"), u.diagnostic());
-    assertFalse(u.diagnostic().contains("\tat "), "no stack trace: " + u.diagnostic());
+    String summary = io.weft.yarn.Diagnostics.summary(u.diagnostic());
+    assertTrue(summary.contains("caused by FileNotFoundException"), summary);
+    assertFalse(summary.contains("\tat "), "no stack trace in the summary: " + summary);
+    // the driver's stack trace follows, for weft submit --verbose
+    String trace = io.weft.yarn.Diagnostics.trace(u.diagnostic());
+    assertTrue(trace != null && trace.contains("at " + Throws.class.getName() + ".main"), u.diagnostic());
     assertFalse(Files.exists(stagingDir), "the last attempt deletes the staging dir");
   }
 

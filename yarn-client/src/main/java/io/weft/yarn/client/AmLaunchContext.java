@@ -22,7 +22,7 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
  * class path, the local resources and the credentials.
  *
  * <p>Command: {@code {{JAVA_HOME}}/bin/java -Xmx<am heap>m -Djava.io.tmpdir={{PWD}}/tmp
- * io.weft.yarn.am.ApplicationMaster 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr}. Nothing about the
+ * [weft.am.extraJavaOptions] io.weft.yarn.am.ApplicationMaster 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr}. Nothing about the
  * application is on it: main class and arguments travel in {@code weft.properties}, the secret in
  * the credentials. Class path: {@code __weft_conf__} first (so its site files win), then
  * {@code __weft_libs__/*}, then the cluster's {@code yarn.application.classpath}. The
@@ -35,19 +35,21 @@ final class AmLaunchContext {
 
   static final String AM_CLASS = "io.weft.yarn.am.ApplicationMaster";
 
+  /** @param javaOptions weft.am.extraJavaOptions, each word quoted for the shell */
   static ContainerLaunchContext build(Map<String, LocalResource> resources, ContainerSizes sizes,
-      Configuration hadoopConf, Credentials credentials) {
+      List<String> javaOptions, Configuration hadoopConf, Credentials credentials) {
     ContainerLaunchContext ctx = ContainerLaunchContext.newInstance(
         resources, Map.of(Environment.CLASSPATH.name(), classPath(hadoopConf)),
-        List.of(String.join(" ", command(sizes))), null, tokens(credentials), null);
+        List.of(String.join(" ", command(sizes, javaOptions))), null, tokens(credentials), null);
     return ctx;
   }
 
-  static List<String> command(ContainerSizes sizes) {
+  static List<String> command(ContainerSizes sizes, List<String> javaOptions) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Environment.JAVA_HOME.$$() + "/bin/java");
     cmd.add("-Xmx" + sizes.amHeapMb() + "m");
     cmd.add("-Djava.io.tmpdir=" + Environment.PWD.$$() + "/" + YarnConfiguration.DEFAULT_CONTAINER_TEMP_DIR);
+    cmd.addAll(javaOptions);
     cmd.add(AM_CLASS);
     cmd.add("1>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stdout");
     cmd.add("2>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stderr");

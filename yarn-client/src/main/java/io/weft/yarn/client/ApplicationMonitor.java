@@ -16,8 +16,9 @@ import org.apache.hadoop.yarn.exceptions.YarnException;
 /**
  * Follows a submitted application until it ends, printing to the user: the tracking URL when it
  * appears or changes, each state change, and every {@code weft.yarn.report.interval} a progress
- * line with the report's progress and the ApplicationMaster's diagnostics when they changed
- * (and every 30 s regardless).
+ * line with the report's progress (never lower than one shown before) and the
+ * ApplicationMaster's own progress line (stages, jobs, executors running of asked) when they
+ * changed (and every 30 s regardless).
  *
  * <p>Threading: the calling thread, which it blocks (sleeping between reports). Interruption ends
  * the wait with an {@link IOException}; the application itself keeps running. Failure: RPC errors
@@ -27,12 +28,21 @@ final class ApplicationMonitor {
   static final Set<YarnApplicationState> TERMINAL =
       EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED, YarnApplicationState.KILLED);
 
-  private final YarnClient yarn;
+  /** Where reports come from: the YARN client, or a test's script. */
+  interface Reports {
+    ApplicationReport get(ApplicationId appId) throws YarnException, IOException;
+  }
+
+  private final Reports reports;
   private final PrintStream out;
   private final long intervalMs;
 
   ApplicationMonitor(YarnClient yarn, PrintStream out, long intervalMs) {
-    this.yarn = yarn;
+    this(yarn::getApplicationReport, out, intervalMs);
+  }
+
+  ApplicationMonitor(Reports reports, PrintStream out, long intervalMs) {
+    this.reports = reports;
     this.out = out;
     this.intervalMs = intervalMs;
   }
@@ -43,6 +53,8 @@ final class ApplicationMonitor {
     String lastUrl = null;
     String lastProgress = null;
     long lastPrintedMs = 0;
+    // what was shown never goes back: a new job's tasks lower YARN's figure, not the user's
+    float shown = 0f;
     while (true) {
       ApplicationReport report = report(appId);
       YarnApplicationState state = report.getYarnApplicationState();
@@ -60,7 +72,8 @@ final class ApplicationMonitor {
       }
       if (state == YarnApplicationState.RUNNING) {
         // a line when something moved, and now and then anyway so a long stage shows it is alive
-        String line = progressLine(report) + amProgress(report);
+        shown = Math.max(shown, report.getProgress());
+        String line = progressLine(report, shown) + amProgress(report);
         long now = System.currentTimeMillis();
         if (!line.equals(lastProgress) || now - lastPrintedMs >= 30_000) {
           out.println(line);
@@ -79,7 +92,7 @@ final class ApplicationMonitor {
 
   ApplicationReport report(ApplicationId appId) throws IOException {
     try {
-      return yarn.getApplicationReport(appId);
+      return reports.get(appId);
     } catch (YarnException e) {
       throw new IOException("cannot get the report of " + appId + ": " + e.getMessage(), e);
     }
@@ -111,9 +124,10 @@ final class ApplicationMonitor {
     }
   }
 
-  static String progressLine(ApplicationReport report) {
+  /** The report's id, state, {@code progress} as a percentage, and its diagnostics. */
+  static String progressLine(ApplicationReport report, float progress) {
     return String.format(Locale.ROOT, "%s %s %3.0f%%%s", report.getApplicationId(),
-        report.getYarnApplicationState(), report.getProgress() * 100, describeDiagnostics(report));
+        report.getYarnApplicationState(), progress * 100, describeDiagnostics(report));
   }
 
   /** Exit code of an ended application: 0 only for FINISHED with final status SUCCEEDED. */
@@ -122,8 +136,9 @@ final class ApplicationMonitor {
         && report.getFinalApplicationStatus() == FinalApplicationStatus.SUCCEEDED ? 0 : 1;
   }
 
+  /** The diagnostics without the driver's stack trace (which only --verbose prints), in parentheses. */
   static String describeDiagnostics(ApplicationReport report) {
     String d = report.getDiagnostics();
-    return d == null || d.isBlank() ? "" : " (" + d.strip() + ")";
+    return d == null || d.isBlank() ? "" : " (" + io.weft.yarn.Diagnostics.summary(d).strip() + ")";
   }
 }

@@ -23,6 +23,8 @@ import org.apache.hadoop.yarn.api.records.LocalResourceType;
  *   <li>the application jar as {@value YarnConstants#APP_JAR}, each {@code --jars} entry and each
  *       {@code --files} entry under its own file name (the application's class path is the app
  *       jar, then the extra jars, in order);
+ *   <li>each {@code --archives} entry as an ARCHIVE (unpacked by the NodeManager) under its file
+ *       name, or under the name after its {@code #};
  *   <li>Weft's own jars as {@code __weft_libs__/<jar>}, or {@code weft.yarn.archive} as the
  *       archive {@code __weft_libs__}, used in place.
  * </ul>
@@ -52,6 +54,10 @@ final class ApplicationResources {
     for (String f : s.files()) {
       checkExists(f, "--files entry", hadoopConf);
       checkUniqueName(names, f);
+    }
+    for (String a : s.archives()) {
+      checkExists(withoutAlias(a), "--archives entry", hadoopConf);
+      checkUniqueName(names, linkName(a));
     }
     String archive = conf.get(YarnOptions.ARCHIVE);
     if (archive != null) {
@@ -83,6 +89,14 @@ final class ApplicationResources {
     for (String f : s.files()) {
       String name = fileName(f);
       resources.put(name, ship(f, name, area, hadoopConf));
+    }
+    for (String a : s.archives()) {
+      String name = linkName(a);
+      String source = withoutAlias(a);
+      java.nio.file.Path local = localPath(source);
+      resources.put(name, local != null
+          ? area.upload(local, name + "-" + fileName(source), LocalResourceType.ARCHIVE)
+          : StagingArea.inPlace(new Path(source), LocalResourceType.ARCHIVE, hadoopConf));
     }
     String archive = conf.get(YarnOptions.ARCHIVE);
     if (archive != null) {
@@ -138,6 +152,17 @@ final class ApplicationResources {
           + " in the containers' working directory (" + source + ")");
     }
     names.add(name);
+  }
+
+  /** {@code deps.zip#deps} → {@code deps}; {@code /x/deps.zip} → {@code deps.zip}. */
+  static String linkName(String archive) {
+    int hash = archive.lastIndexOf('#');
+    return hash >= 0 ? archive.substring(hash + 1) : fileName(archive);
+  }
+
+  static String withoutAlias(String archive) {
+    int hash = archive.lastIndexOf('#');
+    return hash >= 0 ? archive.substring(0, hash) : archive;
   }
 
   static String fileName(String source) {

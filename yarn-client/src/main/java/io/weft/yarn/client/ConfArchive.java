@@ -68,6 +68,26 @@ final class ConfArchive {
     return bytes.toByteArray();
   }
 
+  /**
+   * Whether the application whose configuration archive is {@code archive} asked to keep its
+   * staging directory ({@code weft.yarn.preserveStagingFiles} in its weft.properties); false
+   * when the archive cannot be read.
+   */
+  static boolean preservesStaging(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path archive) {
+    try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(fs.open(archive))) {
+      for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+        if (e.getName().equals(YarnConstants.WEFT_PROPERTIES)) {
+          Properties p = new Properties();
+          p.load(zip);
+          return Boolean.parseBoolean(p.getProperty(io.weft.yarn.YarnOptions.PRESERVE_STAGING_FILES.key(), "false"));
+        }
+      }
+    } catch (IOException e) {
+      // no readable archive: nothing says keep it
+    }
+    return false;
+  }
+
   private interface Writer {
     void write(OutputStream out) throws IOException;
   }

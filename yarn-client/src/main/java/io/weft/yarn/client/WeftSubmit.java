@@ -2,14 +2,11 @@ package io.weft.yarn.client;
 
 import io.weft.yarn.Diagnostics;
 import io.weft.yarn.YarnOptions;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -61,19 +58,26 @@ public final class WeftSubmit {
       err.println("weft submit: " + e.getMessage());
       return 2;
     }
+    if (parsed.help()) {
+      out.println(SubmitArguments.USAGE);
+      return 0;
+    }
     return run(parsed);
   }
 
   public int run(SubmitArguments a) {
     try {
       Map<String, String> settings = resolveSettings(a);
+      for (String warning : Suggestions.ignoredSettings(settings.keySet(), Suggestions.knownKeys())) {
+        err.println("weft submit: warning: " + warning);
+      }
       // weft submit's own default; WeftContext has none (a program run directly must not guess)
       String master = settings.computeIfAbsent("weft.master", k -> "local[*]");
       if (master.equals("yarn")) {
         return submitToYarn(a, settings);
       }
-      if (!a.files().isEmpty()) {
-        throw new IllegalArgumentException("--files needs --master yarn (local mode reads files where they are)");
+      if (!a.files().isEmpty() || !a.archives().isEmpty()) {
+        throw new IllegalArgumentException("--files and --archives need --master yarn (local mode reads files where they are)");
       }
       runInProcess(a, settings);
       return 0;
@@ -98,8 +102,8 @@ public final class WeftSubmit {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     YarnSubmission submission = new YarnSubmission(a.mainClass(), a.appJar(), a.jars(), a.files(),
-        a.appArgs(), settings, weftJars);
-    try (YarnSubmitter submitter = new YarnSubmitter(hadoopConf.get(), out, err)) {
+        a.appArgs(), settings, weftJars, a.archives());
+    try (YarnSubmitter submitter = new YarnSubmitter(hadoopConf.get(), out, err).verbose(a.verbose())) {
       return submitter.run(submission);
     } catch (IOException e) {
       // the request was fine but the cluster refused or failed it (unknown queue, RM down):
@@ -132,6 +136,10 @@ public final class WeftSubmit {
     }
     if (a.name() != null) {
       settings.put("weft.app.name", a.name());
+    } else if (!settings.containsKey("weft.app.name")) {
+      // not "weft-app" for everything; a name the program sets (setAppName) still wins in its driver
+      String main = a.mainClass();
+      settings.put("weft.app.name", main.substring(Math.max(main.lastIndexOf('.'), main.lastIndexOf('$')) + 1));
     }
     return settings;
   }
@@ -143,18 +151,16 @@ public final class WeftSubmit {
   }
 
   private void runInProcess(SubmitArguments a, Map<String, String> settings) throws IOException {
-    List<URL> urls = new ArrayList<>();
-    urls.add(jarUrl(a.appJar()));
-    for (String j : a.jars()) {
-      urls.add(jarUrl(j));
-    }
+    List<String> jars = new ArrayList<>(List.of(a.appJar()));
+    jars.addAll(a.jars());
+    URL[] urls = MainClassCheck.urls(jars);
     ClassLoader parent = WeftSubmit.class.getClassLoader();
     Map<String, String> previous = new LinkedHashMap<>();
     settings.forEach((k, v) -> previous.put(k, System.setProperty(k, v)));
     Thread thread = Thread.currentThread();
     ClassLoader before = thread.getContextClassLoader();
-    try (URLClassLoader loader = new URLClassLoader("weft-app", urls.toArray(new URL[0]), parent)) {
-      Method main = findMain(loader, a.mainClass(), a.appJar());
+    try (URLClassLoader loader = new URLClassLoader("weft-app", urls, parent)) {
+      Method main = MainClassCheck.findMain(loader, a.mainClass(), String.join(", ", jars));
       thread.setContextClassLoader(loader);
       main.invoke(null, (Object) a.appArgs().toArray(new String[0]));
     } catch (InvocationTargetException e) {
@@ -170,32 +176,6 @@ public final class WeftSubmit {
           System.setProperty(k, v);
         }
       });
-    }
-  }
-
-  private static URL jarUrl(String path) throws MalformedURLException {
-    File f = new File(path);
-    if (!f.isFile()) {
-      throw new IllegalArgumentException("application jar " + path + " does not exist");
-    }
-    return f.toURI().toURL();
-  }
-
-  private static Method findMain(ClassLoader loader, String className, String jar) {
-    Class<?> cls;
-    try {
-      cls = Class.forName(className, false, loader);
-    } catch (ClassNotFoundException | NoClassDefFoundError e) {
-      throw new IllegalArgumentException("class " + className + " not found in " + jar);
-    }
-    try {
-      Method m = cls.getMethod("main", String[].class);
-      if (!Modifier.isStatic(m.getModifiers())) {
-        throw new IllegalArgumentException("main method of " + className + " is not static");
-      }
-      return m;
-    } catch (NoSuchMethodException e) {
-      throw new IllegalArgumentException("class " + className + " has no public static main(String[])");
     }
   }
 

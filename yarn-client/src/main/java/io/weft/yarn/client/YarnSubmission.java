@@ -13,6 +13,8 @@ import java.util.Map;
  * @param appJar the application jar: a local path, or a URI on a Hadoop file system (used in place)
  * @param jars more jars for the application's class path (same forms as {@code appJar})
  * @param files files placed in every container's working directory under their own name
+ * @param archives archives (zip, tar.gz, jar) unpacked into every container's working directory,
+ *     under their file name or the name after a {@code #} ({@code deps.zip#deps})
  * @param appArgs the arguments of {@code main}; shipped in weft.properties, never on a command line
  * @param settings the resolved {@code weft.*} settings (defaults file, --conf, options)
  * @param weftJars Weft's runtime jars (engine, yarn-am, their dependencies); ignored when
@@ -25,14 +27,22 @@ public record YarnSubmission(
     List<String> files,
     List<String> appArgs,
     Map<String, String> settings,
-    List<Path> weftJars) {
+    List<Path> weftJars,
+    List<String> archives) {
 
   public YarnSubmission {
     jars = List.copyOf(jars);
     files = List.copyOf(files);
+    archives = List.copyOf(archives);
     appArgs = List.copyOf(appArgs);
     settings = Map.copyOf(settings);
     weftJars = List.copyOf(weftJars);
+  }
+
+  /** A submission without archives. */
+  public YarnSubmission(String mainClass, String appJar, List<String> jars, List<String> files, List<String> appArgs,
+      Map<String, String> settings, List<Path> weftJars) {
+    this(mainClass, appJar, jars, files, appArgs, settings, weftJars, List.of());
   }
 
   /** The settings as a WeftConf (without JVM system properties: the submission is self-contained). */

@@ -4,12 +4,14 @@ import io.weft.WeftConf;
 import io.weft.config.CoreOptions;
 import io.weft.yarn.AppSecret;
 import io.weft.yarn.ContainerSizes;
+import io.weft.yarn.Diagnostics;
 import io.weft.yarn.StagedResources;
 import io.weft.yarn.YarnConstants;
 import io.weft.yarn.YarnOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -39,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@code System.exit}; every entry point returns an exit code, so a workflow scheduler can run
  * it in-process.
  *
- * <p>{@link #submit} validates (settings, inputs, container sizes against the scheduler's
- * maximum allocation) before anything is uploaded or submitted, then stages the files
+ * <p>{@link #submit} validates (settings, inputs, the main class in the application's jars, that
+ * the ResourceManager answers within {@code weft.yarn.connect.timeout}, container sizes against
+ * the scheduler's maximum allocation) before anything is uploaded or submitted, then stages the files
  * ({@link ApplicationResources}, {@link ConfArchive}), puts a fresh application secret into the
  * ApplicationMaster's credentials only, builds the launch context ({@link AmLaunchContext}) and
  * submits. {@link #awaitCompletion} follows the application ({@link ApplicationMonitor}) and
@@ -61,6 +64,7 @@ public final class YarnSubmitter implements AutoCloseable {
   private final PrintStream out;
   private final PrintStream err;
   private final SecureRandom random = new SecureRandom();
+  private boolean verbose;
 
   /** A submitter talking to the ResourceManager {@code hadoopConf} names. */
   public YarnSubmitter(Configuration hadoopConf, PrintStream out, PrintStream err) {
@@ -70,6 +74,12 @@ public final class YarnSubmitter implements AutoCloseable {
     this.yarn = YarnClient.createYarnClient();
     yarn.init(this.hadoopConf);
     yarn.start();
+  }
+
+  /** With {@code true}, a failed application's driver stack trace is printed too ({@code --verbose}). */
+  public YarnSubmitter verbose(boolean printStackTraces) {
+    this.verbose = printStackTraces;
+    return this;
   }
 
   /** Submits {@code s} and, unless {@code weft.yarn.submit.waitAppCompletion=false}, waits for it. */
@@ -88,6 +98,9 @@ public final class YarnSubmitter implements AutoCloseable {
     WeftConf conf = s.conf();
     conf.validate();
     ApplicationResources.checkInputs(s, conf, hadoopConf);
+    MainClassCheck.check(s.mainClass(), s.appJar(), s.jars());
+    // fail in seconds, naming the address, rather than retry a wrong or stopped RM for minutes
+    ClusterConnection.check(hadoopConf, conf.get(YarnOptions.CONNECT_TIMEOUT));
     YarnClientApplication app = call(yarn::createApplication);
     Resource max = app.getNewApplicationResponse().getMaximumResourceCapability();
     ContainerSizes sizes = SubmissionValidator.checkResources(conf, max);
@@ -105,6 +118,9 @@ public final class YarnSubmitter implements AutoCloseable {
     }
     out.println("Submitted " + appId + " (" + conf.appName() + ") to queue " + conf.get(YarnOptions.QUEUE)
         + "; staging directory " + area.dir());
+    if (conf.get(YarnOptions.ARCHIVE) == null) {
+      out.println(uploadNote(s.weftJars()));
+    }
     return appId;
   }
 
@@ -114,8 +130,11 @@ public final class YarnSubmitter implements AutoCloseable {
    * {@code weft.yarn.preserveStagingFiles}.
    */
   public int awaitCompletion(ApplicationId appId, WeftConf conf) throws IOException {
-    ApplicationReport report = new ApplicationMonitor(yarn, out, conf.get(YarnOptions.REPORT_INTERVAL))
-        .awaitEnd(appId);
+    ApplicationReport report;
+    try (InterruptNotice notice = InterruptNotice.install(appId, conf.get(YarnOptions.KILL_ON_INTERRUPT),
+        id -> yarn.killApplication(id, "weft submit was interrupted (weft.yarn.killOnInterrupt)"), err)) {
+      report = new ApplicationMonitor(yarn, out, conf.get(YarnOptions.REPORT_INTERVAL)).awaitEnd(appId);
+    }
     if (!conf.get(YarnOptions.PRESERVE_STAGING_FILES)) {
       // The ApplicationMaster deletes it when it ends normally; a rejected or killed application
       // never ran one, so the client makes sure.
@@ -125,10 +144,26 @@ public final class YarnSubmitter implements AutoCloseable {
     if (rc == 0) {
       out.println(appId + " succeeded");
     } else {
-      err.println("Application " + appId + " ended " + report.getYarnApplicationState() + "/"
-          + report.getFinalApplicationStatus() + ApplicationMonitor.describeDiagnostics(report));
+      reportFailure(report, verbose, err);
     }
     return rc;
+  }
+
+  /**
+   * What a user reads when an application failed: its end state and diagnostics, with
+   * {@code verbose} the driver's stack trace (which the ApplicationMaster put after the
+   * diagnostics' summary), and the command that prints its logs.
+   */
+  static void reportFailure(ApplicationReport report, boolean verbose, PrintStream err) {
+    ApplicationId appId = report.getApplicationId();
+    err.println("Application " + appId + " ended " + report.getYarnApplicationState() + "/"
+        + report.getFinalApplicationStatus() + ApplicationMonitor.describeDiagnostics(report));
+    String trace = report.getDiagnostics() == null ? null : Diagnostics.trace(report.getDiagnostics());
+    if (verbose && trace != null) {
+      err.println("Stack trace of the driver (from the ApplicationMaster):\n" + trace);
+    }
+    err.println("Its logs (driver and executors): weft logs " + appId
+        + (verbose || trace == null ? "" : "   (weft submit --verbose also prints the driver's stack trace)"));
   }
 
   /** Prints {@code appId}'s state; returns 0 if the ResourceManager knows it. */
@@ -140,12 +175,17 @@ public final class YarnSubmitter implements AutoCloseable {
     out.println("Progress:    " + Math.round(r.getProgress() * 100) + "%");
     out.println("Tracking:    " + r.getTrackingUrl());
     if (r.getDiagnostics() != null && !r.getDiagnostics().isBlank()) {
-      out.println("Diagnostics: " + r.getDiagnostics().strip());
+      out.println("Diagnostics: " + Diagnostics.summary(r.getDiagnostics()).strip());
     }
     return 0;
   }
 
-  /** Asks the ResourceManager to kill {@code appId}; returns 0 if it was killed or had ended already. */
+  /**
+   * Asks the ResourceManager to kill {@code appId}, waits (bounded) until it is KILLED, and
+   * removes its staging directory if its ApplicationMaster did not (it never ran, or YARN's kill
+   * was faster than its shutdown hook) and the application did not ask to keep it. Returns 0 if
+   * it was killed or had ended already.
+   */
   public int kill(ApplicationId appId) throws IOException {
     ApplicationReport r = report(appId);
     if (ApplicationMonitor.TERMINAL.contains(r.getYarnApplicationState())) {
@@ -157,7 +197,68 @@ public final class YarnSubmitter implements AutoCloseable {
       return null;
     });
     out.println("Killed " + appId);
+    if (awaitEnd(appId, KILL_WAIT_MS)) {
+      removeStagingAfterKill(appId);
+    } else {
+      err.println(appId + " was not KILLED within " + KILL_WAIT_MS + " ms; its staging directory "
+          + StagingArea.pathFor(FileSystem.get(hadoopConf), appId) + " may remain");
+    }
     return 0;
+  }
+
+  /** How long {@link #kill} waits for the KILLED state. */
+  private static final long KILL_WAIT_MS = 30_000;
+
+  private boolean awaitEnd(ApplicationId appId, long timeoutMs) throws IOException {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+    while (System.nanoTime() < deadline) {
+      if (ApplicationMonitor.TERMINAL.contains(report(appId).getYarnApplicationState())) {
+        return true;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private void removeStagingAfterKill(ApplicationId appId) throws IOException {
+    FileSystem fs = FileSystem.get(hadoopConf);
+    org.apache.hadoop.fs.Path dir = StagingArea.pathFor(fs, appId);
+    if (!fs.exists(dir)) {
+      return;
+    }
+    if (ConfArchive.preservesStaging(fs, new org.apache.hadoop.fs.Path(dir, YarnConstants.CONF_ARCHIVE_FILE))) {
+      out.println("Kept its staging directory " + dir + " (" + YarnOptions.PRESERVE_STAGING_FILES.key() + ")");
+      return;
+    }
+    if (StagingArea.existing(fs, appId).delete()) {
+      out.println("Removed its staging directory " + dir);
+    }
+  }
+
+  /**
+   * One line after Weft's jars were uploaded for a submission: how much, and how to stop doing
+   * it (a shared archive, {@code weft.yarn.archive}).
+   */
+  static String uploadNote(List<java.nio.file.Path> weftJars) {
+    long bytes = 0;
+    for (java.nio.file.Path jar : weftJars) {
+      try {
+        bytes += java.nio.file.Files.size(jar);
+      } catch (IOException e) {
+        // it was just uploaded; a size we cannot read only makes the note smaller
+      }
+    }
+    return String.format(java.util.Locale.ROOT, "Uploaded Weft's %d runtime jars (%.1f MB) for this application. "
+        + "To skip this on every submission, zip them once into HDFS and set %s, e.g. "
+        + "(cd yarn-client/target && zip -qj weft-libs.zip weft-yarn-client-*.jar lib/*.jar) && "
+        + "weft fs -put yarn-client/target/weft-libs.zip /apps/weft/ && "
+        + "weft submit --conf %s=hdfs:///apps/weft/weft-libs.zip ...",
+        weftJars.size(), bytes / 1e6, YarnOptions.ARCHIVE.key(), YarnOptions.ARCHIVE.key());
   }
 
   @Override
@@ -182,7 +283,8 @@ public final class YarnSubmitter implements AutoCloseable {
     Properties props = launchProperties(s, conf, staged, area);
     resources.put(YarnConstants.CONF_DIR, area.write(YarnConstants.CONF_ARCHIVE_FILE,
         ConfArchive.build(hadoopConf, props), LocalResourceType.ARCHIVE));
-    return AmLaunchContext.build(resources, sizes, hadoopConf,
+    return AmLaunchContext.build(resources, sizes,
+        YarnOptions.javaOptions(conf, YarnOptions.AM_EXTRA_JAVA_OPTIONS), hadoopConf,
         amCredentials(hadoopConf, AppSecret.generate(random)));
   }
 

@@ -3,6 +3,7 @@ package io.weft.yarn.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.WeftConf;
@@ -46,11 +47,22 @@ class LaunchContextTest {
   @Test
   void commandLineHasHeapAndMainClassAndRedirectsButNoApplicationDetails() {
     ContainerSizes sizes = ContainerSizes.of(new WeftConf(false).set("weft.am.memory", "700m"));
-    String cmd = String.join(" ", AmLaunchContext.command(sizes));
+    String cmd = String.join(" ", AmLaunchContext.command(sizes, List.of()));
     assertTrue(cmd.startsWith("{{JAVA_HOME}}/bin/java -Xmx700m "), cmd);
     assertTrue(cmd.contains(" io.weft.yarn.am.ApplicationMaster "), cmd);
     assertTrue(cmd.endsWith("1><LOG_DIR>/stdout 2><LOG_DIR>/stderr"), cmd);
     assertEquals(700 + 384, sizes.amContainerMb(), "the container is heap + overhead");
+  }
+
+  @Test
+  void driverJavaOptionsGoOnTheCommandLineBeforeTheMainClassQuotedForTheShell() {
+    WeftConf conf = new WeftConf(false).set("weft.am.extraJavaOptions", "-XX:+UseG1GC  -Dgreeting=it's");
+    List<String> options = io.weft.yarn.YarnOptions.javaOptions(conf, io.weft.yarn.YarnOptions.AM_EXTRA_JAVA_OPTIONS);
+    assertEquals(List.of("'-XX:+UseG1GC'", "'-Dgreeting=it'\\''s'"), options);
+    String cmd = String.join(" ", AmLaunchContext.command(ContainerSizes.of(conf), options));
+    assertTrue(cmd.contains(" '-XX:+UseG1GC' '-Dgreeting=it'\\''s' io.weft.yarn.am.ApplicationMaster "), cmd);
+    assertEquals(List.of(), io.weft.yarn.YarnOptions.javaOptions(new WeftConf(false),
+        io.weft.yarn.YarnOptions.EXECUTOR_EXTRA_JAVA_OPTIONS));
   }
 
   @Test
@@ -88,7 +100,7 @@ class LaunchContextTest {
     byte[] secret = AppSecret.generate(new SecureRandom());
     Credentials creds = YarnSubmitter.amCredentials(hadoopConf, secret);
     ContainerSizes sizes = ContainerSizes.of(s.conf());
-    ContainerLaunchContext ctx = AmLaunchContext.build(r, sizes, hadoopConf, creds);
+    ContainerLaunchContext ctx = AmLaunchContext.build(r, sizes, List.of(), hadoopConf, creds);
 
     String visible = String.join(" ", ctx.getCommands()) + ctx.getEnvironment();
     for (String encoding : List.of(new String(secret, StandardCharsets.ISO_8859_1),
@@ -108,6 +120,30 @@ class LaunchContextTest {
     assertEquals("--secret-looking-arg", props.getProperty(YarnConstants.PROP_ARG_PREFIX + "1"));
     assertEquals(new java.util.TreeMap<>(r), new java.util.TreeMap<>(StagedResources.read(props)),
         "resources survive the round trip");
+  }
+
+  @Test
+  void archivesAreShippedToBeUnpackedUnderTheirNameOrAlias() throws IOException {
+    Configuration hadoopConf = new Configuration();
+    FileSystem fs = FileSystem.getLocal(hadoopConf);
+    Path appJar = file("app.jar");
+    Path deps = file("deps.zip");
+    Path models = file("models.tar.gz");
+    YarnSubmission s = new YarnSubmission("com.example.Main", appJar.toString(), List.of(), List.of(), List.of(),
+        Map.of(), List.of(), List.of(deps + "#lib", models.toString()));
+    ApplicationResources.checkInputs(s, s.conf(), hadoopConf);
+    StagingArea area = StagingArea.at(fs, new org.apache.hadoop.fs.Path(tmp.resolve("staging-archives").toUri()));
+    Map<String, LocalResource> r = ApplicationResources.stage(s, s.conf(), area, hadoopConf).resources();
+    assertEquals(List.of("__app__.jar", "lib", "models.tar.gz"), List.copyOf(r.keySet()));
+    assertEquals(LocalResourceType.ARCHIVE, r.get("lib").getType());
+    assertEquals(LocalResourceType.ARCHIVE, r.get("models.tar.gz").getType());
+    assertTrue(r.get("lib").getResource().getFile().endsWith(".zip"), "the NodeManager unpacks by extension");
+
+    YarnSubmission clash = new YarnSubmission("com.example.Main", appJar.toString(), List.of(), List.of(), List.of(),
+        Map.of(), List.of(), List.of(deps + "#__app__.jar"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ApplicationResources.checkInputs(clash, clash.conf(), hadoopConf));
+    assertTrue(e.getMessage().contains("__app__.jar"), e.getMessage());
   }
 
   @Test

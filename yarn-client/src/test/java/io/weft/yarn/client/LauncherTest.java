@@ -1,13 +1,46 @@
 package io.weft.yarn.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class LauncherTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream savedOut;
+  private PrintStream savedErr;
+
+  @BeforeEach
+  void captureOutput() {
+    savedOut = System.out;
+    savedErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreOutput() {
+    System.setOut(savedOut);
+    System.setErr(savedErr);
+  }
+
+  private String outText() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String errText() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
   @Test
   void genericOptionsSetTheHadoopConfAndLeaveTheCommandsOwnArguments() throws IOException {
     Configuration conf = new Configuration(false);
@@ -23,5 +56,41 @@ class LauncherTest {
   void statusAndKillNeedAnApplicationId() {
     assertEquals(2, Launcher.run(List.of("status")));
     assertEquals(2, Launcher.run(List.of("kill", "not-an-app-id")));
+    assertEquals(2, Launcher.run(List.of("logs", "application_1_0001", "--contaner", "c")));
+    assertTrue(errText().contains("did you mean --container?"), errText());
+  }
+
+  @Test
+  void helpOnEveryCommandPrintsItsUsageWithExamplesAndExitsZero() {
+    for (String command : List.of("submit", "status", "kill", "logs", "quickstart", "minicluster", "bench")) {
+      out.reset();
+      assertEquals(0, Launcher.run(List.of(command, "--help")), command);
+      assertTrue(outText().startsWith("Usage: weft " + command), command + ": " + outText());
+      assertTrue(outText().contains("Example"), command + " has no example: " + outText());
+    }
+    out.reset();
+    assertEquals(0, Launcher.run(List.of("--help")));
+    assertTrue(outText().contains("weft logs") || outText().contains("logs <applicationId>"), outText());
+    assertEquals("", errText(), "help is not an error");
+  }
+
+  @Test
+  void versionPrintsWeftsVersion() {
+    assertEquals(0, Launcher.run(List.of("--version")));
+    assertTrue(outText().startsWith("Weft "), outText());
+  }
+
+  @Test
+  void aMistypedCommandGetsTheClosestOne() {
+    assertEquals(2, Launcher.run(List.of("sumbit", "--class", "C", "app.jar")));
+    assertTrue(errText().contains("unknown command 'sumbit'; did you mean submit?"), errText());
+  }
+
+  @Test
+  void connectTimeoutComesFromGenericOptions() {
+    Configuration conf = new Configuration(false);
+    assertEquals(10_000, Launcher.connectTimeoutMs(conf));
+    conf.set("weft.yarn.connect.timeout", "3s");
+    assertEquals(3_000, Launcher.connectTimeoutMs(conf));
   }
 }

@@ -94,10 +94,59 @@ class WeftSubmitTest {
     Path jar = appJar(RecordingApp.class);
     assertEquals(2, submit("--class", "no.such.Main", jar.toString()));
     assertTrue(errText().contains("class no.such.Main not found in " + jar), errText());
+    Path sampleJar = appJar(SampleMain.class);
+    assertEquals(2, submit("--class", "io.weft.yarn.client.SampleMian", sampleJar.toString()));
+    assertTrue(errText().contains("class io.weft.yarn.client.SampleMian not found in " + sampleJar
+        + "; did you mean io.weft.yarn.client.SampleMain?"), errText());
     assertEquals(2, submit("--class", "a.B", dir.resolve("missing.jar").toString()));
     assertTrue(errText().contains("missing.jar does not exist"), errText());
+    assertEquals(2, submit("--master", "local[1]", "--class", "a.B", "hdfs://nn:8020/apps/app.jar"));
+    assertTrue(errText().contains("hdfs://nn:8020/apps/app.jar is not on this machine"), errText());
     assertEquals(2, submit("--master", "local[1]", "--conf", "weft.task.maxFailures", "--class", "a.B", jar.toString()));
     assertTrue(errText().contains("--conf takes KEY=VALUE"), errText());
+  }
+
+  @Test
+  void withoutNameTheApplicationIsNamedAfterItsMainClassNotWeftApp() throws IOException {
+    Path jar = appJar(RecordingApp.class);
+    assertEquals(0, submit("--master", "local[1]", "--class", RecordingApp.class.getName(), jar.toString()), errText());
+    assertEquals("local[1]|RecordingApp|null|", System.clearProperty("test.recorded"));
+  }
+
+  @Test
+  void ignoredSettingsAreWarnedAboutWithWhatWasMeant() throws IOException {
+    Path jar = appJar(RecordingApp.class);
+    assertEquals(0, submit("--master", "local[1]", "--conf", "weft.locality.wiat=1s",
+        "--conf", "spark.executor.memory=2g", "--class", RecordingApp.class.getName(), jar.toString()), errText());
+    System.clearProperty("test.recorded");
+    assertTrue(errText().contains("unknown setting weft.locality.wiat (ignored); did you mean weft.locality.wait?"), errText());
+    assertTrue(errText().contains("spark.executor.memory is a Spark setting, ignored by Weft; use weft.executor.memory"),
+        errText());
+  }
+
+  @Test
+  void helpPrintsTheUsageAndExitsZero() {
+    assertEquals(0, submit("--help"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: weft submit"), out.toString(StandardCharsets.UTF_8));
+    assertEquals("", errText());
+  }
+
+  @Test
+  void anUnreachableClusterIsOneMessageAndExitOne() throws IOException {
+    Path jar = appJar(RecordingApp.class);
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+    conf.set("yarn.resourcemanager.address", "127.0.0.1:" + port);
+    Path libs = Files.write(dir.resolve("weft-libs.zip"), new byte[0]); // stands for Weft's jars
+    int rc = new WeftSubmit(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), () -> conf).run(List.of("--master", "yarn",
+        "--conf", "weft.yarn.connect.timeout=1s", "--conf", "weft.yarn.archive=" + libs.toUri(),
+        "--class", RecordingApp.class.getName(), jar.toString()));
+    assertEquals(1, rc, errText());
+    assertTrue(errText().contains("127.0.0.1:" + port + " did not answer"), errText());
   }
 
   /** Records what it saw in a system property (it may run in another class loader). */
