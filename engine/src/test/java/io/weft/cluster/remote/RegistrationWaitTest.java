@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.weft.WeftConf;
 import io.weft.cluster.remote.RegistrationWait.Decision;
-import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 class RegistrationWaitTest {
@@ -57,7 +56,10 @@ class RegistrationWaitTest {
   /** Asks for {@code count} executors and starts none; {@code ratio} null keeps the interface's default. */
   private record FixedProvisioner(int count, Double ratio) implements ExecutorProvisioner {
     @Override
-    public void start(String driverHost, int driverPort, BiConsumer<String, String> lost) {}
+    public void start(String driverHost, int driverPort, Listener listener) {}
+
+    @Override
+    public void kill(String executorId) {}
 
     @Override
     public int executorCount() {
