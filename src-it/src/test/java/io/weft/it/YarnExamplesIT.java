@@ -62,11 +62,7 @@ class YarnExamplesIT {
       assertFalse(WeftOnYarn.stagingDirExists(CLUSTER, run.appId()), "staging dir left behind");
       assertTrue(WeftOnYarn.noExecutorJvmLeft(), "executor JVMs outlived the application");
       // both executor processes ran tasks, and shuffle blocks crossed between them
-      List<WeftOnYarn.ExecutorSummary> executors = WeftOnYarn.executorSummaries(CLUSTER, run.appId());
-      assertEquals(2, executors.size(), "stop lines of the executors: " + executors);
-      assertTrue(executors.stream().allMatch(e -> e.tasks() > 0), "an executor ran nothing: " + executors);
-      assertTrue(executors.stream().mapToLong(WeftOnYarn.ExecutorSummary::remoteFetches).sum() > 0,
-          "no shuffle block crossed between executors: " + executors);
+      WeftOnYarn.assertTwoExecutorsWorkedAndShuffled(CLUSTER, run.appId());
     } catch (AssertionError | Exception e) {
       CLUSTER.printContainerLogs(run.appId().toString(), System.err);
       throw e;

@@ -61,11 +61,7 @@ class YarnKeysIT {
           ExampleChecks.readKeyCounts(fs, new Path(out, "record")), "sum per shipment record");
       ExampleChecks.assertSameMap(expected(EnumKeys::parity, r -> 1L),
           ExampleChecks.readKeyCounts(fs, new Path(out, "pair")), "values per (color, parity) pair");
-      List<WeftOnYarn.ExecutorSummary> executors = WeftOnYarn.executorSummaries(CLUSTER, run.appId());
-      assertEquals(2, executors.size(), "stop lines of the executors: " + executors);
-      assertTrue(executors.stream().allMatch(e -> e.tasks() > 0), "an executor ran nothing: " + executors);
-      assertTrue(executors.stream().mapToLong(WeftOnYarn.ExecutorSummary::remoteFetches).sum() > 0,
-          "no shuffle block crossed between executors: " + executors);
+      WeftOnYarn.assertTwoExecutorsWorkedAndShuffled(CLUSTER, run.appId());
     } catch (AssertionError | Exception e) {
       CLUSTER.printContainerLogs(run.appId().toString(), System.err);
       throw e;

@@ -1,5 +1,8 @@
 package io.weft.it.yarn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.weft.it.MiniClusterExtension;
 import io.weft.yarn.client.WeftJars;
 import io.weft.yarn.client.YarnSubmission;
@@ -117,6 +120,20 @@ public final class WeftOnYarn {
       }
     }
     return out;
+  }
+
+  /**
+   * Asserts that both executor containers of a two-executor application ran tasks and that
+   * shuffle blocks crossed between them: what makes a run a test of cross-JVM behaviour.
+   */
+  public static void assertTwoExecutorsWorkedAndShuffled(MiniClusterExtension cluster, ApplicationId appId)
+      throws IOException {
+    List<ExecutorSummary> executors = executorSummaries(cluster, appId);
+    assertEquals(2, executors.size(), "stop lines of the executors: " + executors);
+    assertTrue(executors.stream().allMatch(e -> e.tasks() > 0),
+        "an executor ran nothing: " + executors);
+    assertTrue(executors.stream().mapToLong(ExecutorSummary::remoteFetches).sum() > 0,
+        "no shuffle block crossed between executors: " + executors);
   }
 
   /** The packaged examples jar, as a user would submit it. */
