@@ -14,6 +14,7 @@ import io.weft.plan.Iterators;
 import io.weft.plan.MapPartitionsNode;
 import io.weft.plan.Node;
 import io.weft.plan.UnionNode;
+import io.weft.serialization.JavaSerializer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -254,7 +255,7 @@ public class Dataset<T> {
 
   /** Folds each partition from {@code zero} with {@code seqOp}, then the partials with {@code combOp}. */
   public <U> U aggregate(U zero, Fn2<U, T, U> seqOp, Fn2<U, U, U> combOp) {
-    byte[] zeroBytes = new io.weft.serialization.JavaSerializer().newInstance().serialize(zero);
+    byte[] zeroBytes = JavaSerializer.instance().serialize(zero);
     List<U> partials = context().runJob(node, (task, it) -> {
       U acc = task.env().closureSerializer().newInstance().deserialize(zeroBytes);
       while (it.hasNext()) {
@@ -262,7 +263,7 @@ public class Dataset<T> {
       }
       return acc;
     });
-    U result = new io.weft.serialization.JavaSerializer().newInstance().deserialize(zeroBytes);
+    U result = JavaSerializer.instance().deserialize(zeroBytes);
     for (U p : partials) {
       result = call(combOp, result, p);
     }

@@ -12,6 +12,7 @@ import io.weft.plan.MapPartitionsNode;
 import io.weft.plan.Node;
 import io.weft.plan.ShuffleDependency;
 import io.weft.plan.ShuffledNode;
+import io.weft.serialization.JavaSerializer;
 import io.weft.serialization.Serializer;
 import io.weft.shuffle.sort.ExternalSorter;
 import java.util.ArrayList;
@@ -447,7 +448,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   }
 
   private static byte[] serialize(Object value) {
-    return new io.weft.serialization.JavaSerializer().newInstance().serialize(value);
+    return JavaSerializer.instance().serialize(value);
   }
 
   /** Zero values are copied per key so a mutable zero is never shared between keys. */

@@ -204,7 +204,7 @@ public final class WeftContext implements AutoCloseable {
   public <T> Broadcast<T> broadcast(T value) {
     checkOpen();
     long id = nextBroadcastId.getAndIncrement();
-    driverServices.putBroadcast(id, new JavaSerializer().newInstance().serialize(value));
+    driverServices.putBroadcast(id, JavaSerializer.instance().serialize(value));
     return new Broadcast<>(id, value);
   }
 

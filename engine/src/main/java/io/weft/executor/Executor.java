@@ -9,6 +9,7 @@ import io.weft.scheduler.Task;
 import io.weft.scheduler.TaskDescription;
 import io.weft.scheduler.TaskEndReason;
 import io.weft.scheduler.TaskOutcome;
+import io.weft.serialization.JavaSerializer;
 import io.weft.serialization.SerializerInstance;
 import io.weft.shuffle.FetchFailedException;
 import java.io.PrintWriter;
@@ -229,7 +230,7 @@ public final class Executor {
     user.printStackTrace(new PrintWriter(trace));
     byte[] serialized;
     try {
-      serialized = new io.weft.serialization.JavaSerializer().newInstance().serialize(user);
+      serialized = JavaSerializer.instance().serialize(user);
     } catch (RuntimeException e) {
       serialized = null;
     }

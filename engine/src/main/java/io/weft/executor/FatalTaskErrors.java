@@ -109,7 +109,7 @@ public final class FatalTaskErrors {
     error.printStackTrace(new PrintWriter(trace));
     byte[] serialized;
     try {
-      serialized = new JavaSerializer().newInstance().serialize(error);
+      serialized = JavaSerializer.instance().serialize(error);
     } catch (RuntimeException e) {
       serialized = null;
     }

@@ -54,7 +54,7 @@ public final class DagScheduler {
   private final Consumer<Map<Long, Long>> accumulatorSink;
   private final OutputCommitCoordinator commits;
   private final int maxStageAttempts;
-  private final SerializerInstance closureSerializer = new JavaSerializer().newInstance();
+  private final SerializerInstance closureSerializer = JavaSerializer.instance();
 
   private final StagePlanner planner = new StagePlanner();
   private final MapOutputTracker mapOutputs = new MapOutputTracker();

@@ -64,7 +64,7 @@ public final class JobWaiter {
       }
       throw new IllegalStateException(cause);
     }
-    SerializerInstance ser = new JavaSerializer().newInstance();
+    SerializerInstance ser = JavaSerializer.instance();
     List<U> out = new ArrayList<>(results.length);
     for (byte[] r : results) {
       out.add((U) ser.deserialize(r));

@@ -14,9 +14,17 @@ import java.io.OutputStream;
  * executor is the loader of the user's jars.
  */
 public final class JavaSerializer implements Serializer {
+  /** Keeps no state between calls (each stream is new), so one instance serves every thread. */
+  private static final SerializerInstance SHARED = new Instance();
+
+  /** The shared instance, for closures, task results, broadcasts and other single objects. */
+  public static SerializerInstance instance() {
+    return SHARED;
+  }
+
   @Override
   public SerializerInstance newInstance() {
-    return new Instance();
+    return SHARED;
   }
 
   private static final class Instance implements SerializerInstance {

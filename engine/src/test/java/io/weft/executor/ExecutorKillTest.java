@@ -46,7 +46,7 @@ class ExecutorKillTest {
     Executor executor = new Executor(TestingTasks.executorEnv(tmp, null), 1, getClass().getClassLoader(),
         (id, outcome) -> statuses.add(new Status(id, outcome)));
     try {
-      SerializerInstance java = new JavaSerializer().newInstance();
+      SerializerInstance java = JavaSerializer.instance();
       executor.launch(task(java, 1L, (ctx, it) -> {
         STARTED.countDown();
         return RELEASE.await(60, TimeUnit.SECONDS) ? "released" : "timed out";

@@ -54,7 +54,7 @@ class TransportEndpointsTest {
   @Test
   void driverLaunchesATaskOnARemoteExecutorAndGetsItsOutcome() throws Exception {
     DriverServices services = new DriverServices(new OutputCommitCoordinator());
-    SerializerInstance java = new JavaSerializer().newInstance();
+    SerializerInstance java = JavaSerializer.instance();
     services.putBroadcast(5L, java.serialize("hello"));
     BlockingQueue<TransportConnection> registered = new ArrayBlockingQueue<>(1);
     BlockingQueue<TaskStatus> statuses = new ArrayBlockingQueue<>(4);

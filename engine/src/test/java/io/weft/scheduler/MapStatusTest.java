@@ -89,7 +89,7 @@ class MapStatusTest {
       sizes[r] = 777;
     }
     MapStatus s = MapStatus.of(AT, sizes, 2000, HUGE);
-    int bytes = new JavaSerializer().newInstance().serialize(s).length;
+    int bytes = JavaSerializer.instance().serialize(s).length;
     // 5,000 longs would be 40,000 bytes; a bitmap is 625 plus the serialization's overhead
     assertTrue(bytes < 2_000, "serialized size " + bytes);
   }

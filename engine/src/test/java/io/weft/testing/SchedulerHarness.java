@@ -37,7 +37,7 @@ public final class SchedulerHarness implements AutoCloseable {
   public final ListenerBus bus = new ListenerBus();
   public final Map<Long, Long> accumulators = new HashMap<>();
   public final DagScheduler dag;
-  private final SerializerInstance java = new JavaSerializer().newInstance();
+  private final SerializerInstance java = JavaSerializer.instance();
   private final Set<Long> ended = new HashSet<>();
   private final Map<String, String> hosts = new HashMap<>();
   private int nextJobId;

@@ -96,7 +96,7 @@ public final class Messages {
 
   /** A task's end as the executor reports it; the outcome is Java-serialized. */
   public static TaskStatus toTaskStatus(long taskId, TaskOutcome outcome) {
-    byte[] bytes = new JavaSerializer().newInstance().serialize(outcome);
+    byte[] bytes = JavaSerializer.instance().serialize(outcome);
     return new TaskStatus(taskId, ByteBuffer.wrap(bytes));
   }
 
@@ -109,7 +109,7 @@ public final class Messages {
     ClassLoader previous = t.getContextClassLoader();
     t.setContextClassLoader(loader);
     try {
-      return new JavaSerializer().newInstance().deserialize(bytes(status.getOutcome()));
+      return JavaSerializer.instance().deserialize(bytes(status.getOutcome()));
     } finally {
       t.setContextClassLoader(previous);
     }
