@@ -30,14 +30,17 @@
  * ExecutorMessageHandler control = new ExecutorMessageHandler(reason -> shutDown(reason));
  * TransportClientFactory controlClients = new TransportClientFactory(tc, secret, control);
  * TransportClient driver = controlClients.createClient(driverHost, driverPort);
+ * RegisteredExecutor reply = driver.ask(new RegisterExecutor(id, host, blockServer.port(), cores),
+ *     RegisteredExecutor.class).get();          // carries the driver's settings: conf
  * ExecutorEnv env = new ExecutorEnv(id, host, blockServer.port(), conf, localDirs, shuffles, blockManager,
  *     shuffleMemoryPerTask, new NettyShuffleBlockFetcher(id, localDirs, shuffles, fetchClients),
  *     new RemoteDriverEndpoint(driver));
  * Executor executor = new Executor(env, cores, userLoader,
- *     (taskId, outcome) -> driver.send(Messages.toTaskStatus(taskId, outcome)));
- * control.bind(executor);                       // before registering: tasks may follow at once
- * driver.ask(new RegisterExecutor(id, host, blockServer.port(), cores), RegisteredExecutor.class).get();
+ *     (taskId, outcome) -> driver.send(Messages.toTaskStatus(taskId, outcome)), placement, onVmError);
+ * control.bind(executor);   // runs the launches the driver sent before this point, then the rest
  * }</pre>
+ *
+ * <p>{@code executor.ExecutorProcess} is the real assembly.
  *
  * <p>Threading: {@link io.weft.network.rpc.RpcHandler}s run on Netty threads and must not block;
  * {@code ask} returns a future; {@code createClient}/{@code getClient} and the fetcher block the

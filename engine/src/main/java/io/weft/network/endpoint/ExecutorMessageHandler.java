@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * tasks, drop shuffle files and cached blocks, stop.
  *
  * <p>Created before the {@link Executor} exists (the executor's environment needs the control
- * connection, whose factory needs this handler), then {@link #bind bound} to it before the
- * executor registers with the driver; a message that arrives unbound is refused.
+ * connection, whose factory needs this handler, and the driver's settings, which come with the
+ * registration answer), then {@link #bind bound} to it once the registration was accepted. The
+ * driver may send tasks as soon as it accepted the registration: launches that arrive before
+ * the bind are held and run by {@link #bind}.
  *
  * <p>Threading: {@code receive} runs on a Netty thread and never blocks: launches and kills go
  * to the executor's own (non-blocking) methods; file deletion and the stop callback run on one
