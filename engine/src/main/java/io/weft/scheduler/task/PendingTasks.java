@@ -1,12 +1,10 @@
 package io.weft.scheduler.task;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -64,26 +62,32 @@ final class PendingTasks {
     executorsOf = new String[n][];
     hostsOf = new String[n][];
     racksOf = new String[n][];
-    Map<String, List<Integer>> execIndex = new HashMap<>();
-    Map<String, List<Integer>> hostIndex = new HashMap<>();
-    Map<String, List<Integer>> rackIndex = new HashMap<>();
+    Map<String, IntList> execIndex = new HashMap<>();
+    Map<String, IntList> hostIndex = new HashMap<>();
+    Map<String, IntList> rackIndex = new HashMap<>();
     for (int i = 0; i < n; i++) {
-      Set<String> execs = new LinkedHashSet<>();
-      Set<String> hosts = new LinkedHashSet<>();
-      Set<String> racks = new LinkedHashSet<>();
-      for (TaskLocation loc : preferred.get(i)) {
-        if (loc.executorId() != null) {
-          execs.add(loc.executorId());
+      List<TaskLocation> locs = preferred.get(i);
+      String[] execs = new String[locs.size()];
+      String[] hosts = new String[locs.size()];
+      String[] racks = new String[locs.size()];
+      int ne = 0;
+      int nh = 0;
+      int nr = 0;
+      for (TaskLocation loc : locs) {
+        if (loc.executorId() != null && !contains(execs, ne, loc.executorId())) {
+          execs[ne++] = loc.executorId();
         }
-        hosts.add(loc.host());
-        String rack = rackOf.apply(loc.host());
-        if (rack != null) {
-          racks.add(rack);
+        if (!contains(hosts, nh, loc.host())) {
+          hosts[nh++] = loc.host();
+          String rack = rackOf.apply(loc.host());
+          if (rack != null && !contains(racks, nr, rack)) {
+            racks[nr++] = rack;
+          }
         }
       }
-      executorsOf[i] = index(i, execs, execIndex);
-      hostsOf[i] = index(i, hosts, hostIndex);
-      racksOf[i] = index(i, racks, rackIndex);
+      executorsOf[i] = index(i, execs, ne, execIndex);
+      hostsOf[i] = index(i, hosts, nh, hostIndex);
+      racksOf[i] = index(i, racks, nr, rackIndex);
     }
     tasksOfExecutor = toArrays(execIndex);
     tasksOfHost = toArrays(hostIndex);
@@ -97,17 +101,35 @@ final class PendingTasks {
     }
   }
 
-  private static String[] index(int task, Set<String> keys, Map<String, List<Integer>> index) {
-    for (String k : keys) {
-      index.computeIfAbsent(k, x -> new ArrayList<>()).add(task);
+  /** Records that {@code task} prefers the first {@code n} {@code keys}; returns them, trimmed. */
+  private static String[] index(int task, String[] keys, int n, Map<String, IntList> index) {
+    for (int k = 0; k < n; k++) {
+      index.computeIfAbsent(keys[k], x -> new IntList()).add(task);
     }
-    return keys.toArray(String[]::new);
+    return n == keys.length ? keys : Arrays.copyOf(keys, n);
   }
 
-  private static Map<String, int[]> toArrays(Map<String, List<Integer>> index) {
+  private static Map<String, int[]> toArrays(Map<String, IntList> index) {
     Map<String, int[]> out = new HashMap<>(index.size() * 2);
-    index.forEach((k, v) -> out.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
+    index.forEach((k, v) -> out.put(k, v.toArray()));
     return out;
+  }
+
+  /** A growable int array: the index holds ~3 entries per task, too many to box. */
+  private static final class IntList {
+    private int[] values = new int[8];
+    private int size;
+
+    void add(int v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    int[] toArray() {
+      return Arrays.copyOf(values, size);
+    }
   }
 
   /** Task {@code i} waits for a slot again (it was never launched, or its attempt failed). */
@@ -189,8 +211,12 @@ final class PendingTasks {
   }
 
   private static boolean contains(String[] keys, String key) {
-    for (String k : keys) {
-      if (k.equals(key)) {
+    return contains(keys, keys.length, key);
+  }
+
+  private static boolean contains(String[] keys, int n, String key) {
+    for (int k = 0; k < n; k++) {
+      if (keys[k].equals(key)) {
         return true;
       }
     }

@@ -48,6 +48,8 @@ public final class TaskScheduler {
   private final Map<String, Set<String>> executorsByHost = new HashMap<>();
   private final Map<String, Set<String>> liveHostsByRack = new HashMap<>();
   private final Map<String, Optional<String>> rackOfHost = new HashMap<>();
+  /** Each live executor's rack (null: none), so an offer asks no resolver. */
+  private final Map<String, String> rackOfExecutor = new HashMap<>();
   private final List<TaskSetManager> taskSets = new ArrayList<>();
   private final Map<Long, TaskSetManager> taskOwner = new HashMap<>();
   private final Map<Long, String> taskExecutor = new HashMap<>();
@@ -92,6 +94,7 @@ public final class TaskScheduler {
       return; // registered twice: it is already counted as alive
     }
     setFreeSlots(id, info.slots());
+    rackOfExecutor.put(id, rackOf(host));
     taskSets.forEach(t -> t.pending().executorUp(id));
     Set<String> onHost = executorsByHost.computeIfAbsent(host, h -> new HashSet<>());
     if (onHost.add(id) && onHost.size() == 1) {
@@ -109,6 +112,7 @@ public final class TaskScheduler {
   /** Removes an executor; returns the ids of the task attempts that were running on it. */
   public List<Long> executorLost(String executorId) {
     ExecutorInfo info = executors.remove(executorId);
+    rackOfExecutor.remove(executorId);
     setFreeSlots(executorId, 0);
     freeSlots.remove(executorId);
     if (info != null) {
@@ -219,7 +223,7 @@ public final class TaskScheduler {
       launched = false;
       for (String executorId : List.copyOf(withFreeSlots)) {
         ExecutorInfo e = executors.get(executorId);
-        TaskDescription task = tsm.offer(executorId, e.host(), rackOf(e.host()), level, nextTaskId);
+        TaskDescription task = tsm.offer(executorId, e.host(), rackOfExecutor.get(executorId), level, nextTaskId);
         if (task == null) {
           continue;
         }
