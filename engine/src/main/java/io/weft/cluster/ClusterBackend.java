@@ -68,6 +68,14 @@ public interface ClusterBackend {
    */
   default void killExecutor(String executorId, String reason) {}
 
+  /**
+   * Where hosts sit in the network, for RACK_LOCAL scheduling; {@link RackResolver#NONE} (no
+   * racks) by default. Read once, when the scheduler is created.
+   */
+  default RackResolver rackResolver() {
+    return RackResolver.NONE;
+  }
+
   /** Partitions to use when the user gives none: the total number of task slots. */
   int defaultParallelism();
 

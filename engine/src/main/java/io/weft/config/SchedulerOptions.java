@@ -16,8 +16,28 @@ public final class SchedulerOptions {
 
   public static final ConfigEntry<Long> LOCALITY_WAIT = durationMsConf("weft.locality.wait")
       .doc("How long a task set waits for a free slot at its best locality level "
-          + "(PROCESS_LOCAL, NODE_LOCAL, RACK_LOCAL) before it accepts the next worse one.")
+          + "(PROCESS_LOCAL, NODE_LOCAL, RACK_LOCAL) before it accepts the next worse one; "
+          + "weft.locality.wait.process, .node and .rack override it per level. Tasks that "
+          + "prefer no place never wait.")
       .defaultValue("3s")
+      .check(n -> n >= 0, "non-negative")
+      .register();
+
+  public static final ConfigEntry<Long> LOCALITY_WAIT_PROCESS = durationMsConf("weft.locality.wait.process")
+      .doc("How long a task set waits for a slot on an executor caching its partitions "
+          + "(PROCESS_LOCAL) before it accepts NODE_LOCAL. Default: weft.locality.wait.")
+      .check(n -> n >= 0, "non-negative")
+      .register();
+
+  public static final ConfigEntry<Long> LOCALITY_WAIT_NODE = durationMsConf("weft.locality.wait.node")
+      .doc("How long a task set waits for a slot on a host holding its input (NODE_LOCAL) "
+          + "before it accepts RACK_LOCAL. Default: weft.locality.wait.")
+      .check(n -> n >= 0, "non-negative")
+      .register();
+
+  public static final ConfigEntry<Long> LOCALITY_WAIT_RACK = durationMsConf("weft.locality.wait.rack")
+      .doc("How long a task set waits for a slot on a rack holding its input (RACK_LOCAL) "
+          + "before it accepts ANY. Default: weft.locality.wait.")
       .check(n -> n >= 0, "non-negative")
       .register();
 

@@ -9,6 +9,7 @@ import io.weft.scheduler.SchedulerEvent.JobSubmitted;
 import io.weft.scheduler.SchedulerEvent.LocalityTimerFired;
 import io.weft.scheduler.SchedulerEvent.ResubmitFailedStages;
 import io.weft.scheduler.SchedulerEvent.TaskEnded;
+import io.weft.scheduler.task.LocalityWaits;
 import io.weft.scheduler.task.TaskScheduler;
 import io.weft.scheduler.task.TaskSet;
 import io.weft.scheduler.task.TaskSetManager;
@@ -83,8 +84,8 @@ public final class DagScheduler {
     this.accumulatorSink = accumulatorSink;
     this.commits = commits;
     this.maxStageAttempts = conf.get(SchedulerOptions.STAGE_MAX_ATTEMPTS);
-    this.tasks = new TaskScheduler(backend, clock, conf.get(SchedulerOptions.LOCALITY_WAIT),
-        conf.get(SchedulerOptions.TASK_MAX_FAILURES),
+    this.tasks = new TaskScheduler(backend, clock, LocalityWaits.from(conf),
+        conf.get(SchedulerOptions.TASK_MAX_FAILURES), backend.rackResolver(),
         delay -> events.postLater(new LocalityTimerFired(), delay));
     this.submitter = new StageSubmitter(mapOutputs, cache, tasks, closureSerializer);
     this.executors = new ExecutorLifecycle(tasks, mapOutputs, cache, backend, bus, clock, events, conf,
@@ -270,6 +271,9 @@ public final class DagScheduler {
 
   private void stageFinished(Stage stage, String failure) {
     running.remove(stage);
+    if (failure == null) {
+      LOG.info("{} finished; tasks by locality: {}", stage, stage.localitySummary());
+    }
     bus.post(new ListenerEvent.StageCompleted(stage.id(), stage.latestAttempt(), failure, clock.millis()));
   }
 
@@ -304,9 +308,10 @@ public final class DagScheduler {
     boolean ok = outcome instanceof TaskOutcome.Success;
     bus.post(new ListenerEvent.TaskEnded(stage.id(), tsm.taskSet().stageAttempt(), taskId, partition,
         attempt.executorId(), ok, ok ? null : ((TaskOutcome.Failure) outcome).reason().describe(),
-        outcome.metrics(), clock.millis()));
+        outcome.metrics(), clock.millis(), attempt.locality()));
     if (outcome instanceof TaskOutcome.Success s) {
       if (tsm.succeeded(taskId) != null) {
+        stage.countSucceededAt(attempt.locality());
         onTaskSucceeded(stage, tsm, partition, attempt.executorId(), s);
       }
     } else {
@@ -497,13 +502,11 @@ public final class DagScheduler {
   }
 
   private static int outputIndex(Stage.ResultStage stage, int partition) {
-    int[] parts = stage.partitions();
-    for (int i = 0; i < parts.length; i++) {
-      if (parts[i] == partition) {
-        return i;
-      }
+    int i = stage.outputIndex(partition);
+    if (i < 0) {
+      throw new IllegalStateException("partition " + partition + " is not computed by " + stage);
     }
-    throw new IllegalStateException("partition " + partition + " is not computed by " + stage);
+    return i;
   }
 
   /** Fails the jobs of a stage that cannot even be submitted (e.g. its closure is not serializable). */

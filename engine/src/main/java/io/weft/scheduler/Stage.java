@@ -1,8 +1,12 @@
 package io.weft.scheduler;
 
 import io.weft.plan.Node;
+import io.weft.scheduler.task.TaskLocality;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,6 +27,8 @@ public abstract sealed class Stage permits Stage.ShuffleMapStage, Stage.ResultSt
   final Set<Integer> accumulatorsMerged = new HashSet<>();
   /** Partitions still to finish in the current attempt. */
   final Set<Integer> pendingPartitions = new HashSet<>();
+  /** Successful tasks of this stage (all attempts) by the locality they ran at. */
+  private final int[] succeededByLocality = new int[TaskLocality.values().length];
   private int nextAttempt;
   private int latestAttempt = -1;
   int failedAttempts;
@@ -63,6 +69,25 @@ public abstract sealed class Stage permits Stage.ShuffleMapStage, Stage.ResultSt
     return latestAttempt;
   }
 
+  void countSucceededAt(TaskLocality locality) {
+    succeededByLocality[locality.ordinal()]++;
+  }
+
+  /** How many successful tasks ran at each level, e.g. {@code {NODE_LOCAL=97, RACK_LOCAL=3}}. */
+  public Map<TaskLocality, Integer> succeededByLocality() {
+    Map<TaskLocality, Integer> counts = new EnumMap<>(TaskLocality.class);
+    for (TaskLocality l : TaskLocality.values()) {
+      if (succeededByLocality[l.ordinal()] > 0) {
+        counts.put(l, succeededByLocality[l.ordinal()]);
+      }
+    }
+    return counts;
+  }
+
+  String localitySummary() {
+    return succeededByLocality().toString();
+  }
+
   @Override
   public String toString() {
     return getClass().getSimpleName() + " " + id + " (" + node + ")";
@@ -91,6 +116,8 @@ public abstract sealed class Stage permits Stage.ShuffleMapStage, Stage.ResultSt
   public static final class ResultStage extends Stage {
     private final ResultFn<?, ?> fn;
     private final int[] partitions;
+    /** Partition → position in {@link #partitions}, built when partitions are not 0..n-1. */
+    private final Map<Integer, Integer> outputIndex;
     ActiveJob job;
 
     ResultStage(int id, Node<?> node, List<ShuffleMapStage> parents, int firstJobId,
@@ -98,6 +125,24 @@ public abstract sealed class Stage permits Stage.ShuffleMapStage, Stage.ResultSt
       super(id, node, parents, firstJobId);
       this.fn = fn;
       this.partitions = partitions;
+      boolean identity = true;
+      for (int i = 0; i < partitions.length && identity; i++) {
+        identity = partitions[i] == i;
+      }
+      this.outputIndex = identity ? null : new HashMap<>();
+      if (!identity) {
+        for (int i = partitions.length - 1; i >= 0; i--) {
+          outputIndex.put(partitions[i], i);
+        }
+      }
+    }
+
+    /** Where {@code partition}'s result goes in the job's output, or -1 if the job does not compute it. */
+    int outputIndex(int partition) {
+      if (outputIndex == null) {
+        return partition >= 0 && partition < partitions.length ? partition : -1;
+      }
+      return outputIndex.getOrDefault(partition, -1);
     }
 
     public ResultFn<?, ?> fn() {

@@ -1,6 +1,7 @@
 package io.weft.status;
 
 import io.weft.executor.TaskMetrics;
+import io.weft.scheduler.task.TaskLocality;
 import java.util.List;
 
 /**
@@ -17,8 +18,17 @@ public sealed interface ListenerEvent {
 
   record StageCompleted(int stageId, int attempt, String failure, long timeMs) implements ListenerEvent {}
 
+  /** A task attempt ended; {@code locality} is how close to its data it ran. */
   record TaskEnded(int stageId, int stageAttempt, long taskId, int partition, String executorId,
-      boolean succeeded, String failure, TaskMetrics metrics, long timeMs) implements ListenerEvent {}
+      boolean succeeded, String failure, TaskMetrics metrics, long timeMs, TaskLocality locality)
+      implements ListenerEvent {
+    /** An end whose locality is unknown (ANY). */
+    public TaskEnded(int stageId, int stageAttempt, long taskId, int partition, String executorId,
+        boolean succeeded, String failure, TaskMetrics metrics, long timeMs) {
+      this(stageId, stageAttempt, taskId, partition, executorId, succeeded, failure, metrics, timeMs,
+          TaskLocality.ANY);
+    }
+  }
 
   record ExecutorAdded(String executorId, String host, int slots, long timeMs) implements ListenerEvent {}
 

@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.JobFailedException;
+import io.weft.scheduler.task.TaskLocality;
+import io.weft.status.ListenerEvent;
 import io.weft.testing.SchedulerHarness;
 import io.weft.testing.TestNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -204,23 +207,63 @@ class DagSchedulerTest {
     assertEquals(10L, h.accumulators.get(7L), "two partitions, 5 each; the failed attempt counts nothing");
   }
 
+  /**
+   * hostA and hostA2 share rack /r1, hostB is on /r2: with a 1 s wait per level, hostA's two
+   * tasks run NODE_LOCAL on hostA, then RACK_LOCAL on hostA2 after 1 s, then ANY on hostB after
+   * 2 s; each task's end tells listeners its level.
+   */
   @Test
-  void tasksWaitForTheirPreferredHostUntilTheLocalityWaitExpires() {
-    SchedulerHarness local = new SchedulerHarness();
+  void tasksWaitForTheirPreferredHostThenRackUntilEachLocalityWaitExpires() throws Exception {
+    Map<String, String> racks = Map.of("hostA", "/r1", "hostA2", "/r1", "hostB", "/r2");
+    SchedulerHarness local = new SchedulerHarness(new io.weft.WeftConf(false).set("weft.locality.wait", "1s"),
+        racks::get);
+    List<ListenerEvent.TaskEnded> ends = new CopyOnWriteArrayList<>();
+    local.bus.addListener(e -> {
+      if (e instanceof ListenerEvent.TaskEnded t) {
+        ends.add(t);
+      }
+    });
     try {
       local.addExecutor("a", "hostA", 1);
       local.addExecutor("b", "hostB", 1);
-      JobWaiter job = local.submit(TestNode.sourceOn(List.of(List.of("hostA"), List.of("hostA"))));
+      local.addExecutor("a2", "hostA2", 1);
+      JobWaiter job = local.submit(TestNode.sourceOn(List.of(List.of("hostA"), List.of("hostA"), List.of("hostA"))));
       assertEquals(1, local.running().size(), "only hostA's slot takes a task at first");
       assertEquals("a", local.backend.launchedOn.values().iterator().next());
-      local.clock.advance(1_001);
+      local.clock.advance(1_000);
       local.events.fireTimers();
-      assertEquals(2, local.running().size(), "after the wait, hostB takes the other task");
+      assertEquals(List.of("a", "a2"), List.copyOf(local.backend.launchedOn.values()),
+          "after the node wait, hostA2 on the same rack takes a task");
+      local.clock.advance(1_000);
+      local.events.fireTimers();
+      assertEquals(List.of("a", "a2", "b"), List.copyOf(local.backend.launchedOn.values()),
+          "after the rack wait, hostB on the other rack takes the last");
       local.succeedAll();
-      assertEquals(List.of(0, 1), job.await());
+      assertEquals(List.of(0, 1, 2), job.await());
+      assertTrue(local.bus.waitUntilEmpty(10_000));
+      Map<String, TaskLocality> byExecutor = ends.stream()
+          .collect(Collectors.toMap(ListenerEvent.TaskEnded::executorId, ListenerEvent.TaskEnded::locality));
+      assertEquals(Map.of("a", TaskLocality.NODE_LOCAL, "a2", TaskLocality.RACK_LOCAL, "b", TaskLocality.ANY),
+          byExecutor);
       assertTrue(local.dag.isIdle());
     } finally {
       local.close();
     }
+  }
+
+  @Test
+  void tasksWithoutPreferredHostsRunAtOnceAsNoPref() throws Exception {
+    List<ListenerEvent.TaskEnded> ends = new CopyOnWriteArrayList<>();
+    h.bus.addListener(e -> {
+      if (e instanceof ListenerEvent.TaskEnded t) {
+        ends.add(t);
+      }
+    });
+    JobWaiter job = h.submit(TestNode.source(8));
+    assertEquals(8, h.running().size(), "no task waits: every slot of both executors is busy");
+    h.succeedAll();
+    job.await();
+    assertTrue(h.bus.waitUntilEmpty(10_000));
+    assertEquals(8, ends.stream().filter(t -> t.locality() == TaskLocality.NO_PREF).count());
   }
 }

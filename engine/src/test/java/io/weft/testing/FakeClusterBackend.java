@@ -1,6 +1,7 @@
 package io.weft.testing;
 
 import io.weft.cluster.ClusterBackend;
+import io.weft.cluster.RackResolver;
 import io.weft.cluster.SchedulerCallbacks;
 import io.weft.scheduler.TaskDescription;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ public final class FakeClusterBackend implements ClusterBackend {
   public final List<String> killedExecutors = new ArrayList<>();
   /** Whether executors "heartbeat" (the scheduler then times them out); tests set it before the harness starts. */
   public boolean heartbeats = true;
+  /** The racks the scheduler sees; tests set it before the harness starts. */
+  public RackResolver racks = RackResolver.NONE;
   /** When set, {@link #launchTask} throws it: a backend bug inside the scheduler's thread. */
   public RuntimeException launchError;
 
@@ -58,6 +61,11 @@ public final class FakeClusterBackend implements ClusterBackend {
 
   @Override
   public void removeCachedNode(int nodeId) {}
+
+  @Override
+  public RackResolver rackResolver() {
+    return racks;
+  }
 
   @Override
   public int defaultParallelism() {

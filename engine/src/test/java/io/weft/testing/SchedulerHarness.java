@@ -2,6 +2,7 @@ package io.weft.testing;
 
 import io.weft.WeftConf;
 import io.weft.cluster.ExecutorInfo;
+import io.weft.cluster.RackResolver;
 import io.weft.executor.Executor;
 import io.weft.executor.TaskMetrics;
 import io.weft.plan.Node;
@@ -43,6 +44,12 @@ public final class SchedulerHarness implements AutoCloseable {
   private int nextJobId;
 
   public SchedulerHarness(WeftConf conf) {
+    this(conf, RackResolver.NONE);
+  }
+
+  /** A harness whose backend places hosts on racks with {@code racks}. */
+  public SchedulerHarness(WeftConf conf, RackResolver racks) {
+    backend.racks = racks;
     dag = new DagScheduler(events, backend, clock, conf, bus,
         updates -> updates.forEach((id, v) -> accumulators.merge(id, v, Long::sum)),
         new OutputCommitCoordinator());

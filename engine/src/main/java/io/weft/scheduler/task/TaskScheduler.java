@@ -2,6 +2,7 @@ package io.weft.scheduler.task;
 
 import io.weft.cluster.ClusterBackend;
 import io.weft.cluster.ExecutorInfo;
+import io.weft.cluster.RackResolver;
 import io.weft.scheduler.TaskDescription;
 import io.weft.util.Clock;
 import java.util.ArrayList;
@@ -9,32 +10,46 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
- * Hands tasks to free executor slots. Keeps the executors and their free slots, and one
- * {@link TaskSetManager} per active stage attempt; task sets are served in FIFO order of job and
- * stage, each with its own delay scheduling.
+ * Hands tasks to free executor slots. Keeps the executors and their free slots, which hosts and
+ * racks are alive, and one {@link TaskSetManager} per active stage attempt; task sets are served
+ * in FIFO order of job and stage, each with its own delay scheduling.
  *
  * <p>{@link #schedule()} is called after every event that may free a slot or add work; it
  * launches what it can through the backend and asks for a timer callback when a locality wait
- * will expire, so waiting tasks are not forgotten when the cluster is otherwise quiet.
+ * will expire, so waiting tasks are not forgotten when the cluster is otherwise quiet. It looks
+ * only at executors with a free slot, and each task set answers an offer from its indexes, so a
+ * task's end costs about the same with 10 or 100,000 tasks waiting.
+ *
+ * <p>Racks come from the backend's {@link RackResolver}, asked once per host.
  *
  * <p>Threading: owned by the scheduler's event thread; never blocks.
  */
 public final class TaskScheduler {
   private final ClusterBackend backend;
   private final Clock clock;
-  private final long localityWaitMs;
+  private final LocalityWaits waits;
   private final int maxFailures;
+  private final RackResolver rackResolver;
   private final LongConsumer timerRequest;
 
   private final Map<String, ExecutorInfo> executors = new LinkedHashMap<>();
   private final Map<String, Integer> freeSlots = new HashMap<>();
+  /** Executors with a free slot, in registration order (offers go round-robin over them). */
+  private final Set<String> withFreeSlots = new LinkedHashSet<>();
+  private int totalFree;
   private final Map<String, Set<String>> executorsByHost = new HashMap<>();
+  private final Map<String, Set<String>> liveHostsByRack = new HashMap<>();
+  private final Map<String, Optional<String>> rackOfHost = new HashMap<>();
+  /** Each live executor's rack (null: none), so an offer asks no resolver. */
+  private final Map<String, String> rackOfExecutor = new HashMap<>();
   private final List<TaskSetManager> taskSets = new ArrayList<>();
   private final Map<Long, TaskSetManager> taskOwner = new HashMap<>();
   private final Map<Long, String> taskExecutor = new HashMap<>();
@@ -45,18 +60,27 @@ public final class TaskScheduler {
    * @param timerRequest called with a delay in ms when {@link #schedule()} should run again even
    *     if no event arrives (a locality wait expires then)
    */
-  public TaskScheduler(ClusterBackend backend, Clock clock, long localityWaitMs, int maxFailures,
-      LongConsumer timerRequest) {
+  public TaskScheduler(ClusterBackend backend, Clock clock, LocalityWaits waits, int maxFailures,
+      RackResolver rackResolver, LongConsumer timerRequest) {
     this.backend = backend;
     this.clock = clock;
-    this.localityWaitMs = localityWaitMs;
+    this.waits = waits;
     this.maxFailures = maxFailures;
+    this.rackResolver = rackResolver;
     this.timerRequest = timerRequest;
   }
 
+  /** The rack of {@code host} (cached), or null. */
+  public String rackOf(String host) {
+    return rackOfHost.computeIfAbsent(host, h -> Optional.ofNullable(rackResolver.rackOf(h))).orElse(null);
+  }
+
   public TaskSetManager submit(TaskSet set) {
-    TaskSetManager tsm = new TaskSetManager(set, clock, localityWaitMs, maxFailures);
-    tsm.updateLevels(executorsByHost);
+    TaskSetManager tsm = new TaskSetManager(set, clock, waits, maxFailures, this::rackOf);
+    PendingTasks pending = tsm.pending();
+    executors.keySet().forEach(pending::executorUp);
+    executorsByHost.keySet().forEach(pending::hostUp);
+    liveHostsByRack.keySet().forEach(pending::rackUp);
     taskSets.add(tsm);
     taskSets.sort(Comparator.comparingInt((TaskSetManager m) -> m.taskSet().jobId())
         .thenComparingInt(m -> m.taskSet().stageId()));
@@ -64,29 +88,67 @@ public final class TaskScheduler {
   }
 
   public void executorAdded(ExecutorInfo info) {
-    executors.put(info.executorId(), info);
-    freeSlots.put(info.executorId(), info.slots());
-    executorsByHost.computeIfAbsent(info.host(), h -> new HashSet<>()).add(info.executorId());
-    taskSets.forEach(t -> t.updateLevels(executorsByHost));
+    String id = info.executorId();
+    String host = info.host();
+    if (executors.put(id, info) != null) {
+      return; // registered twice: it is already counted as alive
+    }
+    setFreeSlots(id, info.slots());
+    rackOfExecutor.put(id, rackOf(host));
+    taskSets.forEach(t -> t.pending().executorUp(id));
+    Set<String> onHost = executorsByHost.computeIfAbsent(host, h -> new HashSet<>());
+    if (onHost.add(id) && onHost.size() == 1) {
+      taskSets.forEach(t -> t.pending().hostUp(host));
+      String rack = rackOf(host);
+      if (rack != null) {
+        Set<String> onRack = liveHostsByRack.computeIfAbsent(rack, r -> new HashSet<>());
+        if (onRack.add(host) && onRack.size() == 1) {
+          taskSets.forEach(t -> t.pending().rackUp(rack));
+        }
+      }
+    }
   }
 
   /** Removes an executor; returns the ids of the task attempts that were running on it. */
   public List<Long> executorLost(String executorId) {
     ExecutorInfo info = executors.remove(executorId);
+    rackOfExecutor.remove(executorId);
+    setFreeSlots(executorId, 0);
     freeSlots.remove(executorId);
     if (info != null) {
-      Set<String> onHost = executorsByHost.get(info.host());
-      onHost.remove(executorId);
-      if (onHost.isEmpty()) {
-        executorsByHost.remove(info.host());
-      }
+      taskSets.forEach(t -> t.pending().executorDown(executorId));
+      hostLostExecutor(info.host(), executorId);
     }
     List<Long> lost = new ArrayList<>();
     for (TaskSetManager t : taskSets) {
       lost.addAll(t.runningOn(executorId));
-      t.updateLevels(executorsByHost);
     }
     return lost;
+  }
+
+  private void hostLostExecutor(String host, String executorId) {
+    Set<String> onHost = executorsByHost.get(host);
+    if (onHost == null || !onHost.remove(executorId) || !onHost.isEmpty()) {
+      return;
+    }
+    executorsByHost.remove(host);
+    taskSets.forEach(t -> t.pending().hostDown(host));
+    String rack = rackOf(host);
+    Set<String> onRack = rack == null ? null : liveHostsByRack.get(rack);
+    if (onRack != null && onRack.remove(host) && onRack.isEmpty()) {
+      liveHostsByRack.remove(rack);
+      taskSets.forEach(t -> t.pending().rackDown(rack));
+    }
+  }
+
+  private void setFreeSlots(String executorId, int n) {
+    Integer before = freeSlots.put(executorId, n);
+    totalFree += n - (before == null ? 0 : before);
+    if (n > 0) {
+      withFreeSlots.add(executorId);
+    } else {
+      withFreeSlots.remove(executorId);
+    }
   }
 
   public boolean hasExecutor(String executorId) {
@@ -106,8 +168,9 @@ public final class TaskScheduler {
   public void taskEnded(long taskId) {
     taskOwner.remove(taskId);
     String executorId = taskExecutor.remove(taskId);
-    if (executorId != null && freeSlots.containsKey(executorId)) {
-      freeSlots.merge(executorId, 1, Integer::sum);
+    Integer free = executorId == null ? null : freeSlots.get(executorId);
+    if (free != null) {
+      setFreeSlots(executorId, free + 1);
     }
   }
 
@@ -116,6 +179,7 @@ public final class TaskScheduler {
    * its loss will follow. Its running tasks stay where they are until then.
    */
   public void stopOffering(String executorId) {
+    setFreeSlots(executorId, 0);
     freeSlots.remove(executorId);
   }
 
@@ -130,48 +194,51 @@ public final class TaskScheduler {
     return taskSets;
   }
 
-  /** Launches tasks into free slots, best locality first; arranges a timer for locality waits. */
+  /**
+   * Launches tasks into free slots: each task set in turn, at each level from the best to the one
+   * its delay scheduling allows (and NO_PREF always); arranges a timer for locality waits.
+   */
   public void schedule() {
     for (TaskSetManager tsm : List.copyOf(taskSets)) {
-      if (tsm.isZombie()) {
+      if (totalFree == 0) {
+        break;
+      }
+      if (tsm.isZombie() || !tsm.hasPending()) {
         continue;
       }
-      TaskLocality allowed = tsm.allowedLevel();
-      for (TaskLocality level : tsm.levels()) {
-        if (!level.isAtMost(allowed)) {
-          break;
+      for (TaskLocality level : TaskLocality.values()) {
+        // asked again per level: a local launch at a better level resets what is allowed
+        if (level == TaskLocality.NO_PREF || level.isAtMost(tsm.allowedLevel())) {
+          launchAt(tsm, level);
         }
-        launchAt(tsm, level);
       }
     }
     armTimer();
   }
 
-  /** Offers slots round-robin, one task per executor per round, so work spreads evenly. */
+  /** Offers free slots round-robin, one task per executor per round, so work spreads evenly. */
   private void launchAt(TaskSetManager tsm, TaskLocality level) {
     boolean launched = true;
-    while (launched) {
+    while (launched && totalFree > 0 && tsm.hasPending()) {
       launched = false;
-      for (ExecutorInfo e : executors.values()) {
-        if (freeSlots.getOrDefault(e.executorId(), 0) <= 0) {
-          continue;
-        }
-        TaskDescription task = tsm.offer(e.executorId(), e.host(), level, nextTaskId);
+      for (String executorId : List.copyOf(withFreeSlots)) {
+        ExecutorInfo e = executors.get(executorId);
+        TaskDescription task = tsm.offer(executorId, e.host(), rackOfExecutor.get(executorId), level, nextTaskId);
         if (task == null) {
           continue;
         }
         nextTaskId++;
-        freeSlots.merge(e.executorId(), -1, Integer::sum);
+        setFreeSlots(executorId, freeSlots.get(executorId) - 1);
         taskOwner.put(task.taskId(), tsm);
-        taskExecutor.put(task.taskId(), e.executorId());
-        backend.launchTask(e.executorId(), task);
+        taskExecutor.put(task.taskId(), executorId);
+        backend.launchTask(executorId, task);
         launched = true;
       }
     }
   }
 
   private void armTimer() {
-    if (freeSlots.values().stream().noneMatch(n -> n > 0)) {
+    if (totalFree == 0) {
       return; // a finishing task will call schedule() again
     }
     long due = -1;
@@ -189,7 +256,7 @@ public final class TaskScheduler {
   }
 
   public int freeSlotCount() {
-    return freeSlots.values().stream().mapToInt(Integer::intValue).sum();
+    return totalFree;
   }
 
   public int totalSlots() {

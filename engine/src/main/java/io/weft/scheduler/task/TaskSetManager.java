@@ -3,34 +3,40 @@ package io.weft.scheduler.task;
 import io.weft.scheduler.TaskDescription;
 import io.weft.scheduler.TaskEndReason;
 import io.weft.util.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Schedules the tasks of one stage attempt: which task goes to a free slot, with delay
  * scheduling over locality levels, and what a task's failure means (retry, or give up after
  * {@code maxFailures} attempts).
  *
- * <p>Delay scheduling: the set starts at its best valid level (PROCESS_LOCAL if some partition is
- * cached, NODE_LOCAL if some have preferred hosts, ANY). A slot is only given a task at the
- * current level or better; after {@code localityWaitMs} without launching anything at that level,
- * the set moves one level worse. Launching a task at a level moves the set back to it. Example:
- * with wait 3 s and tasks preferring host h1 whose slots are busy, a free slot on h2 stays idle
- * for up to 3 s, then takes an h1 task at ANY.
+ * <p>Delay scheduling (Zaharia et al., EuroSys 2010, as Spark's TaskSetManager does it): the set
+ * walks the ladder PROCESS_LOCAL &gt; NODE_LOCAL &gt; RACK_LOCAL &gt; ANY. A slot gets a task only at
+ * the set's current level or better. A level at which no waiting task could run on a live
+ * executor is skipped at once; otherwise, after that level's wait ({@link LocalityWaits}) without
+ * a launch, the set moves one level down. Launching a task moves the set to that task's level
+ * (back up, after a local launch) and restarts the wait. Tasks with no preference (NO_PREF) go to
+ * any slot at any time and change nothing. Example: wait 3 s, tasks preferring h1 whose slots are
+ * busy, h2 on the same rack: a free slot on h2 stays idle for 3 s, then takes an h1 task
+ * RACK_LOCAL; once an h1 slot frees and takes one NODE_LOCAL, h2 waits again.
  *
- * <p>Pending queues are lazy: a task index stays in every queue it was put in, and is skipped
- * when dequeued if it is already running or done.
+ * <p>Waiting tasks are indexed by executor, host and rack ({@link PendingTasks}), so an offer and
+ * the level check cost O(1) amortized, however many tasks the set has.
  *
  * <p>Threading: owned by the scheduler's event thread.
  */
 public final class TaskSetManager {
+  /** The levels a set waits at, best first; {@link TaskLocality#NO_PREF} is not one. */
+  private static final TaskLocality[] LADDER = {
+      TaskLocality.PROCESS_LOCAL, TaskLocality.NODE_LOCAL, TaskLocality.RACK_LOCAL, TaskLocality.ANY};
+
   private final TaskSet taskSet;
   private final Clock clock;
-  private final long localityWaitMs;
+  private final LocalityWaits waits;
   private final int maxFailures;
 
   private final int[] failures;
@@ -38,25 +44,26 @@ public final class TaskSetManager {
   private final List<List<String>> executorDeaths;
   private final int[] attempts;
   private final boolean[] succeeded;
-  private final boolean[] runningOrDone;
   private int numSucceeded;
   private final Map<Long, Running> running = new HashMap<>();
   private boolean zombie;
 
-  private final Map<String, ArrayDeque<Integer>> byExecutor = new HashMap<>();
-  private final Map<String, ArrayDeque<Integer>> byHost = new HashMap<>();
-  private final ArrayDeque<Integer> all = new ArrayDeque<>();
-  private final List<TaskLocality> levels = new ArrayList<>();
+  private final PendingTasks pending;
   private int levelIndex;
-  private long lastLaunchMs;
+  private long lastResetMs;
 
-  /** A running attempt: which task (position in the set), where, which attempt. */
-  public record Running(long taskId, int index, String executorId, int attempt, long launchMs) {}
+  /** A running attempt: which task (position in the set), where, which attempt, how local. */
+  public record Running(long taskId, int index, String executorId, int attempt, long launchMs,
+      TaskLocality locality) {}
 
-  public TaskSetManager(TaskSet taskSet, Clock clock, long localityWaitMs, int maxFailures) {
+  /**
+   * @param rackOf a host's rack, or null when it has none
+   */
+  public TaskSetManager(TaskSet taskSet, Clock clock, LocalityWaits waits, int maxFailures,
+      Function<String, String> rackOf) {
     this.taskSet = taskSet;
     this.clock = clock;
-    this.localityWaitMs = localityWaitMs;
+    this.waits = waits;
     this.maxFailures = maxFailures;
     int n = taskSet.tasks().size();
     this.failures = new int[n];
@@ -66,11 +73,8 @@ public final class TaskSetManager {
     }
     this.attempts = new int[n];
     this.succeeded = new boolean[n];
-    this.runningOrDone = new boolean[n];
-    for (int i = n - 1; i >= 0; i--) {
-      enqueue(i);
-    }
-    this.lastLaunchMs = clock.millis();
+    this.pending = new PendingTasks(taskSet.tasks().stream().map(TaskSet.PendingTask::preferred).toList(), rackOf);
+    this.lastResetMs = clock.millis();
   }
 
   public TaskSet taskSet() {
@@ -94,85 +98,78 @@ public final class TaskSetManager {
     return running;
   }
 
-  /** Recomputes the valid locality levels for the executors now alive (host → executors). */
-  public void updateLevels(Map<String, Set<String>> executorsByHost) {
-    levels.clear();
-    boolean process = false;
-    boolean node = false;
-    for (Map.Entry<String, ArrayDeque<Integer>> e : byExecutor.entrySet()) {
-      process |= executorsByHost.values().stream().anyMatch(s -> s.contains(e.getKey()));
-    }
-    for (String host : byHost.keySet()) {
-      node |= executorsByHost.containsKey(host);
-    }
-    if (process) {
-      levels.add(TaskLocality.PROCESS_LOCAL);
-    }
-    if (node) {
-      levels.add(TaskLocality.NODE_LOCAL);
-    }
-    levels.add(TaskLocality.ANY);
-    levelIndex = Math.min(levelIndex, levels.size() - 1);
+  /** The waiting tasks; the task scheduler tells them which executors, hosts and racks are alive. */
+  PendingTasks pending() {
+    return pending;
   }
 
-  /** The worst level a task may be launched at right now, moving down after waits expire. */
+  /**
+   * The worst level a task may be launched at right now, moving down the ladder as waits expire
+   * and past levels at which nothing could run.
+   */
   public TaskLocality allowedLevel() {
     long now = clock.millis();
-    while (levelIndex < levels.size() - 1) {
-      if (!hasPendingAt(levels.get(levelIndex))) {
+    while (levelIndex < LADDER.length - 1) {
+      TaskLocality level = LADDER[levelIndex];
+      if (pending.waitingAt(level) == 0) {
+        lastResetMs = now;
         levelIndex++;
-      } else if (now - lastLaunchMs >= localityWaitMs) {
-        lastLaunchMs += localityWaitMs;
+      } else if (now - lastResetMs >= waits.waitMs(level)) {
+        lastResetMs += waits.waitMs(level);
         levelIndex++;
       } else {
         break;
       }
     }
-    return levels.isEmpty() ? TaskLocality.ANY : levels.get(levelIndex);
+    return LADDER[levelIndex];
   }
 
   /** When the allowed level may next get worse, or -1 if it cannot (already ANY, or nothing waits). */
   public long nextLevelChangeMs() {
-    if (zombie || levelIndex >= levels.size() - 1 || !hasPending()) {
+    if (zombie || !hasPending()) {
       return -1;
     }
-    return lastLaunchMs + localityWaitMs;
-  }
-
-  public List<TaskLocality> levels() {
-    return levels;
+    allowedLevel();
+    if (levelIndex >= LADDER.length - 1) {
+      return -1;
+    }
+    return lastResetMs + waits.waitMs(LADDER[levelIndex]);
   }
 
   /**
-   * A task for a free slot on {@code executorId}@{@code host}, at locality {@code level} exactly
-   * (the caller walks the levels from best to the allowed one), or null.
+   * A task for a free slot on {@code executorId} at {@code host} on {@code rack} (null: none),
+   * taken from the queue of {@code level} (the caller walks the levels from best to the allowed
+   * one, with NO_PREF always), or null.
    */
-  public TaskDescription offer(String executorId, String host, TaskLocality level, long taskId) {
+  public TaskDescription offer(String executorId, String host, String rack, TaskLocality level, long taskId) {
     if (zombie) {
       return null;
     }
-    Integer index = switch (level) {
-      case PROCESS_LOCAL -> poll(byExecutor.get(executorId));
-      case NODE_LOCAL -> poll(byHost.get(host));
-      case RACK_LOCAL -> null;
-      case ANY -> poll(all);
-    };
-    if (index == null) {
+    int index = pending.poll(level, executorId, host, rack);
+    if (index < 0) {
       return null;
     }
     TaskSet.PendingTask t = taskSet.tasks().get(index);
     int attempt = attempts[index]++;
-    runningOrDone[index] = true;
     long now = clock.millis();
-    running.put(taskId, new Running(taskId, index, executorId, attempt, now));
-    int li = levels.indexOf(level);
-    if (li >= 0) {
-      levelIndex = li;
+    TaskLocality locality = pending.localityOf(index, executorId, host, rack);
+    running.put(taskId, new Running(taskId, index, executorId, attempt, now, locality));
+    if (locality != TaskLocality.NO_PREF) {
+      levelIndex = ladderIndex(locality);
+      lastResetMs = now;
     }
-    lastLaunchMs = now;
     return new TaskDescription(taskId, attempt, taskSet.stageId(), taskSet.stageAttempt(),
         t.partitionIndex(), taskSet.shuffleMapStage(), taskSet.taskBinary(), t.partition(),
         taskSet.shuffleReads().blocksFor(t.partitionIndex()));
+  }
+
+  private static int ladderIndex(TaskLocality level) {
+    for (int i = 0; i < LADDER.length; i++) {
+      if (LADDER[i] == level) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException(level + " is not a level a task set waits at");
   }
 
   /** A task succeeded; returns its attempt, or null if another attempt of it already had. */
@@ -207,7 +204,6 @@ public final class TaskSetManager {
     if (succeeded[index]) {
       return null;
     }
-    runningOrDone[index] = false;
     if (reason instanceof TaskEndReason.ExceptionFailure ef && !ef.retryable()) {
       failures[index]++;
       return "Task " + taskSet.tasks().get(index).partitionIndex() + " in " + taskSet.name()
@@ -222,7 +218,7 @@ public final class TaskSetManager {
       return abortMessage(index, reason);
     }
     if (!zombie && !(reason instanceof TaskEndReason.FetchFailed)) {
-      enqueue(index);
+      pending.enqueue(index);
     }
     return null;
   }
@@ -254,54 +250,8 @@ public final class TaskSetManager {
     return numSucceeded == succeeded.length;
   }
 
+  /** Whether some task waits for a slot. */
   public boolean hasPending() {
-    for (int i = 0; i < runningOrDone.length; i++) {
-      if (!runningOrDone[i]) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private boolean hasPendingAt(TaskLocality level) {
-    Map<String, ArrayDeque<Integer>> queues = switch (level) {
-      case PROCESS_LOCAL -> byExecutor;
-      case NODE_LOCAL -> byHost;
-      default -> null;
-    };
-    if (queues == null) {
-      return hasPending();
-    }
-    for (ArrayDeque<Integer> q : queues.values()) {
-      for (Integer i : q) {
-        if (!runningOrDone[i]) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private void enqueue(int index) {
-    for (TaskLocation loc : taskSet.tasks().get(index).preferred()) {
-      if (loc.executorId() != null) {
-        byExecutor.computeIfAbsent(loc.executorId(), k -> new ArrayDeque<>()).push(index);
-      }
-      byHost.computeIfAbsent(loc.host(), k -> new ArrayDeque<>()).push(index);
-    }
-    all.push(index);
-  }
-
-  private Integer poll(ArrayDeque<Integer> queue) {
-    if (queue == null) {
-      return null;
-    }
-    while (!queue.isEmpty()) {
-      int i = queue.pop();
-      if (!runningOrDone[i]) {
-        return i;
-      }
-    }
-    return null;
+    return pending.waitingCount() > 0;
   }
 }
