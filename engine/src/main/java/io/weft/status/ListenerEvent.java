@@ -21,14 +21,7 @@ public sealed interface ListenerEvent {
   /** A task attempt ended; {@code locality} is how close to its data it ran. */
   record TaskEnded(int stageId, int stageAttempt, long taskId, int partition, String executorId,
       boolean succeeded, String failure, TaskMetrics metrics, long timeMs, TaskLocality locality)
-      implements ListenerEvent {
-    /** An end whose locality is unknown (ANY). */
-    public TaskEnded(int stageId, int stageAttempt, long taskId, int partition, String executorId,
-        boolean succeeded, String failure, TaskMetrics metrics, long timeMs) {
-      this(stageId, stageAttempt, taskId, partition, executorId, succeeded, failure, metrics, timeMs,
-          TaskLocality.ANY);
-    }
-  }
+      implements ListenerEvent {}
 
   record ExecutorAdded(String executorId, String host, int slots, long timeMs) implements ListenerEvent {}
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.executor.TaskMetrics;
+import io.weft.scheduler.task.TaskLocality;
 import io.weft.status.ListenerEvent;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,9 +17,9 @@ class AmStatusTest {
     status.onEvent(new ListenerEvent.JobStarted(0, List.of(0, 1), "test", 0));
     status.onEvent(new ListenerEvent.StageSubmitted(0, 0, "map", 4, 0));
     for (int i = 0; i < 3; i++) {
-      status.onEvent(new ListenerEvent.TaskEnded(0, 0, i, i, "1", true, null, new TaskMetrics(), 0));
+      status.onEvent(new ListenerEvent.TaskEnded(0, 0, i, i, "1", true, null, new TaskMetrics(), 0, TaskLocality.NODE_LOCAL));
     }
-    status.onEvent(new ListenerEvent.TaskEnded(0, 0, 9, 3, "1", false, "boom", new TaskMetrics(), 0));
+    status.onEvent(new ListenerEvent.TaskEnded(0, 0, 9, 3, "1", false, "boom", new TaskMetrics(), 0, TaskLocality.NODE_LOCAL));
     assertEquals("stage 0: 3/4 tasks; jobs: 0 done, 1 running; executors: 0 of 4 running", status.progressText());
     status.onEvent(new ListenerEvent.StageCompleted(0, 0, null, 0));
     status.onEvent(new ListenerEvent.StageSubmitted(1, 0, "reduce", 2, 0));
@@ -43,17 +44,17 @@ class AmStatusTest {
     AmStatus status = new AmStatus("app", 2);
     status.onEvent(new ListenerEvent.StageSubmitted(0, 0, "first", 10, 0));
     for (int i = 0; i < 9; i++) {
-      status.onEvent(new ListenerEvent.TaskEnded(0, 0, i, i, "1", true, null, new TaskMetrics(), 0));
+      status.onEvent(new ListenerEvent.TaskEnded(0, 0, i, i, "1", true, null, new TaskMetrics(), 0, TaskLocality.NODE_LOCAL));
     }
     assertEquals(0.9f, status.progress(), 1e-6);
     // a second job's stage: ended/submitted falls to 9/20, what was shown must not
     status.onEvent(new ListenerEvent.StageSubmitted(1, 0, "second", 10, 0));
     assertEquals(0.9f, status.progress(), 1e-6);
     for (int i = 0; i < 9; i++) {
-      status.onEvent(new ListenerEvent.TaskEnded(1, 0, 10 + i, i, "1", true, null, new TaskMetrics(), 0));
+      status.onEvent(new ListenerEvent.TaskEnded(1, 0, 10 + i, i, "1", true, null, new TaskMetrics(), 0, TaskLocality.NODE_LOCAL));
     }
     assertEquals(0.9f, status.progress(), 1e-6); // 18/20 = 0.9
-    status.onEvent(new ListenerEvent.TaskEnded(1, 0, 19, 9, "1", true, null, new TaskMetrics(), 0));
+    status.onEvent(new ListenerEvent.TaskEnded(1, 0, 19, 9, "1", true, null, new TaskMetrics(), 0, TaskLocality.NODE_LOCAL));
     assertEquals(0.95f, status.progress(), 1e-6);
   }
 }
