@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Staged files are {@code APPLICATION}-visible: they are unique to this application, so
  * caching them across applications would only waste NodeManager disk. Files used in place
- * (an {@code hdfs://} jar, {@code weft.yarn.archive}) are {@code PUBLIC} when everyone may read
+ * (an {@code hdfs://} jar, {@code weft.yarn.archive}, the shared {@link RuntimeArchive}) are
+ * {@code PUBLIC} when everyone may read
  * them, so NodeManagers share one copy across applications and users, else {@code PRIVATE}.
  *
  * <p>Threading: one submitting thread. Failure: I/O errors propagate; {@link #delete} only logs.
@@ -117,14 +118,22 @@ final class StagingArea {
    * directory is executable by others (otherwise its public localizer could not read it).
    */
   static boolean isPublic(FileSystem fs, Path path) throws IOException {
+    return notPublicAt(fs, path) == null;
+  }
+
+  /**
+   * Why {@code path} is not PUBLIC: the file itself when others cannot read it, else the first
+   * ancestor directory others cannot traverse; null when it is PUBLIC.
+   */
+  static Path notPublicAt(FileSystem fs, Path path) throws IOException {
     if (!fs.getFileStatus(path).getPermission().getOtherAction().implies(FsAction.READ)) {
-      return false;
+      return path;
     }
     for (Path p = path.getParent(); p != null; p = p.getParent()) {
       if (!fs.getFileStatus(p).getPermission().getOtherAction().implies(FsAction.EXECUTE)) {
-        return false;
+        return p;
       }
     }
-    return true;
+    return null;
   }
 }
