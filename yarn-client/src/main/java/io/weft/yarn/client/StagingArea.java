@@ -51,10 +51,15 @@ final class StagingArea {
     return at(fs, pathFor(fs, appId));
   }
 
-  /** A staging area at {@code dir}, created owner-only (tests stage into a local directory). */
+  /**
+   * A staging area at {@code dir}, created owner-only (tests stage into a local directory).
+   * Missing parents (a new home directory, {@code .weftStaging}) get the file system's default
+   * permissions, as Spark's staging does: a home directory made 700 as a side effect would keep
+   * the shared runtime archive under it from ever being PUBLIC.
+   */
   static StagingArea at(FileSystem fs, Path dir) throws IOException {
-    fs.mkdirs(dir, OWNER_ONLY);
-    fs.setPermission(dir, OWNER_ONLY); // mkdirs applies the umask; the contents are private
+    fs.mkdirs(dir);
+    fs.setPermission(dir, OWNER_ONLY); // the contents are private
     return new StagingArea(fs, fs.makeQualified(dir));
   }
 

@@ -85,8 +85,14 @@ class LaunchContextTest {
         List.of(dataFile.toString()), List.of("in", "--secret-looking-arg"),
         Map.of("weft.app.name", "t", "weft.yarn.archive.dir", tmp.resolve("archives").toUri().toString()),
         List.of(weftJar));
-    StagingArea area = StagingArea.at(fs, new org.apache.hadoop.fs.Path(tmp.resolve("staging").toUri()));
-    assertEquals(new FsPermission((short) 0700), fs.getFileStatus(area.dir()).getPermission());
+    StagingArea area;
+    try (FileSystem fresh = FileSystem.newInstanceLocal(new Configuration())) { // the default umask, 022
+      area = StagingArea.at(fresh, new org.apache.hadoop.fs.Path(tmp.resolve("home/.weftStaging/app_1").toUri()));
+      assertEquals(new FsPermission((short) 0700), fresh.getFileStatus(area.dir()).getPermission());
+      assertEquals(new FsPermission((short) 0755), fresh.getFileStatus(area.dir().getParent().getParent()).getPermission(),
+          "a new home directory is not made private as a side effect (it would keep the runtime archive PRIVATE)");
+    }
+    area = StagingArea.at(fs, area.dir());
 
     ApplicationResources.checkInputs(s, s.conf(), hadoopConf);
     ApplicationResources.Staged staged = ApplicationResources.stage(s, s.conf(), area, hadoopConf);

@@ -134,7 +134,8 @@ class RuntimeArchiveTest {
     Path appJar = Files.writeString(tmp.resolve("app.jar"), "app");
     YarnSubmission s = new YarnSubmission("com.example.Main", appJar.toString(), List.of(), List.of(), List.of(),
         Map.of("weft.yarn.archive.dir", tmp.resolve("archives").toUri().toString()), List.of(engine));
-    Configuration hadoopConf = fs.getConf();
+    // not fs.getConf(): its umask would stick to the JVM's cached local file system, used by other tests
+    Configuration hadoopConf = new Configuration();
 
     StagingArea firstArea = StagingArea.at(fs, hpath(tmp.resolve("staging-1")));
     ApplicationResources.Staged first = ApplicationResources.stage(s, s.conf(), firstArea, hadoopConf);
@@ -161,7 +162,7 @@ class RuntimeArchiveTest {
         Map.of("weft.yarn.archive.dir", aFile.resolve("archives").toUri().toString()), List.of(engine));
     StagingArea area = StagingArea.at(fs, hpath(tmp.resolve("staging")));
 
-    ApplicationResources.Staged staged = ApplicationResources.stage(s, s.conf(), area, fs.getConf());
+    ApplicationResources.Staged staged = ApplicationResources.stage(s, s.conf(), area, new Configuration());
 
     LocalResource jar = staged.resources().get("__weft_libs__/weft-engine.jar");
     assertEquals(LocalResourceVisibility.APPLICATION, jar.getVisibility());
