@@ -71,9 +71,18 @@ public final class YarnOptions {
 
   public static final ConfigEntry<String> ARCHIVE = stringConf("weft.yarn.archive")
       .doc("An existing archive (zip, tar.gz) on a Hadoop file system holding Weft's jars at its "
-          + "top level, used instead of uploading them for every application. When it is "
-          + "world-readable it is localized with PUBLIC visibility, so NodeManagers cache it "
-          + "across applications.")
+          + "top level, used instead of the runtime archive weft submit publishes in "
+          + "weft.yarn.archive.dir. When it is world-readable it is localized with PUBLIC "
+          + "visibility, so NodeManagers cache it across applications.")
+      .register();
+
+  public static final ConfigEntry<String> ARCHIVE_DIR = stringConf("weft.yarn.archive.dir")
+      .doc("Directory (on the default or any Hadoop file system) where weft submit publishes Weft's "
+          + "runtime as one archive named by its content hash (weft-runtime-<sha256>.zip): the first "
+          + "submission of a Weft build uploads it, later ones reuse it. Made world-readable, so "
+          + "NodeManagers cache it PUBLIC across applications when every ancestor directory is "
+          + "world-executable too; an admin may point this at a shared cluster location. Default: "
+          + "/user/<user>/.weft/archives. Ignored when weft.yarn.archive is set.")
       .register();
 
   public static final ConfigEntry<Boolean> PRESERVE_STAGING_FILES = booleanConf("weft.yarn.preserveStagingFiles")

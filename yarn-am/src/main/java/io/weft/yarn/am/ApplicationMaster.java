@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Reads the application secret from this container's credentials and the launch details
  *       from {@code __weft_conf__/weft.properties}; starts the status page (the tracking URL).
  *   <li>Starts the YARN clients (from an injected {@link AmClientFactory}) and registers with the
- *       ResourceManager, then installs {@link YarnAmServices} for the YARN cluster backend.
+ *       ResourceManager, asks for the executor containers at once (the driver's backend adopts
+ *       those requests), then installs {@link YarnAmServices} for the YARN cluster backend.
  *   <li>Runs the application's {@code main} on a driver thread ({@link DriverRunner}) and waits
  *       for it, or for the ResourceManager to ask for a shutdown.
  *   <li>Unregisters: SUCCEEDED when main returned, FAILED with a diagnostic naming the cause when
@@ -143,8 +145,13 @@ public final class ApplicationMaster {
       signalCleanup = stagingCleanupOnSignal(launch, attemptId, stagingDir);
       RunningAmServices services = new RunningAmServices(attemptId, hadoopConf, launch.conf(), secret,
           credentials, amRm, nm, registration, stagingDir, executorResources(launch, stagingDir),
-          launch.appClassPath(), callbacks, status);
+          launch.appClassPath(), callbacks, status, new AtomicReference<>());
+      requestExecutorsEarly(services, launch);
       Ending ending = runDriver(launch, services, status);
+      YarnContainerProvisioner unused = services.earlyProvisioner().getAndSet(null);
+      if (unused != null) { // main never started a context: give back what it was granted
+        unused.stop();
+      }
       finish(amRm, ending, status, http, launch, attemptId, stagingDir);
       return ending.outcome().succeeded() ? 0 : 1;
     } catch (IOException | RuntimeException e) {
@@ -161,6 +168,17 @@ public final class ApplicationMaster {
       stopQuietly(nm);
       stopQuietly(amRm);
     }
+  }
+
+  /**
+   * Asks YARN for the submitted executor containers now, before the user's main runs, so they are
+   * allocated while the driver starts; the driver's YARN backend adopts the provisioner
+   * ({@link YarnAmServices#takeEarlyProvisioner}).
+   */
+  private static void requestExecutorsEarly(RunningAmServices services, LaunchDetails launch) {
+    YarnContainerProvisioner early = new YarnContainerProvisioner(services, launch.conf());
+    services.earlyProvisioner().set(early);
+    early.requestExecutors();
   }
 
   /** How the application ended, and whether the AM still owes the ResourceManager an unregister. */

@@ -1,12 +1,15 @@
 package io.weft.yarn.am;
 
 import io.weft.WeftConf;
+import io.weft.cluster.remote.ExecutorProvisioner;
 import io.weft.status.WeftListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.DataOutputBuffer;
@@ -20,6 +23,7 @@ import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
 import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
 import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link YarnAmServices} of a running ApplicationMaster: immutable values captured after
@@ -39,7 +43,8 @@ record RunningAmServices(
     Map<String, LocalResource> executorResources,
     List<String> appClassPath,
     AmCallbacks callbacks,
-    AmStatus status) implements YarnAmServices {
+    AmStatus status,
+    AtomicReference<YarnContainerProvisioner> earlyProvisioner) implements YarnAmServices {
 
   RunningAmServices {
     executorResources = Map.copyOf(executorResources);
@@ -82,6 +87,22 @@ record RunningAmServices(
     }
     creds.getSecretKeyMap().forEach(copy::addSecretKey);
     return copy;
+  }
+
+  @Override
+  public Optional<ExecutorProvisioner> takeEarlyProvisioner(WeftConf conf) {
+    YarnContainerProvisioner early = earlyProvisioner.getAndSet(null);
+    if (early == null) {
+      return Optional.empty();
+    }
+    if (!early.plan().equals(YarnContainerProvisioner.plan(conf))) {
+      LoggerFactory.getLogger(RunningAmServices.class).info("The driver's settings ask for other executor "
+          + "containers than were submitted ({} instead of {}); withdrawing the early requests",
+          YarnContainerProvisioner.plan(conf), early.plan());
+      early.stop();
+      return Optional.empty();
+    }
+    return Optional.of(early);
   }
 
   @Override

@@ -1,10 +1,12 @@
 package io.weft.yarn.am;
 
 import io.weft.WeftConf;
+import io.weft.cluster.remote.ExecutorProvisioner;
 import io.weft.status.WeftListener;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -81,6 +83,17 @@ public interface YarnAmServices {
 
   /** Link names of the application's class path, in order (the app jar, then {@code --jars}). */
   List<String> appClassPath();
+
+  /**
+   * The executor provisioner the ApplicationMaster started at registration, which has asked YARN
+   * for the containers the submitted settings describe while the user's {@code main} starts, if
+   * {@code conf} (the driver's settings) describes the same containers. Empty when there is none,
+   * when it was taken already, or when {@code conf} differs (it is then stopped, which withdraws
+   * its requests). The caller owns what it gets: it starts and stops it.
+   */
+  default Optional<ExecutorProvisioner> takeEarlyProvisioner(WeftConf conf) {
+    return Optional.empty();
+  }
 
   /** Registers {@code listener} for container and node events from now on. */
   void addYarnEventListener(YarnEventListener listener);

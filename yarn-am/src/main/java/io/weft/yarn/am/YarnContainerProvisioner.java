@@ -36,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * failures (preemption and lost nodes do not count). Past that, when the last executor is gone
  * and no container is pending, the listener hears that none is left, so jobs fail saying why.
  *
+ * <p>The ApplicationMaster may ask for the containers before the driver exists
+ * ({@link #requestExecutors}, right after registration), so YARN allocates them while the
+ * user's {@code main} starts; containers granted before {@link #start} are held and launched as
+ * soon as the driver's address is known. The driver's backend then adopts this provisioner if it
+ * wants the same containers ({@link #plan}).
+ *
  * <p>Threading: YARN client callbacks ({@link YarnEventListener}) and the backend's thread touch
  * the state below under this object's monitor; nothing blocks while holding it.
  */
@@ -49,7 +55,11 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   private final ContainerSizes sizes;
   private final int maxFailures;
   private final List<String> javaOptions;
+  private final Plan plan;
   private final Map<ContainerId, String> executorOf = new HashMap<>();
+  /** Containers granted before {@link #start}: launched once the driver's address is known. */
+  private final List<Container> held = new ArrayList<>();
+  private boolean requested;
   private int nextExecutorId = 1;
   private int pendingRequests;
   private int failures;
@@ -60,11 +70,27 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
 
   YarnContainerProvisioner(YarnAmServices services, WeftConf conf) {
     this.services = services;
-    this.instances = conf.get(YarnOptions.EXECUTOR_INSTANCES);
-    this.sizes = ContainerSizes.of(conf);
+    this.plan = plan(conf);
+    this.instances = plan.instances();
+    this.sizes = plan.sizes();
+    this.maxFailures = plan.maxFailures();
+    this.javaOptions = plan.javaOptions();
+  }
+
+  /** What a provisioner asks YARN for and launches, from the settings: equal plans, equal containers. */
+  record Plan(int instances, ContainerSizes sizes, int maxFailures, List<String> javaOptions) {}
+
+  /** The plan {@code conf} describes. */
+  static Plan plan(WeftConf conf) {
+    int instances = conf.get(YarnOptions.EXECUTOR_INSTANCES);
     Integer configured = conf.get(YarnOptions.MAX_EXECUTOR_FAILURES);
-    this.maxFailures = configured != null ? configured : ExecutorOptions.maxFailures(conf, instances);
-    this.javaOptions = YarnOptions.javaOptions(conf, YarnOptions.EXECUTOR_EXTRA_JAVA_OPTIONS);
+    return new Plan(instances, ContainerSizes.of(conf),
+        configured != null ? configured : ExecutorOptions.maxFailures(conf, instances),
+        List.copyOf(YarnOptions.javaOptions(conf, YarnOptions.EXECUTOR_EXTRA_JAVA_OPTIONS)));
+  }
+
+  Plan plan() {
+    return plan;
   }
 
   /** The host name other containers reach this one by: the NodeManager's name for it. */
@@ -98,10 +124,30 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
 
   @Override
   public void start(String driverHost, int driverPort, Listener listener) {
+    List<Container> granted;
     synchronized (this) {
       this.driverHost = driverHost;
       this.driverPort = driverPort;
       this.listener = listener;
+      granted = new ArrayList<>(held);
+      held.clear();
+    }
+    requestExecutors();
+    for (Container c : granted) {
+      launch(c);
+    }
+  }
+
+  /**
+   * Asks YARN for the executor containers, unless that was done already: from {@link #start},
+   * or earlier from the ApplicationMaster, which calls it right after registration.
+   */
+  void requestExecutors() {
+    synchronized (this) {
+      if (requested) {
+        return;
+      }
+      requested = true;
     }
     services.addYarnEventListener(this);
     LOG.info("Requesting {} executor containers of {} MiB ({} MiB heap + {} MiB overhead) and {} vcores",
@@ -123,25 +169,45 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   @Override
   public void containersAllocated(List<Container> containers) {
     for (Container c : containers) {
-      String id;
+      boolean accepted;
+      boolean launchNow = false;
       synchronized (this) {
-        if (stopping || pendingRequests == 0) {
-          id = null;
-        } else {
+        if (stopping) {
+          // every provisioner hears every allocation: a stopped one's requests were withdrawn, so
+          // this container is another's (a later context's), not ours to release
+          continue;
+        }
+        accepted = pendingRequests > 0;
+        if (accepted) {
           pendingRequests--;
-          id = String.valueOf(nextExecutorId++);
-          executorOf.put(c.getId(), id);
+          launchNow = listener != null;
+          if (!launchNow) {
+            held.add(c);
+          }
         }
       }
-      if (id == null) {
+      if (!accepted) {
         services.amRmClient().releaseAssignedContainer(c.getId());
         continue;
       }
       // the request is satisfied: without this AMRMClient would ask for it again (YARN-1902)
       services.amRmClient().removeContainerRequest(new ContainerRequest(c.getResource(), null, null, EXECUTOR_PRIORITY));
-      LOG.info("Launching executor {} in {} on {}", id, c.getId(), c.getNodeId());
-      services.nmClient().startContainerAsync(c, launchContext(id));
+      if (launchNow) {
+        launch(c);
+      } else {
+        LOG.info("Holding {} on {} until the driver is up", c.getId(), c.getNodeId());
+      }
     }
+  }
+
+  private void launch(Container c) {
+    String id;
+    synchronized (this) {
+      id = String.valueOf(nextExecutorId++);
+      executorOf.put(c.getId(), id);
+    }
+    LOG.info("Launching executor {} in {} on {}", id, c.getId(), c.getNodeId());
+    services.nmClient().startContainerAsync(c, launchContext(id));
   }
 
   private ContainerLaunchContext launchContext(String executorId) {
@@ -180,6 +246,15 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   public void containersCompleted(List<ContainerStatus> statuses) {
     for (ContainerStatus s : statuses) {
       ExitStatusClassifier.Classification what = ExitStatusClassifier.classify(s);
+      boolean heldLost;
+      synchronized (this) {
+        heldLost = held.removeIf(h -> h.getId().equals(s.getContainerId())) && !stopping;
+      }
+      if (heldLost) { // never launched, so never an executor: just ask for another
+        LOG.warn("Held container {} ended before the driver was up: {}", s.getContainerId(), what.reason());
+        request();
+        continue;
+      }
       String id;
       synchronized (this) {
         id = executorOf.remove(s.getContainerId());
@@ -255,6 +330,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   @Override
   public void stop() {
     List<ContainerId> running;
+    int outstanding;
     synchronized (this) {
       stopping = true;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -268,6 +344,15 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
         }
       }
       running = new ArrayList<>(executorOf.keySet());
+      held.forEach(c -> running.add(c.getId()));
+      held.clear();
+      outstanding = pendingRequests;
+      pendingRequests = 0;
+    }
+    // withdraw what was asked and not granted, or AMRMClient keeps asking for it
+    Resource capability = Resource.newInstance(sizes.executorContainerMb(), sizes.executorCores());
+    for (int i = 0; i < outstanding; i++) {
+      services.amRmClient().removeContainerRequest(new ContainerRequest(capability, null, null, EXECUTOR_PRIORITY));
     }
     for (ContainerId c : running) {
       services.amRmClient().releaseAssignedContainer(c);

@@ -67,6 +67,7 @@ class ApplicationMasterTest {
     Succeeds.pageSeen = null;
     Succeeds.servicesSeen = null;
     Succeeds.masterSeen = null;
+    Succeeds.requestsSeen = -1;
   }
 
   @Test
@@ -82,6 +83,9 @@ class ApplicationMasterTest {
     assertTrue(Succeeds.pageSeen.contains("RUNNING"), Succeeds.pageSeen);
     YarnAmServices services = Succeeds.servicesSeen;
     assertNotNull(services, "YarnAmServices is installed before main runs");
+    assertEquals(2, Succeeds.requestsSeen, "the 2 executor containers were asked for before main ran");
+    assertEquals(2, amRm.removed.size(), "main started no context: the early requests were withdrawn");
+    assertTrue(services.takeEarlyProvisioner(new io.weft.WeftConf(false)).isEmpty(), "given back at the end");
     assertArrayEquals(SECRET, services.secret());
     assertEquals(7, services.attemptId().getApplicationId().getId());
     assertTrue(services.executorResources().containsKey(YarnConstants.CONF_DIR));
@@ -207,11 +211,13 @@ class ApplicationMasterTest {
     static volatile List<String> argsSeen;
     static volatile String pageSeen;
     static volatile YarnAmServices servicesSeen;
+    static volatile int requestsSeen = -1;
 
     public static void main(String[] args) throws Exception {
       masterSeen = System.getProperty("weft.master");
       argsSeen = List.of(args);
       servicesSeen = YarnAmServices.current();
+      requestsSeen = ((TestingAmRmClient) servicesSeen.amRmClient()).requests.size();
       String url = ((TestingAmRmClient) servicesSeen.amRmClient()).trackingUrl;
       pageSeen = HttpClient.newHttpClient()
           .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();

@@ -28,6 +28,8 @@ final class TestingAmRmClient extends AMRMClientAsync<ContainerRequest> {
   volatile boolean failRegistration;
   final List<Unregistration> unregistrations = new CopyOnWriteArrayList<>();
   final List<ContainerRequest> requests = new CopyOnWriteArrayList<>();
+  /** Requests withdrawn (ContainerRequest has no equals, so they stay in {@link #requests}). */
+  final List<ContainerRequest> removed = new CopyOnWriteArrayList<>();
   final List<ContainerId> released = new CopyOnWriteArrayList<>();
 
   TestingAmRmClient(int heartbeatMs, AbstractCallbackHandler handler) {
@@ -70,6 +72,7 @@ final class TestingAmRmClient extends AMRMClientAsync<ContainerRequest> {
   @Override
   public void removeContainerRequest(ContainerRequest req) {
     requests.remove(req);
+    removed.add(req);
   }
 
   @Override

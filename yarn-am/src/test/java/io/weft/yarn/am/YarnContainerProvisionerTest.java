@@ -2,6 +2,7 @@ package io.weft.yarn.am;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.WeftConf;
@@ -70,14 +71,23 @@ class YarnContainerProvisionerTest {
   private final List<String> lost = new CopyOnWriteArrayList<>();
   private final List<String> exhausted = new CopyOnWriteArrayList<>();
 
+  private static WeftConf conf(int instances) {
+    return new WeftConf(false).set("weft.executor.instances", String.valueOf(instances))
+        .set("weft.executor.memory", "512m").set("weft.executor.cores", "2");
+  }
+
   private YarnContainerProvisioner provisioner(int instances) {
-    return provisioner(new WeftConf(false).set("weft.executor.instances", String.valueOf(instances))
-        .set("weft.executor.memory", "512m").set("weft.executor.cores", "2"));
+    return provisioner(conf(instances));
   }
 
   private YarnContainerProvisioner provisioner(WeftConf conf) {
     YarnContainerProvisioner p = new YarnContainerProvisioner(new Services(), conf);
-    p.start("driver-host", 4242, new io.weft.cluster.remote.ExecutorProvisioner.Listener() {
+    p.start("driver-host", 4242, recordingListener());
+    return p;
+  }
+
+  private io.weft.cluster.remote.ExecutorProvisioner.Listener recordingListener() {
+    return new io.weft.cluster.remote.ExecutorProvisioner.Listener() {
       @Override
       public void executorLost(String id, String why) {
         lost.add(id + ": " + why);
@@ -87,8 +97,7 @@ class YarnContainerProvisionerTest {
       public void executorsExhausted(String reason) {
         exhausted.add(reason);
       }
-    });
-    return p;
+    };
   }
 
   private static Container container(int n) {
@@ -114,6 +123,43 @@ class YarnContainerProvisionerTest {
         "the secret must travel only in the tokens");
     assertTrue(ctx.getTokens() != null && ctx.getTokens().remaining() > 0);
     assertTrue(ctx.getEnvironment().get("CLASSPATH").startsWith("{{PWD}}/__weft_conf__"));
+  }
+
+  @Test
+  void containersAskedForBeforeTheDriverIsUpAreHeldThenLaunchedWhenItStarts() {
+    YarnContainerProvisioner p = new YarnContainerProvisioner(new Services(), conf(2));
+    p.requestExecutors();
+    assertEquals(2, amRm.requests.size(), "asked at once, with no driver yet");
+    p.containersAllocated(List.of(container(2)));
+    assertEquals(0, nm.started.size(), "no driver address yet: held");
+    assertEquals(1, amRm.removed.size(), "the granted request is withdrawn all the same");
+    p.start("driver-host", 4242, recordingListener());
+    assertEquals(2, amRm.requests.size(), "start does not ask again");
+    String command = String.join(" ", nm.started.get(container(2).getId()).getCommands());
+    assertTrue(command.contains("io.weft.yarn.executor.YarnExecutorMain 1 driver-host 4242 2"), command);
+    p.containersAllocated(List.of(container(3)));
+    assertEquals(2, nm.started.size(), "launched as soon as granted once the driver is up");
+  }
+
+  @Test
+  void stoppingReleasesHeldContainersWithdrawsTheRestAndLeavesLaterAllocationsToOthers() {
+    YarnContainerProvisioner p = new YarnContainerProvisioner(new Services(), conf(3));
+    p.requestExecutors();
+    p.containersAllocated(List.of(container(2)));
+    p.stop();
+    assertEquals(List.of(container(2).getId()), amRm.released, "the held container goes back");
+    assertEquals(3, amRm.removed.size(), "one granted and two outstanding requests withdrawn");
+    p.containersAllocated(List.of(container(3)));
+    assertEquals(List.of(container(2).getId()), amRm.released, "a later context's container is not released");
+    assertEquals(0, nm.started.size());
+  }
+
+  @Test
+  void theDriverAdoptsTheEarlyProvisionerOnlyForTheSameContainers() {
+    assertEquals(YarnContainerProvisioner.plan(conf(2)), YarnContainerProvisioner.plan(conf(2)));
+    assertNotEquals(YarnContainerProvisioner.plan(conf(2)), YarnContainerProvisioner.plan(conf(3)));
+    assertNotEquals(YarnContainerProvisioner.plan(conf(2)),
+        YarnContainerProvisioner.plan(conf(2).set("weft.executor.memory", "1g")));
   }
 
   @Test

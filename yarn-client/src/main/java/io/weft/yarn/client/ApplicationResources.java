@@ -25,8 +25,10 @@ import org.apache.hadoop.yarn.api.records.LocalResourceType;
  *       jar, then the extra jars, in order);
  *   <li>each {@code --archives} entry as an ARCHIVE (unpacked by the NodeManager) under its file
  *       name, or under the name after its {@code #};
- *   <li>Weft's own jars as {@code __weft_libs__/<jar>}, or {@code weft.yarn.archive} as the
- *       archive {@code __weft_libs__}, used in place.
+ *   <li>Weft's runtime as the archive {@code __weft_libs__}: {@code weft.yarn.archive} when set,
+ *       else the shared {@link RuntimeArchive} in {@code weft.yarn.archive.dir} (uploaded by the
+ *       first submission of a Weft build, reused by later ones), both used in place; only when
+ *       that cannot be published, Weft's jars uploaded as {@code __weft_libs__/<jar>}.
  * </ul>
  *
  * Local files are uploaded into the {@link StagingArea}; a URI on another file system (say
@@ -40,8 +42,12 @@ import org.apache.hadoop.yarn.api.records.LocalResourceType;
 final class ApplicationResources {
   private ApplicationResources() {}
 
-  /** The staged resources by link name, and the link names of the application's class path. */
-  record Staged(Map<String, LocalResource> resources, List<String> appClassPath) {}
+  /**
+   * The staged resources by link name, the link names of the application's class path, and one
+   * line for the user on how Weft's runtime was shipped (uploaded, reused, or configured; null
+   * when the submission named no runtime jars).
+   */
+  record Staged(Map<String, LocalResource> resources, List<String> appClassPath, String runtimeNote) {}
 
   /** Checks that every input exists and that no two share a link name. */
   static void checkInputs(YarnSubmission s, WeftConf conf, Configuration hadoopConf) throws IOException {
@@ -99,17 +105,42 @@ final class ApplicationResources {
           : StagingArea.inPlace(new Path(source), LocalResourceType.ARCHIVE, hadoopConf));
     }
     String archive = conf.get(YarnOptions.ARCHIVE);
+    String runtimeNote;
     if (archive != null) {
-      resources.put(YarnConstants.LIBS_DIR,
-          StagingArea.inPlace(new Path(archive), LocalResourceType.ARCHIVE, hadoopConf));
+      LocalResource r = StagingArea.inPlace(new Path(archive), LocalResourceType.ARCHIVE, hadoopConf);
+      resources.put(YarnConstants.LIBS_DIR, r);
+      runtimeNote = "Weft runtime: " + YarnOptions.ARCHIVE.key() + " " + archive + " (" + r.getVisibility() + ")";
+    } else if (!s.weftJars().isEmpty()) {
+      runtimeNote = shipRuntime(s.weftJars(), conf, area, hadoopConf, resources);
     } else {
-      for (java.nio.file.Path jar : s.weftJars()) {
+      runtimeNote = null; // a caller that ships Weft by other means (tests)
+    }
+    return new Staged(resources, classPath, runtimeNote);
+  }
+
+  /**
+   * Weft's jars as the shared {@link RuntimeArchive}, or, when it cannot be published (the
+   * directory is not writable, say), uploaded into this application's staging directory as
+   * before. Returns the line telling the user which happened.
+   */
+  private static String shipRuntime(List<java.nio.file.Path> jars, WeftConf conf, StagingArea area,
+      Configuration hadoopConf, Map<String, LocalResource> resources) throws IOException {
+    Path dir = RuntimeArchive.directory(conf, hadoopConf);
+    FileSystem fs = dir.getFileSystem(hadoopConf);
+    RuntimeArchive.Published published;
+    try {
+      published = RuntimeArchive.publish(fs, dir, jars);
+    } catch (IOException e) {
+      for (java.nio.file.Path jar : jars) {
         String name = YarnConstants.LIBS_DIR + "/" + jar.getFileName();
         // staged flat: a slash in an HDFS name would create a directory for nothing
         resources.put(name, area.upload(jar, YarnConstants.LIBS_DIR + "-" + jar.getFileName(), LocalResourceType.FILE));
       }
+      return RuntimeArchive.perApplicationNote(jars, dir, e);
     }
-    return new Staged(resources, classPath);
+    LocalResource r = StagingArea.inPlace(published.path(), LocalResourceType.ARCHIVE, hadoopConf);
+    resources.put(YarnConstants.LIBS_DIR, r);
+    return RuntimeArchive.note(published, StagingArea.notPublicAt(fs, published.path()));
   }
 
   private static LocalResource ship(String source, String name, StagingArea area, Configuration hadoopConf)

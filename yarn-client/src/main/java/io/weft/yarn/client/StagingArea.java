@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Staged files are {@code APPLICATION}-visible: they are unique to this application, so
  * caching them across applications would only waste NodeManager disk. Files used in place
- * (an {@code hdfs://} jar, {@code weft.yarn.archive}) are {@code PUBLIC} when everyone may read
+ * (an {@code hdfs://} jar, {@code weft.yarn.archive}, the shared {@link RuntimeArchive}) are
+ * {@code PUBLIC} when everyone may read
  * them, so NodeManagers share one copy across applications and users, else {@code PRIVATE}.
  *
  * <p>Threading: one submitting thread. Failure: I/O errors propagate; {@link #delete} only logs.
@@ -50,10 +51,15 @@ final class StagingArea {
     return at(fs, pathFor(fs, appId));
   }
 
-  /** A staging area at {@code dir}, created owner-only (tests stage into a local directory). */
+  /**
+   * A staging area at {@code dir}, created owner-only (tests stage into a local directory).
+   * Missing parents (a new home directory, {@code .weftStaging}) get the file system's default
+   * permissions, as Spark's staging does: a home directory made 700 as a side effect would keep
+   * the shared runtime archive under it from ever being PUBLIC.
+   */
   static StagingArea at(FileSystem fs, Path dir) throws IOException {
-    fs.mkdirs(dir, OWNER_ONLY);
-    fs.setPermission(dir, OWNER_ONLY); // mkdirs applies the umask; the contents are private
+    fs.mkdirs(dir);
+    fs.setPermission(dir, OWNER_ONLY); // the contents are private
     return new StagingArea(fs, fs.makeQualified(dir));
   }
 
@@ -117,14 +123,22 @@ final class StagingArea {
    * directory is executable by others (otherwise its public localizer could not read it).
    */
   static boolean isPublic(FileSystem fs, Path path) throws IOException {
+    return notPublicAt(fs, path) == null;
+  }
+
+  /**
+   * Why {@code path} is not PUBLIC: the file itself when others cannot read it, else the first
+   * ancestor directory others cannot traverse; null when it is PUBLIC.
+   */
+  static Path notPublicAt(FileSystem fs, Path path) throws IOException {
     if (!fs.getFileStatus(path).getPermission().getOtherAction().implies(FsAction.READ)) {
-      return false;
+      return path;
     }
     for (Path p = path.getParent(); p != null; p = p.getParent()) {
       if (!fs.getFileStatus(p).getPermission().getOtherAction().implies(FsAction.EXECUTE)) {
-        return false;
+        return p;
       }
     }
-    return true;
+    return null;
   }
 }

@@ -55,7 +55,8 @@ public record SubmitArguments(
       "  weft submit --class io.weft.examples.WordCount examples/target/weft-examples-*.jar in.txt out",
       "  HADOOP_CONF_DIR=/etc/hadoop/conf weft submit --master yarn --num-executors 4 \\",
       "      --executor-memory 2g --class com.example.MyJob my-job.jar hdfs:///data/in hdfs:///data/out",
-      "  weft submit --master yarn --conf weft.yarn.archive=hdfs:///apps/weft/weft-libs.zip --class C app.jar");
+      "  weft submit --master yarn --conf weft.yarn.archive.dir=hdfs:///apps/weft/archives --class C app.jar",
+      "      (Weft's runtime is uploaded once per Weft build into that shared directory)");
 
   /** Options that take no value. */
   private static final Set<String> FLAGS = Set.of("--verbose", "--help", "-h", "--kill-on-interrupt");

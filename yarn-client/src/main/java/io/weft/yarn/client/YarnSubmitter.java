@@ -11,7 +11,6 @@ import io.weft.yarn.YarnOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.security.SecureRandom;
-import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -44,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #submit} validates (settings, inputs, the main class in the application's jars, that
  * the ResourceManager answers within {@code weft.yarn.connect.timeout}, container sizes against
  * the scheduler's maximum allocation) before anything is uploaded or submitted, then stages the files
- * ({@link ApplicationResources}, {@link ConfArchive}), puts a fresh application secret into the
+ * ({@link ApplicationResources}: Weft's runtime as the shared {@link RuntimeArchive}, uploaded
+ * once per Weft build; {@link ConfArchive}), prints whether the runtime was uploaded or reused, puts a fresh application secret into the
  * ApplicationMaster's credentials only, builds the launch context ({@link AmLaunchContext}) and
  * submits. {@link #awaitCompletion} follows the application ({@link ApplicationMonitor}) and
  * removes the staging directory when it ends, also when the ApplicationMaster never ran.
@@ -118,9 +118,6 @@ public final class YarnSubmitter implements AutoCloseable {
     }
     out.println("Submitted " + appId + " (" + conf.appName() + ") to queue " + conf.get(YarnOptions.QUEUE)
         + "; staging directory " + area.dir());
-    if (conf.get(YarnOptions.ARCHIVE) == null) {
-      out.println(uploadNote(s.weftJars()));
-    }
     return appId;
   }
 
@@ -240,27 +237,6 @@ public final class YarnSubmitter implements AutoCloseable {
     }
   }
 
-  /**
-   * One line after Weft's jars were uploaded for a submission: how much, and how to stop doing
-   * it (a shared archive, {@code weft.yarn.archive}).
-   */
-  static String uploadNote(List<java.nio.file.Path> weftJars) {
-    long bytes = 0;
-    for (java.nio.file.Path jar : weftJars) {
-      try {
-        bytes += java.nio.file.Files.size(jar);
-      } catch (IOException e) {
-        // it was just uploaded; a size we cannot read only makes the note smaller
-      }
-    }
-    return String.format(java.util.Locale.ROOT, "Uploaded Weft's %d runtime jars (%.1f MB) for this application. "
-        + "To skip this on every submission, zip them once into HDFS and set %s, e.g. "
-        + "(cd yarn-client/target && zip -qj weft-libs.zip weft-yarn-client-*.jar lib/*.jar) && "
-        + "weft fs -put yarn-client/target/weft-libs.zip /apps/weft/ && "
-        + "weft submit --conf %s=hdfs:///apps/weft/weft-libs.zip ...",
-        weftJars.size(), bytes / 1e6, YarnOptions.ARCHIVE.key(), YarnOptions.ARCHIVE.key());
-  }
-
   @Override
   public void close() {
     yarn.stop();
@@ -279,6 +255,9 @@ public final class YarnSubmitter implements AutoCloseable {
   private ContainerLaunchContext stageAndBuildLaunchContext(YarnSubmission s, WeftConf conf,
       ContainerSizes sizes, StagingArea area) throws IOException {
     ApplicationResources.Staged staged = ApplicationResources.stage(s, conf, area, hadoopConf);
+    if (staged.runtimeNote() != null) {
+      out.println(staged.runtimeNote());
+    }
     Map<String, LocalResource> resources = new LinkedHashMap<>(staged.resources());
     Properties props = launchProperties(s, conf, staged, area);
     resources.put(YarnConstants.CONF_DIR, area.write(YarnConstants.CONF_ARCHIVE_FILE,

@@ -82,20 +82,31 @@ class LaunchContextTest {
     Path dataFile = file("lookup.txt");
     Path weftJar = file("weft-engine.jar");
     YarnSubmission s = new YarnSubmission("com.example.Main", appJar.toString(), List.of(extraJar.toString()),
-        List.of(dataFile.toString()), List.of("in", "--secret-looking-arg"), Map.of("weft.app.name", "t"),
+        List.of(dataFile.toString()), List.of("in", "--secret-looking-arg"),
+        Map.of("weft.app.name", "t", "weft.yarn.archive.dir", tmp.resolve("archives").toUri().toString()),
         List.of(weftJar));
-    StagingArea area = StagingArea.at(fs, new org.apache.hadoop.fs.Path(tmp.resolve("staging").toUri()));
-    assertEquals(new FsPermission((short) 0700), fs.getFileStatus(area.dir()).getPermission());
+    StagingArea area;
+    try (FileSystem fresh = FileSystem.newInstanceLocal(new Configuration())) { // the default umask, 022
+      area = StagingArea.at(fresh, new org.apache.hadoop.fs.Path(tmp.resolve("home/.weftStaging/app_1").toUri()));
+      assertEquals(new FsPermission((short) 0700), fresh.getFileStatus(area.dir()).getPermission());
+      assertEquals(new FsPermission((short) 0755), fresh.getFileStatus(area.dir().getParent().getParent()).getPermission(),
+          "a new home directory is not made private as a side effect (it would keep the runtime archive PRIVATE)");
+    }
+    area = StagingArea.at(fs, area.dir());
 
     ApplicationResources.checkInputs(s, s.conf(), hadoopConf);
     ApplicationResources.Staged staged = ApplicationResources.stage(s, s.conf(), area, hadoopConf);
     Map<String, LocalResource> r = staged.resources();
-    assertEquals(List.of("__app__.jar", "dep.jar", "lookup.txt", "__weft_libs__/weft-engine.jar"), List.copyOf(r.keySet()));
+    assertEquals(List.of("__app__.jar", "dep.jar", "lookup.txt", "__weft_libs__"), List.copyOf(r.keySet()));
     assertEquals(List.of("__app__.jar", "dep.jar"), staged.appClassPath());
-    for (LocalResource res : r.values()) {
-      assertEquals(LocalResourceType.FILE, res.getType());
-      assertEquals(LocalResourceVisibility.APPLICATION, res.getVisibility(), "staged files are per application");
+    for (String name : List.of("__app__.jar", "dep.jar", "lookup.txt")) {
+      assertEquals(LocalResourceType.FILE, r.get(name).getType());
+      assertEquals(LocalResourceVisibility.APPLICATION, r.get(name).getVisibility(), "staged files are per application");
     }
+    LocalResource runtime = r.get("__weft_libs__");
+    assertEquals(LocalResourceType.ARCHIVE, runtime.getType(), "Weft's jars as the shared runtime archive");
+    assertTrue(runtime.getResource().getFile().contains("/archives/weft-runtime-"), runtime.toString());
+    assertTrue(staged.runtimeNote().startsWith("Weft runtime: uploaded weft-runtime-"), staged.runtimeNote());
 
     byte[] secret = AppSecret.generate(new SecureRandom());
     Credentials creds = YarnSubmitter.amCredentials(hadoopConf, secret);

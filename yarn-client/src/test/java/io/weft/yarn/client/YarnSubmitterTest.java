@@ -91,14 +91,4 @@ class YarnSubmitterTest {
     String v = loud.toString(java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(v.contains("Stack trace of the driver") && v.contains("\tat " + YarnSubmitterTest.class.getName()), v);
   }
-
-  @Test
-  void theUploadNoteSaysHowMuchWasUploadedAndHowToAvoidIt() throws IOException {
-    Path a = Files.write(dir.resolve("a.jar"), new byte[1_500_000]);
-    Path b = Files.write(dir.resolve("b.jar"), new byte[500_000]);
-    String note = YarnSubmitter.uploadNote(List.of(a, b));
-    assertTrue(note.startsWith("Uploaded Weft's 2 runtime jars (2.0 MB)"), note);
-    assertTrue(note.contains("weft.yarn.archive"), note);
-    assertTrue(!note.contains("\n"), "one line: " + note);
-  }
 }

@@ -1,0 +1,269 @@
+package io.weft.yarn.client;
+
+import io.weft.WeftConf;
+import io.weft.yarn.YarnOptions;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Weft's runtime (the launcher jar and its {@code lib/}) published once per build as one zip in a
+ * shared directory ({@code weft.yarn.archive.dir}), so that a submission uploads only the user's
+ * jar and configuration, and NodeManagers localize the runtime once and cache it.
+ *
+ * <p>The archive is named by its content, {@code weft-runtime-<hash>.zip}, where the hash is the
+ * SHA-256 of every jar's name, size and bytes in class-path order (names, sizes and times would
+ * not do: two machines building the same version get different times, and one rebuilt jar with
+ * the same size must not reuse a stale archive). Its entries are the jars, flat, as
+ * {@code weft.yarn.archive} expects. The hash is computed once per JVM for an unchanged set of
+ * files (a workflow server submitting many applications pays it once).
+ *
+ * <p>Publishing is safe against concurrent first submissions: the zip is written under a unique
+ * temporary name in the same directory, made readable by everyone (644), and renamed to its final
+ * name without overwrite; the loser of a race deletes its copy and uses the winner's. A reader
+ * therefore never sees a partial archive, and the final file never changes (its size and time are
+ * what YARN checks before localizing it). Directories this class creates get 755, so the file is
+ * PUBLIC to YARN when the existing ancestors let others through too ({@link StagingArea#isPublic}).
+ *
+ * <p>Public for the integration tests and tools that pre-publish a runtime; submissions use it
+ * through {@link ApplicationResources}.
+ *
+ * <p>Threading: any; no shared state but the hash cache. Failure: I/O errors propagate (the
+ * caller may fall back to uploading the jars per application); the temporary file is removed.
+ */
+public final class RuntimeArchive {
+  private static final Logger LOG = LoggerFactory.getLogger(RuntimeArchive.class);
+
+  static final String PREFIX = "weft-runtime-";
+  static final String SUFFIX = ".zip";
+  /** Hex digits of the hash in the name: 64 bits, ample to tell builds apart. */
+  static final int HASH_CHARS = 16;
+  private static final String TEMP_SUFFIX = ".tmp";
+  /** Left-over temporary files older than this (a client that died mid-upload) are removed. */
+  private static final long STALE_TEMP_MS = 24L * 3600 * 1000;
+  private static final FsPermission WORLD_READABLE_FILE = new FsPermission((short) 0644);
+  private static final FsPermission WORLD_TRAVERSABLE_DIR = new FsPermission((short) 0755);
+  /** A fixed entry time: the zip's bytes depend only on the jars. */
+  private static final long ENTRY_TIME = 315_532_800_000L; // 1980-01-01, the zip format's epoch
+
+  private static final Map<List<Stamp>, String> HASHES = new ConcurrentHashMap<>();
+
+  private RuntimeArchive() {}
+
+  /**
+   * The archive in the shared directory.
+   *
+   * @param uploaded whether this call uploaded it (false: it was there, or a concurrent
+   *     submission published it first)
+   */
+  public record Published(Path path, boolean uploaded, long bytes) {}
+
+  /** A jar's identity on this machine, to cache its hash: path, size, modification time. */
+  private record Stamp(String path, long size, long modified) {}
+
+  /** {@code weft.yarn.archive.dir}, or {@code <home>/.weft/archives} on the default file system; qualified. */
+  static Path directory(WeftConf conf, Configuration hadoopConf) throws IOException {
+    String configured = conf.get(YarnOptions.ARCHIVE_DIR);
+    if (configured != null && !configured.isBlank()) {
+      Path dir = new Path(configured.trim());
+      return dir.getFileSystem(hadoopConf).makeQualified(dir);
+    }
+    FileSystem fs = FileSystem.get(hadoopConf);
+    return fs.makeQualified(new Path(fs.getHomeDirectory(), ".weft/archives"));
+  }
+
+  /** {@code weft-runtime-<first 16 hex digits of the content hash>.zip}. */
+  public static String fileName(List<java.nio.file.Path> jars) throws IOException {
+    return PREFIX + contentHash(jars).substring(0, HASH_CHARS) + SUFFIX;
+  }
+
+  /**
+   * SHA-256, in hex, over each jar's file name, size and bytes, in order. Cached per JVM while
+   * the files keep their paths, sizes and modification times.
+   */
+  static String contentHash(List<java.nio.file.Path> jars) throws IOException {
+    List<Stamp> key = new ArrayList<>();
+    for (java.nio.file.Path jar : jars) {
+      key.add(new Stamp(jar.toAbsolutePath().toString(), Files.size(jar), Files.getLastModifiedTime(jar).toMillis()));
+    }
+    String cached = HASHES.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    MessageDigest sha = sha256();
+    byte[] buffer = new byte[1 << 16];
+    for (java.nio.file.Path jar : jars) {
+      sha.update(jar.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(ByteBuffer.allocate(Long.BYTES).putLong(Files.size(jar)).array());
+      try (InputStream in = Files.newInputStream(jar)) {
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          sha.update(buffer, 0, n);
+        }
+      }
+    }
+    String hash = HexFormat.of().formatHex(sha.digest());
+    HASHES.put(key, hash);
+    return hash;
+  }
+
+  /**
+   * Finds the archive of {@code jars} in {@code dir}, or uploads it there (see the class doc).
+   * Creates {@code dir} (and missing parents) with mode 755.
+   */
+  public static Published publish(FileSystem fs, Path dir, List<java.nio.file.Path> jars) throws IOException {
+    Path target = new Path(dir, fileName(jars));
+    if (fs.exists(target)) {
+      return new Published(target, false, fs.getFileStatus(target).getLen());
+    }
+    mkdirsTraversable(fs, dir);
+    removeStaleTemporaries(fs, dir);
+    Path temp = new Path(dir, target.getName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+    try {
+      writeZip(fs, temp, jars);
+      fs.setPermission(temp, WORLD_READABLE_FILE); // before it has its final name: never published private
+      return install(fs, temp, target);
+    } finally {
+      if (fs.exists(temp)) {
+        fs.delete(temp, false);
+      }
+    }
+  }
+
+  /**
+   * Renames {@code temp} to {@code target} unless {@code target} exists (atomically on HDFS); when
+   * it does, a concurrent submission won: {@code temp} is deleted and {@code target} used.
+   */
+  static Published install(FileSystem fs, Path temp, Path target) throws IOException {
+    try {
+      FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(temp, target, Options.Rename.NONE);
+      return new Published(target, true, fs.getFileStatus(target).getLen());
+    } catch (FileAlreadyExistsException e) {
+      LOG.debug("{} was published concurrently; using it", target);
+      fs.delete(temp, false);
+      return new Published(target, false, fs.getFileStatus(target).getLen());
+    }
+  }
+
+  /** The jars as entries of a zip at {@code path}, stored uncompressed (jars are compressed already). */
+  private static void writeZip(FileSystem fs, Path path, List<java.nio.file.Path> jars) throws IOException {
+    try (OutputStream file = new BufferedOutputStream(fs.create(path, false), 1 << 16);
+         ZipOutputStream zip = new ZipOutputStream(file)) {
+      zip.setLevel(0);
+      for (java.nio.file.Path jar : jars) {
+        ZipEntry entry = new ZipEntry(jar.getFileName().toString());
+        entry.setTime(ENTRY_TIME);
+        zip.putNextEntry(entry);
+        Files.copy(jar, zip);
+        zip.closeEntry();
+      }
+    }
+  }
+
+  /** mkdirs, then mode 755 on each directory it created (mkdirs applies the umask). */
+  private static void mkdirsTraversable(FileSystem fs, Path dir) throws IOException {
+    Deque<Path> missing = new ArrayDeque<>();
+    for (Path p = dir; p != null && !fs.exists(p); p = p.getParent()) {
+      missing.push(p);
+    }
+    if (!fs.mkdirs(dir)) {
+      throw new IOException("cannot create " + dir);
+    }
+    for (Path p : missing) {
+      fs.setPermission(p, WORLD_TRAVERSABLE_DIR);
+    }
+  }
+
+  /** Best effort: in a shared directory another user's left-over may not be ours to delete. */
+  private static void removeStaleTemporaries(FileSystem fs, Path dir) {
+    long now = System.currentTimeMillis();
+    try {
+      for (FileStatus st : fs.listStatus(dir)) {
+        String name = st.getPath().getName();
+        if (name.startsWith(PREFIX) && name.endsWith(TEMP_SUFFIX) && now - st.getModificationTime() > STALE_TEMP_MS) {
+          LOG.info("Removing {}, left behind by an interrupted upload", st.getPath());
+          fs.delete(st.getPath(), false);
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("Could not remove stale temporary archives in {}: {}", dir, e.toString());
+    }
+  }
+
+  /**
+   * The line a submission prints: whether it uploaded the archive (and how much) or reused it,
+   * and whether NodeManagers share it across users ({@code notPublicAt} null) or why not.
+   */
+  static String note(Published p, Path notPublicAt) {
+    String what = p.uploaded()
+        ? String.format(Locale.ROOT, "uploaded %s (%.1f MB) into %s, once for this Weft build",
+            p.path().getName(), p.bytes() / 1e6, p.path().getParent())
+        : String.format(Locale.ROOT, "reused %s (%.1f MB), nothing of Weft uploaded", p.path(), p.bytes() / 1e6);
+    String cache = notPublicAt == null
+        ? "NodeManagers cache it for every application (PUBLIC)"
+        : "NodeManagers cache it per user (PRIVATE: " + notPublicAt + " is closed to other users; "
+            + YarnOptions.ARCHIVE_DIR.key() + " may name a world-readable directory)";
+    return "Weft runtime: " + what + "; " + cache;
+  }
+
+  /**
+   * The line when the archive could not be published and the jars went into the application's
+   * staging directory instead: how much, why, and the settings that avoid it.
+   */
+  static String perApplicationNote(List<java.nio.file.Path> jars, Path dir, IOException cause) {
+    long bytes = 0;
+    for (java.nio.file.Path jar : jars) {
+      try {
+        bytes += Files.size(jar);
+      } catch (IOException e) {
+        // it was just uploaded; a size we cannot read only makes the note smaller
+      }
+    }
+    return String.format(Locale.ROOT, "Weft runtime: uploaded Weft's %d jars (%.1f MB) for this application only, "
+        + "since the shared runtime archive cannot be published into %s (%s); set %s to a directory you "
+        + "may write, or %s to a pre-uploaded archive of them",
+        jars.size(), bytes / 1e6, dir, firstLine(cause), YarnOptions.ARCHIVE_DIR.key(), YarnOptions.ARCHIVE.key());
+  }
+
+  /** A remote exception's message may carry the server's stack: one line is enough here. */
+  private static String firstLine(IOException e) {
+    String m = String.valueOf(e.getMessage() != null ? e.getMessage() : e.toString()).strip();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl).strip();
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM lacks SHA-256, which every Java platform must provide", e);
+    }
+  }
+}
