@@ -1,5 +1,6 @@
 package io.weft.shuffle;
 
+import io.weft.util.IntList;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -116,7 +117,7 @@ public final class ShuffleBlocks implements Serializable {
     }
 
     public Builder add(int mapIndex, int reduceId, MapOutputLocation location, long size) {
-      int n = mapIndexes.size;
+      int n = mapIndexes.size();
       if (n == sizes.length) {
         sizes = Arrays.copyOf(sizes, n * 2);
       }
@@ -131,27 +132,12 @@ public final class ShuffleBlocks implements Serializable {
     }
 
     public ShuffleBlocks build() {
-      int n = mapIndexes.size;
+      int n = mapIndexes.size();
       return new ShuffleBlocks(shuffleId, reducePartitions, locations, mapIndexes.toArray(),
           reduceIds.toArray(), locationIndexes.toArray(), Arrays.copyOf(sizes, n));
     }
   }
 
-  private static final class IntList {
-    private int[] values = new int[8];
-    private int size;
-
-    void add(int v) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = v;
-    }
-
-    int[] toArray() {
-      return Arrays.copyOf(values, size);
-    }
-  }
 
   @Override
   public boolean equals(Object o) {

@@ -1,5 +1,6 @@
 package io.weft.scheduler.task;
 
+import io.weft.util.IntList;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -115,22 +116,6 @@ final class PendingTasks {
     return out;
   }
 
-  /** A growable int array: the index holds ~3 entries per task, too many to box. */
-  private static final class IntList {
-    private int[] values = new int[8];
-    private int size;
-
-    void add(int v) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = v;
-    }
-
-    int[] toArray() {
-      return Arrays.copyOf(values, size);
-    }
-  }
 
   /** Task {@code i} waits for a slot again (it was never launched, or its attempt failed). */
   void enqueue(int i) {
