@@ -42,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * soon as the driver's address is known. The driver's backend then adopts this provisioner if it
  * wants the same containers ({@link #plan}).
  *
+ * <p>Containers arrive on AMRM heartbeats, so while a request is pending the provisioner sets the
+ * heartbeat to {@code weft.yarn.am.heartbeat.initialInterval}, and back to
+ * {@code weft.yarn.am.heartbeat.interval} once every request is granted or withdrawn (Spark's
+ * ApplicationMaster does the same). {@code AMRMClientAsync} applies a new interval after its
+ * current sleep, so the ApplicationMaster starts the client at the fast interval: it asks for
+ * the executors right after registration.
+ *
  * <p>Threading: YARN client callbacks ({@link YarnEventListener}) and the backend's thread touch
  * the state below under this object's monitor; nothing blocks while holding it.
  */
@@ -56,12 +63,16 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   private final int maxFailures;
   private final List<String> javaOptions;
   private final Plan plan;
+  private final int pendingHeartbeatMs;
+  private final int idleHeartbeatMs;
   private final Map<ContainerId, String> executorOf = new HashMap<>();
   /** Containers granted before {@link #start}: launched once the driver's address is known. */
   private final List<Container> held = new ArrayList<>();
   private boolean requested;
   private int nextExecutorId = 1;
   private int pendingRequests;
+  /** The AMRM heartbeat interval this provisioner last set; 0 before it set one. */
+  private int heartbeatMs;
   private int failures;
   private boolean stopping;
   private String driverHost;
@@ -75,6 +86,8 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     this.sizes = plan.sizes();
     this.maxFailures = plan.maxFailures();
     this.javaOptions = plan.javaOptions();
+    this.pendingHeartbeatMs = conf.get(YarnOptions.AM_HEARTBEAT_INITIAL_INTERVAL).intValue();
+    this.idleHeartbeatMs = conf.get(YarnOptions.AM_HEARTBEAT_INTERVAL).intValue();
   }
 
   /** What a provisioner asks YARN for and launches, from the settings: equal plans, equal containers. */
@@ -156,6 +169,21 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     for (int i = 0; i < instances; i++) {
       request();
     }
+    adjustHeartbeat(); // none asked for (no executors): back to the idle interval
+  }
+
+  /**
+   * Fast AMRM heartbeats while a request is pending, idle ones otherwise. Called after every
+   * change of {@code pendingRequests}; setting the interval only stores a number, so it is done
+   * under the monitor, which keeps two threads from setting them out of order.
+   */
+  private synchronized void adjustHeartbeat() {
+    int wanted = pendingRequests > 0 ? pendingHeartbeatMs : idleHeartbeatMs;
+    if (wanted != heartbeatMs) {
+      LOG.debug("AMRM heartbeat every {} ms ({} container requests pending)", wanted, pendingRequests);
+      heartbeatMs = wanted;
+      services.amRmClient().setHeartbeatInterval(wanted);
+    }
   }
 
   private void request() {
@@ -163,6 +191,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     synchronized (this) {
       pendingRequests++;
     }
+    adjustHeartbeat();
     services.amRmClient().addContainerRequest(new ContainerRequest(capability, null, null, EXECUTOR_PRIORITY));
   }
 
@@ -198,6 +227,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
         LOG.info("Holding {} on {} until the driver is up", c.getId(), c.getNodeId());
       }
     }
+    adjustHeartbeat();
   }
 
   private void launch(Container c) {
@@ -349,6 +379,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
       outstanding = pendingRequests;
       pendingRequests = 0;
     }
+    adjustHeartbeat();
     // withdraw what was asked and not granted, or AMRMClient keeps asking for it
     Resource capability = Resource.newInstance(sizes.executorContainerMb(), sizes.executorCores());
     for (int i = 0; i < outstanding; i++) {
