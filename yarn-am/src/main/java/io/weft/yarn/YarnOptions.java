@@ -116,7 +116,7 @@ public final class YarnOptions {
 
   public static final ConfigEntry<Long> REPORT_INTERVAL = durationMsConf("weft.yarn.report.interval")
       .doc("How often weft submit asks the ResourceManager for the application's state and prints progress.")
-      .defaultValue("1s")
+      .defaultValue("500ms")
       .check(n -> n > 0, "positive")
       .register();
 
