@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p>Containers arrive on AMRM heartbeats, so while a request is pending the provisioner sets the
  * heartbeat to {@code weft.yarn.am.heartbeat.initialInterval}, and back to
  * {@code weft.yarn.am.heartbeat.interval} once every request is granted or withdrawn (Spark's
- * ApplicationMaster does the same). {@code AMRMClientAsync} applies a new interval after its
+ * ApplicationMaster does the same); {@link #stop} heartbeats fast too while it waits for the
+ * executors' containers to end, since the application's end waits for that news. {@code AMRMClientAsync} applies a new interval after its
  * current sleep, so the ApplicationMaster starts the client at the fast interval: it asks for
  * the executors right after registration.
  *
@@ -75,6 +76,8 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   private int heartbeatMs;
   private int failures;
   private boolean stopping;
+  /** {@link #stop} waits for executors to exit, which the ResourceManager reports on heartbeats. */
+  private boolean awaitingExits;
   private String driverHost;
   private int driverPort;
   private Listener listener;
@@ -178,7 +181,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
    * under the monitor, which keeps two threads from setting them out of order.
    */
   private synchronized void adjustHeartbeat() {
-    int wanted = pendingRequests > 0 ? pendingHeartbeatMs : idleHeartbeatMs;
+    int wanted = pendingRequests > 0 || awaitingExits ? pendingHeartbeatMs : idleHeartbeatMs;
     if (wanted != heartbeatMs) {
       LOG.debug("AMRM heartbeat every {} ms ({} container requests pending)", wanted, pendingRequests);
       heartbeatMs = wanted;
@@ -363,6 +366,8 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     int outstanding;
     synchronized (this) {
       stopping = true;
+      awaitingExits = !executorOf.isEmpty();
+      adjustHeartbeat(); // the application's end waits for these exits: hear of them soon
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       // executors were told to stop over the network; give them a moment to exit by themselves
       while (!executorOf.isEmpty() && System.nanoTime() < deadline) {
@@ -378,6 +383,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
       held.clear();
       outstanding = pendingRequests;
       pendingRequests = 0;
+      awaitingExits = false;
     }
     adjustHeartbeat();
     // withdraw what was asked and not granted, or AMRMClient keeps asking for it

@@ -247,11 +247,13 @@ class YarnContainerProvisionerTest {
       Thread.sleep(5);
     }
     assertTrue(p.isStopping(), "stop() never began");
+    assertEquals(200, amRm.heartbeatMs(), "stop waits for the exit, which arrives on a heartbeat: fast");
     p.containersCompleted(List.of(ContainerStatus.newInstance(container(2).getId(), ContainerState.COMPLETE, "", 0)));
     stopper.join(30_000);
     assertFalse(stopper.isAlive(), "stop returns once the executor exited");
     assertTrue(amRm.released.isEmpty(), "nothing left to release: " + amRm.released);
     assertTrue(lost.isEmpty(), lost.toString());
+    assertEquals(3000, amRm.heartbeatMs(), "nothing left to wait for: idle");
   }
 
   /** The services a running AM would offer, made by hand. */
