@@ -116,8 +116,23 @@ public final class YarnOptions {
 
   public static final ConfigEntry<Long> REPORT_INTERVAL = durationMsConf("weft.yarn.report.interval")
       .doc("How often weft submit asks the ResourceManager for the application's state and prints progress.")
-      .defaultValue("1s")
+      .defaultValue("500ms")
       .check(n -> n > 0, "positive")
+      .register();
+
+  public static final ConfigEntry<Long> AM_HEARTBEAT_INITIAL_INTERVAL =
+      durationMsConf("weft.yarn.am.heartbeat.initialInterval")
+      .doc("How often the ApplicationMaster heartbeats to the ResourceManager while executor "
+          + "containers are asked for and not yet granted (containers arrive on heartbeats).")
+      .defaultValue("200ms")
+      .check(n -> n > 0 && n <= Integer.MAX_VALUE, "positive")
+      .register();
+
+  public static final ConfigEntry<Long> AM_HEARTBEAT_INTERVAL = durationMsConf("weft.yarn.am.heartbeat.interval")
+      .doc("How often the ApplicationMaster heartbeats to the ResourceManager when no container "
+          + "request is pending; it still reports progress and hears of ended containers then.")
+      .defaultValue("3s")
+      .check(n -> n > 0 && n <= Integer.MAX_VALUE, "positive")
       .register();
 
   public static final ConfigEntry<Integer> MAX_EXECUTOR_FAILURES = intConf("weft.yarn.maxExecutorFailures")

@@ -62,9 +62,6 @@ import org.slf4j.LoggerFactory;
 public final class ApplicationMaster {
   private static final Logger LOG = LoggerFactory.getLogger(ApplicationMaster.class);
 
-  /** AMRM heartbeat while idle; the YARN backend may shorten it while it waits for containers. */
-  static final int HEARTBEAT_MS = 1000;
-
   /** How long a driver gets to notice an interrupt before the AM ends without it. */
   private static final long DRIVER_STOP_WAIT_MS = 10_000;
 
@@ -125,7 +122,10 @@ public final class ApplicationMaster {
   private int runRegistered(ApplicationAttemptId attemptId, LaunchDetails launch, byte[] secret,
       Credentials credentials, AmStatus status, StatusServer http) {
     AmCallbacks callbacks = new AmCallbacks(stopRequest::complete, status::progress);
-    AMRMClientAsync<ContainerRequest> amRm = clients.createAmRmClient(HEARTBEAT_MS, callbacks.amRm);
+    // fast from the start: the executors are asked for right after registration, and the
+    // provisioner slows the heartbeat once they are granted (YarnContainerProvisioner)
+    int heartbeatMs = launch.conf().get(YarnOptions.AM_HEARTBEAT_INITIAL_INTERVAL).intValue();
+    AMRMClientAsync<ContainerRequest> amRm = clients.createAmRmClient(heartbeatMs, callbacks.amRm);
     NMClientAsync nm = clients.createNmClient(callbacks.nm);
     Runnable signalCleanup = null;
     try {

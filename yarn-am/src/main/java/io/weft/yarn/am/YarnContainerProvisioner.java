@@ -42,6 +42,14 @@ import org.slf4j.LoggerFactory;
  * soon as the driver's address is known. The driver's backend then adopts this provisioner if it
  * wants the same containers ({@link #plan}).
  *
+ * <p>Containers arrive on AMRM heartbeats, so while a request is pending the provisioner sets the
+ * heartbeat to {@code weft.yarn.am.heartbeat.initialInterval}, and back to
+ * {@code weft.yarn.am.heartbeat.interval} once every request is granted or withdrawn (Spark's
+ * ApplicationMaster does the same); {@link #stop} heartbeats fast too while it waits for the
+ * executors' containers to end, since the application's end waits for that news. {@code AMRMClientAsync} applies a new interval after its
+ * current sleep, so the ApplicationMaster starts the client at the fast interval: it asks for
+ * the executors right after registration.
+ *
  * <p>Threading: YARN client callbacks ({@link YarnEventListener}) and the backend's thread touch
  * the state below under this object's monitor; nothing blocks while holding it.
  */
@@ -56,14 +64,20 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   private final int maxFailures;
   private final List<String> javaOptions;
   private final Plan plan;
+  private final int pendingHeartbeatMs;
+  private final int idleHeartbeatMs;
   private final Map<ContainerId, String> executorOf = new HashMap<>();
   /** Containers granted before {@link #start}: launched once the driver's address is known. */
   private final List<Container> held = new ArrayList<>();
   private boolean requested;
   private int nextExecutorId = 1;
   private int pendingRequests;
+  /** The AMRM heartbeat interval this provisioner last set; 0 before it set one. */
+  private int heartbeatMs;
   private int failures;
   private boolean stopping;
+  /** {@link #stop} waits for executors to exit, which the ResourceManager reports on heartbeats. */
+  private boolean awaitingExits;
   private String driverHost;
   private int driverPort;
   private Listener listener;
@@ -75,6 +89,8 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     this.sizes = plan.sizes();
     this.maxFailures = plan.maxFailures();
     this.javaOptions = plan.javaOptions();
+    this.pendingHeartbeatMs = conf.get(YarnOptions.AM_HEARTBEAT_INITIAL_INTERVAL).intValue();
+    this.idleHeartbeatMs = conf.get(YarnOptions.AM_HEARTBEAT_INTERVAL).intValue();
   }
 
   /** What a provisioner asks YARN for and launches, from the settings: equal plans, equal containers. */
@@ -156,6 +172,21 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     for (int i = 0; i < instances; i++) {
       request();
     }
+    adjustHeartbeat(); // none asked for (no executors): back to the idle interval
+  }
+
+  /**
+   * Fast AMRM heartbeats while a request is pending, idle ones otherwise. Called after every
+   * change of {@code pendingRequests}; setting the interval only stores a number, so it is done
+   * under the monitor, which keeps two threads from setting them out of order.
+   */
+  private synchronized void adjustHeartbeat() {
+    int wanted = pendingRequests > 0 || awaitingExits ? pendingHeartbeatMs : idleHeartbeatMs;
+    if (wanted != heartbeatMs) {
+      LOG.debug("AMRM heartbeat every {} ms ({} container requests pending)", wanted, pendingRequests);
+      heartbeatMs = wanted;
+      services.amRmClient().setHeartbeatInterval(wanted);
+    }
   }
 
   private void request() {
@@ -163,6 +194,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     synchronized (this) {
       pendingRequests++;
     }
+    adjustHeartbeat();
     services.amRmClient().addContainerRequest(new ContainerRequest(capability, null, null, EXECUTOR_PRIORITY));
   }
 
@@ -198,6 +230,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
         LOG.info("Holding {} on {} until the driver is up", c.getId(), c.getNodeId());
       }
     }
+    adjustHeartbeat();
   }
 
   private void launch(Container c) {
@@ -333,6 +366,8 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     int outstanding;
     synchronized (this) {
       stopping = true;
+      awaitingExits = !executorOf.isEmpty();
+      adjustHeartbeat(); // the application's end waits for these exits: hear of them soon
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       // executors were told to stop over the network; give them a moment to exit by themselves
       while (!executorOf.isEmpty() && System.nanoTime() < deadline) {
@@ -348,7 +383,9 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
       held.clear();
       outstanding = pendingRequests;
       pendingRequests = 0;
+      awaitingExits = false;
     }
+    adjustHeartbeat();
     // withdraw what was asked and not granted, or AMRMClient keeps asking for it
     Resource capability = Resource.newInstance(sizes.executorContainerMb(), sizes.executorCores());
     for (int i = 0; i < outstanding; i++) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.status.ListenerEvent;
+import io.weft.status.WeftListener;
 import io.weft.yarn.AppSecret;
 import io.weft.yarn.YarnConstants;
 import java.io.IOException;
@@ -100,6 +102,19 @@ class ApplicationMasterTest {
     assertEquals(Service.STATE.STOPPED, amRm.getServiceState());
     assertEquals(Service.STATE.STOPPED, nm.getServiceState());
     assertEquals(null, System.getProperty("weft.master"), "system properties restored");
+  }
+
+  @Test
+  void theResourceManagerHearsTheDriversTaskProgressAndFastHeartbeatsWhileExecutorsArePending() throws Exception {
+    writeLaunch(ReportsProgress.class.getName());
+    assertEquals(0, newAm().run());
+
+    assertEquals(0f, ReportsProgress.before, "no task yet");
+    assertEquals(3f / 8, ReportsProgress.during, 1e-6, "3 of the 8 tasks submitted have ended");
+    assertEquals(3f / 8, ReportsProgress.afterNewStage, 1e-6, "a new stage's tasks do not take progress back");
+    assertEquals(1f, amRm.handler().getProgress(), "the application ended");
+    assertEquals(200, ReportsProgress.heartbeatMs, "2 executor containers pending: the default fast heartbeat");
+    assertEquals(3000, amRm.heartbeatMs(), "the early requests were withdrawn: the default idle heartbeat");
   }
 
   @Test
@@ -221,6 +236,32 @@ class ApplicationMasterTest {
       String url = ((TestingAmRmClient) servicesSeen.amRmClient()).trackingUrl;
       pageSeen = HttpClient.newHttpClient()
           .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+  }
+
+  /**
+   * An application that posts task events to the AM's status listener, as the driver's listener
+   * bus does, and reads the progress the AMRM client would send on its next heartbeat.
+   */
+  public static final class ReportsProgress {
+    static volatile float before = -1;
+    static volatile float during = -1;
+    static volatile float afterNewStage = -1;
+    static volatile int heartbeatMs = -1;
+
+    public static void main(String[] args) {
+      YarnAmServices services = YarnAmServices.current();
+      TestingAmRmClient rm = (TestingAmRmClient) services.amRmClient();
+      heartbeatMs = rm.heartbeatMs();
+      WeftListener bus = services.statusListener();
+      before = rm.handler().getProgress();
+      bus.onEvent(new ListenerEvent.StageSubmitted(0, 0, "map", 8, 0));
+      for (int task = 0; task < 3; task++) {
+        bus.onEvent(new ListenerEvent.TaskEnded(0, 0, task, task, "1", true, null, null, 0, null));
+      }
+      during = rm.handler().getProgress();
+      bus.onEvent(new ListenerEvent.StageSubmitted(1, 0, "reduce", 8, 0));
+      afterNewStage = rm.handler().getProgress();
     }
   }
 

@@ -41,6 +41,11 @@ final class TestingAmRmClient extends AMRMClientAsync<ContainerRequest> {
     return callbacks;
   }
 
+  /** The heartbeat interval now set, as the client's heartbeat thread would read it. */
+  int heartbeatMs() {
+    return heartbeatIntervalMs.get();
+  }
+
   @Override
   public RegisterApplicationMasterResponse registerApplicationMaster(String host, int port, String url)
       throws java.io.IOException {

@@ -155,6 +155,35 @@ class YarnContainerProvisionerTest {
   }
 
   @Test
+  void heartbeatsAreFastWhileContainersArePendingAndIdleOnceAllAreGranted() {
+    WeftConf conf = conf(2).set("weft.yarn.am.heartbeat.initialInterval", "50ms")
+        .set("weft.yarn.am.heartbeat.interval", "7s");
+    YarnContainerProvisioner p = provisioner(conf);
+    assertEquals(50, amRm.heartbeatMs(), "two requests pending");
+    p.containersAllocated(List.of(container(2)));
+    assertEquals(50, amRm.heartbeatMs(), "one request still pending");
+    p.containersAllocated(List.of(container(3)));
+    assertEquals(7000, amRm.heartbeatMs(), "every request granted");
+    p.containersCompleted(List.of(ContainerStatus.newInstance(container(2).getId(), ContainerState.COMPLETE,
+        "halted", 3)));
+    assertEquals(50, amRm.heartbeatMs(), "a replacement is pending");
+    p.containersAllocated(List.of(container(4)));
+    assertEquals(7000, amRm.heartbeatMs(), "the replacement was granted");
+  }
+
+  @Test
+  void heartbeatsGoIdleWithNothingToAskForAndWhenTheRequestsAreWithdrawn() {
+    YarnContainerProvisioner none = new YarnContainerProvisioner(new Services(), conf(0));
+    none.requestExecutors();
+    assertEquals(3000, amRm.heartbeatMs(), "no executors asked for: the default idle interval");
+    YarnContainerProvisioner p = new YarnContainerProvisioner(new Services(), conf(2));
+    p.requestExecutors();
+    assertEquals(200, amRm.heartbeatMs(), "the default interval while requests are pending");
+    p.stop();
+    assertEquals(3000, amRm.heartbeatMs(), "stopping withdrew the requests");
+  }
+
+  @Test
   void theDriverAdoptsTheEarlyProvisionerOnlyForTheSameContainers() {
     assertEquals(YarnContainerProvisioner.plan(conf(2)), YarnContainerProvisioner.plan(conf(2)));
     assertNotEquals(YarnContainerProvisioner.plan(conf(2)), YarnContainerProvisioner.plan(conf(3)));
@@ -218,11 +247,13 @@ class YarnContainerProvisionerTest {
       Thread.sleep(5);
     }
     assertTrue(p.isStopping(), "stop() never began");
+    assertEquals(200, amRm.heartbeatMs(), "stop waits for the exit, which arrives on a heartbeat: fast");
     p.containersCompleted(List.of(ContainerStatus.newInstance(container(2).getId(), ContainerState.COMPLETE, "", 0)));
     stopper.join(30_000);
     assertFalse(stopper.isAlive(), "stop returns once the executor exited");
     assertTrue(amRm.released.isEmpty(), "nothing left to release: " + amRm.released);
     assertTrue(lost.isEmpty(), lost.toString());
+    assertEquals(3000, amRm.heartbeatMs(), "nothing left to wait for: idle");
   }
 
   /** The services a running AM would offer, made by hand. */
