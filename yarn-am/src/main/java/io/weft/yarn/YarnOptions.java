@@ -130,8 +130,10 @@ public final class YarnOptions {
 
   public static final ConfigEntry<Long> AM_HEARTBEAT_INTERVAL = durationMsConf("weft.yarn.am.heartbeat.interval")
       .doc("How often the ApplicationMaster heartbeats to the ResourceManager when no container "
-          + "request is pending; it still reports progress and hears of ended containers then.")
-      .defaultValue("3s")
+          + "request is pending; it still reports progress and hears of ended containers then. "
+          + "A new interval takes effect only after the current wait, so a long one delays the "
+          + "first request after a quiet spell and the end of an application by up to this much.")
+      .defaultValue("1s")
       .check(n -> n > 0 && n <= Integer.MAX_VALUE, "positive")
       .register();
 

@@ -114,7 +114,7 @@ class ApplicationMasterTest {
     assertEquals(3f / 8, ReportsProgress.afterNewStage, 1e-6, "a new stage's tasks do not take progress back");
     assertEquals(1f, amRm.handler().getProgress(), "the application ended");
     assertEquals(200, ReportsProgress.heartbeatMs, "2 executor containers pending: the default fast heartbeat");
-    assertEquals(3000, amRm.heartbeatMs(), "the early requests were withdrawn: the default idle heartbeat");
+    assertEquals(1000, amRm.heartbeatMs(), "the early requests were withdrawn: the default idle heartbeat");
   }
 
   @Test

@@ -175,12 +175,12 @@ class YarnContainerProvisionerTest {
   void heartbeatsGoIdleWithNothingToAskForAndWhenTheRequestsAreWithdrawn() {
     YarnContainerProvisioner none = new YarnContainerProvisioner(new Services(), conf(0));
     none.requestExecutors();
-    assertEquals(3000, amRm.heartbeatMs(), "no executors asked for: the default idle interval");
+    assertEquals(1000, amRm.heartbeatMs(), "no executors asked for: the default idle interval");
     YarnContainerProvisioner p = new YarnContainerProvisioner(new Services(), conf(2));
     p.requestExecutors();
     assertEquals(200, amRm.heartbeatMs(), "the default interval while requests are pending");
     p.stop();
-    assertEquals(3000, amRm.heartbeatMs(), "stopping withdrew the requests");
+    assertEquals(1000, amRm.heartbeatMs(), "stopping withdrew the requests");
   }
 
   @Test
@@ -253,7 +253,7 @@ class YarnContainerProvisionerTest {
     assertFalse(stopper.isAlive(), "stop returns once the executor exited");
     assertTrue(amRm.released.isEmpty(), "nothing left to release: " + amRm.released);
     assertTrue(lost.isEmpty(), lost.toString());
-    assertEquals(3000, amRm.heartbeatMs(), "nothing left to wait for: idle");
+    assertEquals(1000, amRm.heartbeatMs(), "nothing left to wait for: idle");
   }
 
   /** The services a running AM would offer, made by hand. */
