@@ -12,11 +12,12 @@ import io.weft.plan.MapPartitionsNode;
 import io.weft.plan.Node;
 import io.weft.plan.ShuffleDependency;
 import io.weft.plan.ShuffledNode;
+import io.weft.plan.join.JoinPlanner;
+import io.weft.plan.join.JoinType;
 import io.weft.serialization.JavaSerializer;
 import io.weft.serialization.Serializer;
 import io.weft.shuffle.sort.ExternalSorter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -208,28 +209,38 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
             (Iterable<W>) (List<?>) kv.value().get(1)))), true));
   }
 
+  /**
+   * Pairs of values of equal keys. Without a partition count or partitioner the join may run as
+   * a broadcast hash join (one side under {@code weft.join.broadcastThreshold}); otherwise, or
+   * when no side is small, as a shuffle join that streams each key's pairs without holding them
+   * in memory. {@code explain()} shows the choice and why; docs/JOINS.md has the details.
+   */
   public <W> PairDataset<K, Pair<V, W>> join(PairDataset<K, W> other) {
-    return join(other, defaultPartitioner(other));
+    return join(other, JoinHint.AUTO);
+  }
+
+  /** {@link #join(PairDataset)} with the strategy forced by {@code hint}. */
+  public <W> PairDataset<K, Pair<V, W>> join(PairDataset<K, W> other, JoinHint hint) {
+    return joined(other, JoinType.INNER, hint, defaultPartitioner(other), false);
   }
 
   public <W> PairDataset<K, Pair<V, W>> join(PairDataset<K, W> other, int numPartitions) {
     return join(other, new HashPartitioner(numPartitions));
   }
 
+  /** A shuffle join into {@code partitioner}'s partitions (a broadcast only if hinted). */
   public <W> PairDataset<K, Pair<V, W>> join(PairDataset<K, W> other, Partitioner partitioner) {
-    return cogroup(other, partitioner, "join").flatMapValues(g -> {
-      List<Pair<V, W>> out = new ArrayList<>();
-      for (V v : g.key()) {
-        for (W w : g.value()) {
-          out.add(Pair.of(v, w));
-        }
-      }
-      return out.iterator();
-    });
+    return joined(other, JoinType.INNER, JoinHint.AUTO, partitioner, true);
   }
 
+  /** Every left record, with each matching right value or, if none, an empty one. */
   public <W> PairDataset<K, Pair<V, Optional<W>>> leftOuterJoin(PairDataset<K, W> other) {
-    return leftOuterJoin(other, defaultPartitioner(other));
+    return leftOuterJoin(other, JoinHint.AUTO);
+  }
+
+  /** Only the right side may be broadcast: the left's unmatched records are kept. */
+  public <W> PairDataset<K, Pair<V, Optional<W>>> leftOuterJoin(PairDataset<K, W> other, JoinHint hint) {
+    return joined(other, JoinType.LEFT_OUTER, hint, defaultPartitioner(other), false);
   }
 
   public <W> PairDataset<K, Pair<V, Optional<W>>> leftOuterJoin(PairDataset<K, W> other, int numPartitions) {
@@ -237,19 +248,17 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   }
 
   public <W> PairDataset<K, Pair<V, Optional<W>>> leftOuterJoin(PairDataset<K, W> other, Partitioner partitioner) {
-    return cogroup(other, partitioner, "leftOuterJoin").flatMapValues(g -> {
-      List<Pair<V, Optional<W>>> out = new ArrayList<>();
-      for (V v : g.key()) {
-        for (Optional<W> w : optionals(g.value())) {
-          out.add(Pair.of(v, w));
-        }
-      }
-      return out.iterator();
-    });
+    return joined(other, JoinType.LEFT_OUTER, JoinHint.AUTO, partitioner, true);
   }
 
+  /** Every right record, with each matching left value or, if none, an empty one. */
   public <W> PairDataset<K, Pair<Optional<V>, W>> rightOuterJoin(PairDataset<K, W> other) {
-    return rightOuterJoin(other, defaultPartitioner(other));
+    return rightOuterJoin(other, JoinHint.AUTO);
+  }
+
+  /** Only the left side may be broadcast: the right's unmatched records are kept. */
+  public <W> PairDataset<K, Pair<Optional<V>, W>> rightOuterJoin(PairDataset<K, W> other, JoinHint hint) {
+    return joined(other, JoinType.RIGHT_OUTER, hint, defaultPartitioner(other), false);
   }
 
   public <W> PairDataset<K, Pair<Optional<V>, W>> rightOuterJoin(PairDataset<K, W> other, int numPartitions) {
@@ -257,17 +266,10 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   }
 
   public <W> PairDataset<K, Pair<Optional<V>, W>> rightOuterJoin(PairDataset<K, W> other, Partitioner partitioner) {
-    return cogroup(other, partitioner, "rightOuterJoin").flatMapValues(g -> {
-      List<Pair<Optional<V>, W>> out = new ArrayList<>();
-      for (Optional<V> v : optionals(g.key())) {
-        for (W w : g.value()) {
-          out.add(Pair.of(v, w));
-        }
-      }
-      return out.iterator();
-    });
+    return joined(other, JoinType.RIGHT_OUTER, JoinHint.AUTO, partitioner, true);
   }
 
+  /** Every record of both sides; always a shuffle join (neither side can be broadcast). */
   public <W> PairDataset<K, Pair<Optional<V>, Optional<W>>> fullOuterJoin(PairDataset<K, W> other) {
     return fullOuterJoin(other, defaultPartitioner(other));
   }
@@ -278,23 +280,14 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
 
   public <W> PairDataset<K, Pair<Optional<V>, Optional<W>>> fullOuterJoin(PairDataset<K, W> other,
       Partitioner partitioner) {
-    return cogroup(other, partitioner, "fullOuterJoin").flatMapValues(g -> {
-      List<Pair<Optional<V>, Optional<W>>> out = new ArrayList<>();
-      for (Optional<V> v : optionals(g.key())) {
-        for (Optional<W> w : optionals(g.value())) {
-          out.add(Pair.of(v, w));
-        }
-      }
-      return out.iterator();
-    });
+    return joined(other, JoinType.FULL_OUTER, JoinHint.AUTO, partitioner, true);
   }
 
-  private static <X> List<Optional<X>> optionals(Iterable<X> values) {
-    List<Optional<X>> out = new ArrayList<>();
-    for (X x : values) {
-      out.add(Optional.ofNullable(x));
-    }
-    return out.isEmpty() ? Collections.singletonList(Optional.empty()) : out;
+  @SuppressWarnings("unchecked")
+  private <W, R> PairDataset<K, R> joined(PairDataset<K, W> other, JoinType type, JoinHint hint,
+      Partitioner partitioner, boolean partitionerGiven) {
+    Node<Pair<K, Object>> node = JoinPlanner.plan(node(), other.node(), type, hint, partitioner, partitionerGiven);
+    return new PairDataset<>((Node<Pair<K, R>>) (Node<?>) node);
   }
 
   // ---------------------------------------------------------------- sorting

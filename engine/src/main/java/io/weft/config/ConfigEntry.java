@@ -101,6 +101,11 @@ public final class ConfigEntry<T> {
     return new Builder<>(key, Sizes::parseBytes, "size (e.g. 64m)");
   }
 
+  /** A byte count as for {@link #bytesConf}, or {@code -1} for "disabled". */
+  public static Builder<Long> bytesOrDisabledConf(String key) {
+    return new Builder<>(key, s -> s.trim().equals("-1") ? -1L : Sizes.parseBytes(s), "size (e.g. 10m) or -1");
+  }
+
   /** A duration in milliseconds, written as {@code 200ms}, {@code 3s}, {@code 2min}; plain numbers are ms. */
   public static Builder<Long> durationMsConf(String key) {
     return new Builder<>(key, Sizes::parseDurationMs, "duration (e.g. 3s)");
