@@ -308,6 +308,21 @@ public class Dataset<T> {
     return node.toDebugString();
   }
 
+  /**
+   * The physical plan an action on this dataset would run: its stages with their pipelined
+   * operators, each shuffle's partitioner, partition count and map-side combine, and each join's
+   * strategy with the reason (estimated sizes, threshold or hint). Runs nothing (a join that
+   * chose a broadcast already collected its small side when it was defined).
+   */
+  public String explain() {
+    return io.weft.plan.explain.PlanExplainer.explain(node);
+  }
+
+  /** Prints {@link #explain()} to standard output. */
+  public void printExplain() {
+    System.out.print(explain());
+  }
+
   @Override
   public String toString() {
     return node.toString();

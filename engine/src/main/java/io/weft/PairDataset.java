@@ -213,7 +213,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
    * Pairs of values of equal keys. Without a partition count or partitioner the join may run as
    * a broadcast hash join (one side under {@code weft.join.broadcastThreshold}); otherwise, or
    * when no side is small, as a shuffle join that streams each key's pairs without holding them
-   * in memory. {@code explain()} shows the choice and why; docs/JOINS.md has the details.
+   * in memory. {@link #explain()} shows the choice and why; docs/JOINS.md has the details.
    */
   public <W> PairDataset<K, Pair<V, W>> join(PairDataset<K, W> other) {
     return join(other, JoinHint.AUTO);

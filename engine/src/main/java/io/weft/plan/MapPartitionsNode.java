@@ -23,6 +23,11 @@ public final class MapPartitionsNode<T, R> extends Node<R> {
     this.preservesPartitioning = preservesPartitioning;
   }
 
+  /** The per-partition function (for {@code explain()}, which names the operation behind it). */
+  public PartitionTransform<T, R> transform() {
+    return transform;
+  }
+
   @Override
   protected Partition[] computePartitions() {
     return parent.partitions();

@@ -79,6 +79,7 @@ class JoinStrategiesTest {
         assertEquals(NestedLoopJoin.expected(LEFT, RIGHT, type), NestedLoopJoin.actual(l, r, type, JoinHint.SHUFFLE),
             type.operation());
       }
+      assertTrue(small.listenerBus().waitUntilEmpty(30_000), "listener bus drained");
     }
     assertTrue(reduceSpills.get() > 0, "the join tasks spilled, so the sort-merge path ran");
   }
