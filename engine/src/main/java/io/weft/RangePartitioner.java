@@ -127,4 +127,10 @@ public final class RangePartitioner<K> extends Partitioner {
   public int hashCode() {
     return Arrays.hashCode(bounds) * 31 + (ascending ? 1 : 0);
   }
+
+  /** For explain() and logs: the partition count and direction (the bounds come from a sample). */
+  @Override
+  public String toString() {
+    return "RangePartitioner(" + numPartitions() + (ascending ? ", ascending)" : ", descending)");
+  }
 }
