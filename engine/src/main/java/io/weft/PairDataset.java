@@ -228,7 +228,7 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
     return join(other, new HashPartitioner(numPartitions));
   }
 
-  /** A shuffle join into {@code partitioner}'s partitions (a broadcast only if hinted). */
+  /** Always a shuffle join, into {@code partitioner}'s partitions, so the result is partitioned as asked. */
   public <W> PairDataset<K, Pair<V, W>> join(PairDataset<K, W> other, Partitioner partitioner) {
     return joined(other, JoinType.INNER, JoinHint.AUTO, partitioner, true);
   }

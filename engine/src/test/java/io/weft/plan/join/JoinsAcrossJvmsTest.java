@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Joins with executors in their own JVMs: the broadcast table travels to them, the shuffle join's
  * sides meet across them; every variant still matches a nested-loop join. And a hot key of
- * 20,000 × 2,000 values (40 million output pairs) is joined inside a 512 MB executor heap, which
- * the old join — the whole cross product of a key in one list — could not do even for 20,000 ×
- * 1,000.
+ * 20,000 × 2,000 values (40 million output pairs) is joined inside a 512 MB executor heap; the
+ * cogroup-based join, which built a key's whole cross product in one list, ran out of memory
+ * there already at 20,000 × 1,000 (issue 14).
  */
 class JoinsAcrossJvmsTest {
   @TempDir
