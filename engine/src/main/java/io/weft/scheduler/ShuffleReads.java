@@ -22,7 +22,8 @@ import java.util.TreeSet;
  * task's {@link ShuffleBlocks}: only the non-empty blocks of its own reduce partitions.
  *
  * <p>Which reduce partitions a task reads follows from the lineage: a node that depends on a
- * shuffle reads reduce partition i in its partition i ({@code ShuffledNode}, {@code CoGroupedNode});
+ * shuffle reads reduce partition i in its partition i ({@code ShuffledNode}, {@code CoGroupedNode},
+ * {@code ShuffleJoinNode});
  * narrow dependencies map a partition to its parents' (a coalesce or union reaches several). A
  * reader asked for a partition it was not given fails loudly (see {@code ShuffleReader}), so a
  * node that broke this rule could not silently read nothing.
