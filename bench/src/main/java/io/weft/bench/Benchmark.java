@@ -1,5 +1,6 @@
 package io.weft.bench;
 
+import io.weft.config.Sizes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -15,8 +19,12 @@ import java.util.stream.Stream;
  * WordCount, Sort, Join and Grep, {@code --runs} times each. Every run is a fresh JVM started
  * through {@code $WEFT_HOME/bin/weft submit}, exactly as a user would run the example, so the
  * time includes JVM start and context creation and no run profits from another's JIT or caches.
- * Each run's output is checked to be non-empty, then deleted (unless {@code --keep}); its console
- * output goes to {@code DIR/logs/}. The result table is printed and written to
+ * With {@code --compare} the same jobs also run on Apache Spark and as a plain single-threaded
+ * program ({@link Engine}), alternating engines run by run, each in its own JVM, and every run's
+ * peak resident memory is sampled ({@link PeakRss}). Each run's output is checked: not empty,
+ * the same records as the first run of the job on any engine ({@link OutputDigest}), and for Sort
+ * ordered by key; then it is deleted (unless {@code --keep}). Console output goes to
+ * {@code DIR/logs/}. The result table is printed and written to
  * {@code DIR/results.md}. Finds {@code bin/weft} through {@code $WEFT_HOME}, which the launcher sets.
  *
  * <p>This is a measurement, not a test: correctness is checked by the integration tests.
@@ -66,15 +74,29 @@ public final class Benchmark {
     Path examplesJar = examplesJar();
     List<RunStats> results = new ArrayList<>();
     for (Workload w : Workload.all(inputs)) {
-      List<Double> seconds = new ArrayList<>();
+      Map<Engine, List<Measured>> byEngine = new EnumMap<>(Engine.class);
+      Measured first = null;
+      // engines alternate run by run, so a slow phase of the machine hits them alike
       for (int run = 1; run <= options.runs(); run++) {
-        double s = timeRun(w, run, examplesJar);
-        out.printf("%-10s run %d/%d: %.2f s%n", w.name(), run, options.runs(), s);
-        seconds.add(s);
+        for (Engine engine : options.engines()) {
+          Measured m = timeRun(w, engine, run, examplesJar);
+          out.printf(Locale.ROOT, "%-10s %-5s run %d/%d: %.2f s, peak RSS %s%n", w.name(), engine.label, run,
+              options.runs(), m.seconds(), m.peakRssBytes() < 0 ? "n/a" : Sizes.formatBytes(m.peakRssBytes()));
+          if (first == null) {
+            first = m;
+          } else if (!first.output().sameRecords(m.output())) {
+            throw new BenchmarkFailedException(w.name() + ": " + engine.label + " run " + run + " wrote "
+                + m.output() + ", but " + first.engine().label + " run 1 wrote " + first.output());
+          }
+          byEngine.computeIfAbsent(engine, e -> new ArrayList<>()).add(m);
+        }
       }
-      results.add(new RunStats(w.name(), w.inputBytes(), seconds));
+      byEngine.forEach((engine, runs) -> results.add(new RunStats(w.name(), engine, w.inputBytes(),
+          runs.stream().map(Measured::seconds).toList(), runs.stream().map(Measured::peakRssBytes).toList())));
     }
-    String table = ResultTable.markdown(options, results);
+    String table = options.engines().size() == 1
+        ? ResultTable.markdown(options, results)
+        : ResultTable.comparison(options, results);
     out.println();
     out.print(table);
     Path resultsFile = options.dir().resolve("results.md");
@@ -82,47 +104,40 @@ public final class Benchmark {
     out.println("\nWritten to " + resultsFile);
   }
 
-  /** Runs one example in a fresh JVM; returns its wall seconds after checking its output. */
-  private double timeRun(Workload w, int run, Path examplesJar) throws IOException, InterruptedException {
-    Path output = options.dir().resolve("out").resolve(w.name().toLowerCase() + "-" + run);
+  /** One timed run: wall seconds, peak resident memory (-1 where unknown) and what it wrote. */
+  record Measured(Engine engine, double seconds, long peakRssBytes, OutputDigest output) {}
+
+  /** Runs one job on one engine in a fresh JVM, times it and checks its output. */
+  private Measured timeRun(Workload w, Engine engine, int run, Path examplesJar)
+      throws IOException, InterruptedException {
+    String runName = w.job() + "-" + engine.name().toLowerCase(Locale.ROOT) + "-" + run;
+    Path output = options.dir().resolve("out").resolve(runName);
     BenchmarkInputs.deleteRecursively(output);
     Files.createDirectories(output.getParent());
-    Path log = Files.createDirectories(options.dir().resolve("logs")).resolve(w.name().toLowerCase() + "-" + run + ".log");
-    List<String> command = new ArrayList<>(List.of(weftHome.resolve("bin").resolve("weft").toString(),
-        "submit", "--master", options.master(), "--class", w.mainClass(), examplesJar.toString()));
-    command.addAll(w.appArgs(output));
+    Path log = Files.createDirectories(options.dir().resolve("logs")).resolve(runName + ".log");
+    List<String> command = engine.command(w, output, weftHome, options.master(), examplesJar);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     long start = System.nanoTime();
-    int exit = pb.start().waitFor();
+    Process process = pb.start();
+    PeakRss rss = PeakRss.watch(process);
+    int exit = process.waitFor();
     double seconds = (System.nanoTime() - start) / 1e9;
+    long peak = rss.peakBytes();
+    String what = w.name() + " (" + engine.label + ") run " + run;
     if (exit != 0) {
-      throw new BenchmarkFailedException(w.name() + " run " + run + " exited with " + exit + "; see " + log
-          + "\n" + tail(log, 15));
+      throw new BenchmarkFailedException(what + " exited with " + exit + "; see " + log + "\n" + tail(log, 15));
     }
-    long outputBytes = partBytes(output);
-    if (outputBytes == 0) {
-      throw new BenchmarkFailedException(w.name() + " run " + run + " wrote no output to " + output);
+    OutputDigest digest = Files.isDirectory(output) ? OutputDigest.of(output) : null;
+    if (digest == null || digest.lines() == 0) {
+      throw new BenchmarkFailedException(what + " wrote no output to " + output);
+    }
+    if (w.sorted() && !digest.sortedByKey()) {
+      throw new BenchmarkFailedException(what + " wrote output not sorted by key to " + output);
     }
     if (!options.keep()) {
       BenchmarkInputs.deleteRecursively(output);
     }
-    return seconds;
-  }
-
-  /** Total size of the {@code part-*} files in {@code dir} (0 if there are none). */
-  private static long partBytes(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    long total = 0;
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        if (p.getFileName().toString().startsWith("part-")) {
-          total += Files.size(p);
-        }
-      }
-    }
-    return total;
+    return new Measured(engine, seconds, peak, digest);
   }
 
   private Path examplesJar() throws IOException {

@@ -6,20 +6,27 @@ import java.util.List;
 
 /**
  * The command line of {@code bin/weft bench}:
- * {@code [--size 1g] [--runs 3] [--master local[2]] [--dir DIR] [--seed N] [--keep]}.
+ * {@code [--size 1g] [--runs 3] [--master local[2]] [--dir DIR] [--seed N] [--keep] [--compare spark|plain]}.
  * {@code --size} is the size of each generated input (text, TeraSort records, join tables);
- * {@code --keep} keeps every run's output instead of deleting it once checked.
+ * {@code --keep} keeps every run's output instead of deleting it once checked; {@code --compare}
+ * also times Apache Spark and the plain single-threaded program ({@code spark}) or the plain
+ * program alone ({@code plain}), alternating engines run by run.
  */
-record BenchmarkOptions(long sizeBytes, int runs, String master, Path dir, long seed, boolean keep) {
+record BenchmarkOptions(long sizeBytes, int runs, String master, Path dir, long seed, boolean keep,
+    List<Engine> engines) {
   static final String USAGE = String.join("\n",
       "Usage: weft bench [--size 1g] [--runs 3] [--master local[2]] [--dir DIR] [--seed N] [--keep]",
+      "                  [--compare spark|plain]",
       "  --size SIZE      bytes of each input: text, sort records, join tables (default 1g)",
       "  --runs N         timed runs of each example, each in a fresh JVM (default 3)",
       "  --master MASTER  weft.master of the runs (default local[2])",
       "  --dir DIR        inputs, logs and results.md; inputs are reused if size and seed match",
       "                   (default ./bench-data)",
       "  --seed N         generator seed (default 42)",
-      "  --keep           keep each run's output (default: deleted once checked non-empty)");
+      "  --keep           keep each run's output (default: deleted once checked)",
+      "  --compare WHAT   also time Apache Spark's RDD API and a plain single-threaded Java",
+      "                   program (spark; downloads Spark on first use) or the plain program",
+      "                   only (plain), alternating engines run by run; outputs must be equal");
 
   static BenchmarkOptions parse(List<String> args) {
     long size = 1L << 30;
@@ -28,13 +35,14 @@ record BenchmarkOptions(long sizeBytes, int runs, String master, Path dir, long 
     Path dir = Path.of("bench-data");
     long seed = 42;
     boolean keep = false;
+    List<Engine> engines = List.of(Engine.WEFT);
     for (int i = 0; i < args.size(); i++) {
       String opt = args.get(i);
       if (opt.equals("--keep")) {
         keep = true;
         continue;
       }
-      if (!List.of("--size", "--runs", "--master", "--dir", "--seed").contains(opt)) {
+      if (!List.of("--size", "--runs", "--master", "--dir", "--seed", "--compare").contains(opt)) {
         throw new IllegalArgumentException("unknown option '" + opt + "'");
       }
       if (i + 1 >= args.size()) {
@@ -47,6 +55,11 @@ record BenchmarkOptions(long sizeBytes, int runs, String master, Path dir, long 
           case "--runs" -> runs = Integer.parseInt(value);
           case "--master" -> master = value;
           case "--dir" -> dir = Path.of(value);
+          case "--compare" -> engines = switch (value) {
+            case "spark" -> List.of(Engine.WEFT, Engine.SPARK, Engine.PLAIN);
+            case "plain" -> List.of(Engine.WEFT, Engine.PLAIN);
+            default -> throw new IllegalArgumentException("expected spark or plain");
+          };
           default -> seed = Long.parseLong(value);
         }
       } catch (RuntimeException e) {
@@ -56,6 +69,10 @@ record BenchmarkOptions(long sizeBytes, int runs, String master, Path dir, long 
     if (size <= 0 || runs <= 0) {
       throw new IllegalArgumentException("--size and --runs must be positive");
     }
-    return new BenchmarkOptions(size, runs, master, dir.toAbsolutePath().normalize(), seed, keep);
+    if (engines.contains(Engine.SPARK) && !master.matches("local\\[(\\d+|\\*)]")) {
+      throw new IllegalArgumentException("--compare spark runs both engines in one JVM each: --master must be "
+          + "local[N], not '" + master + "'");
+    }
+    return new BenchmarkOptions(size, runs, master, dir.toAbsolutePath().normalize(), seed, keep, engines);
   }
 }

@@ -5,14 +5,16 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Wall times of one workload's runs: median, min and max, and the median's throughput. The
+ * Wall times of one workload's runs on one engine: median, min and max, the median's throughput,
+ * and the runs' peak resident memory. The
  * median rather than the mean, because one run disturbed by the machine should not move it.
  */
-record RunStats(String name, long inputBytes, List<Double> seconds) {
+record RunStats(String name, Engine engine, long inputBytes, List<Double> seconds, List<Long> peakRssBytes) {
   RunStats {
     if (seconds.isEmpty()) {
       throw new IllegalArgumentException("no runs of " + name);
     }
+    peakRssBytes = List.copyOf(peakRssBytes);
     List<Double> sorted = new ArrayList<>(seconds);
     Collections.sort(sorted);
     seconds = List.copyOf(sorted);
@@ -30,6 +32,11 @@ record RunStats(String name, long inputBytes, List<Double> seconds) {
 
   double max() {
     return seconds.get(seconds.size() - 1);
+  }
+
+  /** The highest peak resident memory of any run, or -1 where it could not be read. */
+  long maxPeakRssBytes() {
+    return peakRssBytes.stream().mapToLong(Long::longValue).max().orElse(-1);
   }
 
   /** Input MiB per second of the median run. */

@@ -24,6 +24,16 @@ record Workload(String name, String mainClass, List<String> argsBeforeOutput, Li
             in.textBytes));
   }
 
+  /** Whether the job's output must be ordered by key (Sort). */
+  boolean sorted() {
+    return name.equals("Sort");
+  }
+
+  /** The job's name for {@link PlainJobs} and the Spark side: {@code wordcount}, {@code sort}, ... */
+  String job() {
+    return name.toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** The application's arguments for output directory {@code out}. */
   List<String> appArgs(Path out) {
     List<String> args = new ArrayList<>(argsBeforeOutput);
