@@ -128,6 +128,9 @@ public class Dataset<T> {
   /** Keeps computed partitions at {@code level} for later jobs (from the next action on). */
   public Dataset<T> persist(StorageLevel level) {
     node.setStorageLevel(level);
+    if (level != StorageLevel.NONE) {
+      context().cleaner().registerPersisted(node);
+    }
     return this;
   }
 

@@ -5,6 +5,7 @@ import io.weft.cluster.ClusterBackendFactory;
 import io.weft.cluster.ExecutorInfo;
 import io.weft.cluster.SchedulerCallbacks;
 import io.weft.config.CoreOptions;
+import io.weft.driver.ContextCleaner;
 import io.weft.driver.DriverServices;
 import io.weft.executor.ExecutorEnv;
 import io.weft.io.TextFileNode;
@@ -63,6 +64,8 @@ public final class WeftContext implements AutoCloseable {
   private final ClusterBackend backend;
   private final ListenerBus bus = new ListenerBus();
   private final EventLoop<SchedulerEvent> loop = new EventLoop<>("weft-dag-scheduler");
+  /** Removes shuffles and cached blocks of datasets the program dropped. */
+  private final ContextCleaner cleaner = new ContextCleaner(loop::post);
   private final DagScheduler scheduler;
   private final DriverServices driverServices;
   private final Map<Long, LongAccumulator> accumulators = new ConcurrentHashMap<>();
@@ -371,7 +374,13 @@ public final class WeftContext implements AutoCloseable {
     LOG.info("Weft application '{}' stopped", conf.appName());
   }
 
+  /** Watches datasets for the clean-up of their shuffles and cached blocks (engine use). */
+  public ContextCleaner cleaner() {
+    return cleaner;
+  }
+
   private void stopServices() {
+    cleaner.close();
     loop.post(new SchedulerEvent.JobCancelled(-1, "context closed"));
     loop.stop();
     try {

@@ -148,6 +148,8 @@ public final class DagScheduler {
           cancel(job, e.reason());
         }
       }
+    } else if (event instanceof SchedulerEvent.ShuffleUnreachable e) {
+      removeShuffle(e.shuffleId());
     } else if (event instanceof SchedulerEvent.NodeUnpersisted e) {
       cache.removeNode(e.nodeId());
       backend.removeCachedNode(e.nodeId());
@@ -510,8 +512,11 @@ public final class DagScheduler {
       waiting.remove(s);
       failed.remove(s);
       commits.stageEnded(s.id());
-      if (s instanceof Stage.ResultStage) {
-        stages.remove(s.id());
+      // forget the stage (a later job makes a new one and finds the map outputs registered), so
+      // only the program's datasets keep a shuffle reachable: the context cleaner's signal
+      stages.remove(s.id());
+      if (s instanceof Stage.ShuffleMapStage ms && planner.stageOfShuffle(ms.shuffleId()) == ms) {
+        planner.removeShuffle(ms.shuffleId());
       }
       for (TaskSetManager tsm : List.copyOf(tasks.activeTaskSets())) {
         if (tsm.taskSet().stageId() == s.id()) {
@@ -525,6 +530,21 @@ public final class DagScheduler {
       }
     }
     return killed;
+  }
+
+  /** The program dropped every dataset reading shuffle {@code shuffleId}: delete it everywhere. */
+  private void removeShuffle(int shuffleId) {
+    Stage.ShuffleMapStage stage = planner.stageOfShuffle(shuffleId);
+    if (stage != null && stages.containsKey(stage.id())) {
+      LOG.debug("Shuffle {} is still used by {}; not removing it", shuffleId, stage);
+      return;
+    }
+    planner.removeShuffle(shuffleId);
+    if (mapOutputs.containsShuffle(shuffleId)) {
+      mapOutputs.removeShuffle(shuffleId);
+      backend.removeShuffle(shuffleId);
+      LOG.info("Removed shuffle {}: no dataset of the program refers to it any more", shuffleId);
+    }
   }
 
   private static int outputIndex(Stage.ResultStage stage, int partition) {

@@ -30,6 +30,12 @@ public sealed interface SchedulerEvent {
    */
   record JobGroupCancelled(String groupId, String reason) implements SchedulerEvent {}
 
+  /**
+   * Sent by the context cleaner: no dataset of the program refers to shuffle {@code shuffleId}
+   * any more, so its files and map-output registrations can go.
+   */
+  record ShuffleUnreachable(int shuffleId) implements SchedulerEvent {}
+
   /** Sent by the cluster backend: an executor registered. */
   record ExecutorAdded(ExecutorInfo executor) implements SchedulerEvent {}
 
