@@ -47,7 +47,7 @@ public final class ShuffleDependency<K, V, C> extends Dependency {
     this.mapSideCombine = mapSideCombine;
     this.keyOrdering = keyOrdering;
     this.operation = operation;
-    if (parent.context() != null) {
+    if (parent != null && parent.context() != null) {
       // once no dataset reaches this dependency, the shuffle's files can go
       parent.context().cleaner().registerShuffle(this, shuffleId);
     }
