@@ -30,10 +30,11 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  *
  * <p>Classes resolve through the thread's context class loader when the Kryo is made: on an
  * executor, the loader of the user's jars. Classes without a no-argument constructor are made by
- * Objenesis (records through their canonical constructor). A class Kryo cannot handle, typically
- * a {@code java.*} class whose fields Java 17's module system keeps closed (for example
- * {@code Collections.unmodifiableMap}), is written with Java serialization instead if it is
- * {@link Serializable}; the codec remembers such classes so it tries Kryo on them only once.
+ * Objenesis (records through their canonical constructor). JDK classes that Kryo's generic
+ * serializers would mishandle ({@code Collections.unmodifiableMap}, fields closed by Java 17's
+ * modules) are written with Java serialization inside the Kryo value (see {@link JdkAwareKryo}).
+ * A value Kryo still fails to write is written with Java serialization instead if it is
+ * {@link Serializable}, and its class remembered so Kryo is tried on it only once.
  *
  * <p>Not thread-safe: one per serializer instance, which is one task thread's.
  */
@@ -75,7 +76,7 @@ final class KryoCodec {
       }
       NotSerializableException failure = new NotSerializableException("cannot serialize a record of "
           + value.getClass().getName() + " with Kryo (" + e + "), and it is not java.io.Serializable: "
-          + "make it Serializable, give it a no-argument constructor, or set weft.serializer=java");
+          + "make it Serializable, or keep such values out of shuffled and cached records");
       failure.initCause(e);
       throw failure;
     }
@@ -175,8 +176,10 @@ final class KryoCodec {
         }
         throw e;
       }
-      boolean generic = chosen instanceof FieldSerializer || chosen instanceof CollectionSerializer
-          || chosen instanceof MapSerializer;
+      // exact classes: Kryo's serializers for List.of and friends extend CollectionSerializer
+      Class<?> kind = chosen.getClass();
+      boolean generic = kind == FieldSerializer.class || kind == CollectionSerializer.class
+          || kind == MapSerializer.class;
       if (generic && javaPossible && !publicWithNoArgConstructor(type)) {
         return new com.esotericsoftware.kryo.serializers.JavaSerializer();
       }

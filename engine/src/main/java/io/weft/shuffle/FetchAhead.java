@@ -66,7 +66,14 @@ final class FetchAhead {
     Next taken = requested.poll();
     nextToRead++;
     bytesInFlight -= blocks.blockSize(taken.block());
-    fill();
+    try {
+      fill();
+    } catch (RuntimeException e) {
+      // a later block's request failed (its executor is unreachable): that is the failure to
+      // report, and the block taken will not be read
+      taken.pending().release();
+      throw e;
+    }
     return taken;
   }
 

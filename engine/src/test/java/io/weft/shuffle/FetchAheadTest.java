@@ -122,4 +122,29 @@ class FetchAheadTest {
     assertEquals(List.of("0/1", "3/1"), read);
     assertEquals(List.of("0/1", "3/1"), fetcher.requested);
   }
+
+  @Test
+  void aRequestThatCannotBeSentFailsNamingItsBlockAndReleasesTheTakenOne() {
+    ShuffleBlocks blocks = blocks(new long[][] {{10, 0}, {10, 0}});
+    RecordingFetcher recording = new RecordingFetcher();
+    ShuffleBlockFetcher unreachableForMap1 = new ShuffleBlockFetcher() {
+      @Override
+      public InputStream open(MapOutputLocation location, int shuffleId, int mapIndex, int reduceId) {
+        throw new AssertionError("blocks are requested, not opened");
+      }
+
+      @Override
+      public PendingBlock request(MapOutputLocation location, int shuffleId, int mapIndex, int reduceId) {
+        if (mapIndex == 1) {
+          throw new FetchFailedException(location.executorId(), shuffleId, mapIndex, reduceId, "connection refused", null);
+        }
+        return recording.request(location, shuffleId, mapIndex, reduceId);
+      }
+    };
+    // 15 bytes: block 0 alone first, block 1 requested once block 0 is taken
+    FetchAhead ahead = new FetchAhead(blocks, 0, 1, unreachableForMap1, 15, 100);
+    FetchFailedException e = org.junit.jupiter.api.Assertions.assertThrows(FetchFailedException.class, ahead::next);
+    assertEquals(1, e.mapIndex());
+    assertEquals(List.of("0/0"), recording.released, "the taken block is given up, not leaked");
+  }
 }
