@@ -1,5 +1,6 @@
 package io.weft.config;
 
+import static io.weft.config.ConfigEntry.booleanConf;
 import static io.weft.config.ConfigEntry.intConf;
 import static io.weft.config.ConfigEntry.stringConf;
 
@@ -39,9 +40,25 @@ public final class CoreOptions {
       .register();
 
   public static final ConfigEntry<String> SERIALIZER = stringConf("weft.serializer")
-      .doc("Class of the record serializer used by shuffles, spills and disk-cached blocks "
-          + "(an io.weft.serialization.Serializer with a public no-argument constructor).")
-      .defaultValue("io.weft.serialization.WeftSerializer")
+      .doc("Record serializer of shuffles, spills and disk-cached blocks: weft (compact fast paths "
+          + "for strings, numbers, pairs, lists and byte arrays; Kryo for every other type), java "
+          + "(plain Java serialization for everything), or the class name of an "
+          + "io.weft.serialization.Serializer with a public no-argument constructor. Closures and "
+          + "tasks always use Java serialization.")
+      .defaultValue("weft")
+      .register();
+
+  public static final ConfigEntry<String> KRYO_CLASSES = stringConf("weft.kryo.classesToRegister")
+      .doc("Comma-separated classes to register with Kryo under weft.serializer=weft, so their "
+          + "values are written with a small id instead of the class name. Optional: unregistered "
+          + "classes work too. Every JVM of the application must be able to load them.")
+      .defaultValue("")
+      .register();
+
+  public static final ConfigEntry<Boolean> KRYO_REFERENCES = booleanConf("weft.kryo.referenceTracking")
+      .doc("Whether Kryo tracks object references inside one record, so an object reachable twice "
+          + "is written once and cyclic graphs work. Turning it off is faster for records that are trees.")
+      .defaultValue("true")
       .register();
 
   /** Prefix of settings copied into the Hadoop Configuration used for file I/O. */

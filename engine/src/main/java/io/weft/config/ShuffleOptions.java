@@ -49,4 +49,20 @@ public final class ShuffleOptions {
       .defaultValue("32m")
       .check(n -> n >= 0, "zero or more")
       .register();
+
+  public static final ConfigEntry<Long> MAX_BYTES_IN_FLIGHT = bytesConf("weft.shuffle.maxBytesInFlight")
+      .doc("How many bytes of shuffle blocks a reduce task keeps requested ahead of the block it is "
+          + "reading (sizes as the map side reported them), so remote blocks arrive while it "
+          + "deserializes; one block is always requested, however large. Like Spark's "
+          + "spark.reducer.maxSizeInFlight.")
+      .defaultValue("48m")
+      .check(n -> n > 0, "positive")
+      .register();
+
+  public static final ConfigEntry<Integer> MAX_BLOCKS_IN_FLIGHT = intConf("weft.shuffle.maxBlocksInFlight")
+      .doc("At most this many shuffle blocks requested ahead by one reduce task, whatever their size: "
+          + "bounds the requests one task has outstanding when blocks are tiny.")
+      .defaultValue("256")
+      .check(n -> n > 0, "positive")
+      .register();
 }

@@ -1,5 +1,6 @@
 package io.weft.serialization;
 
+import com.esotericsoftware.kryo.io.Output;
 import io.weft.Pair;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,13 +30,21 @@ import java.util.List;
  *   BYTES                      varint length, bytes
  *   PAIR                       key, value (each a tagged value: nesting is recursive)
  *   LIST                       varint size, elements (read back as an ArrayList)
- *   JAVA                       varint length, one object in Java serialization
+ *   KRYO                       varint length, one object in Kryo (class name or registered id,
+ *                              then its fields): every other type
+ *   JAVA                       varint length, one object in Java serialization (a Serializable
+ *                              class Kryo cannot handle, such as a java.* class closed to reflection)
  *   BYTE_BUFFER                varint length, the buffer's remaining bytes (read back as a heap
  *                              buffer: {@code ByteBuffer.wrap(bytes)} is how a byte[] becomes a key)
  * </pre>
  * Example: {@code Pair("ab", 3)} is {@code PAIR STRING 02 'a' 'b' INT 06}: 7 bytes, against
  * about 100 for Java serialization. A stream is a plain sequence of values with no header, so
  * an empty stream is valid and streams can be concatenated.
+ *
+ * <p>Types without a fast path (a user's POJO, record class or enum, maps, sets, arrays) go to
+ * Kryo ({@link KryoCodec}): registration is optional ({@code weft.kryo.classesToRegister} saves
+ * the class name per value). Java serialization, which writes a whole class descriptor per value
+ * here, is only the last resort.
  *
  * <p>Threading: the serializer is immutable and shipped with task binaries; its instances and
  * streams are not thread-safe (one task thread each). Failure handling: a clean end of stream
@@ -61,39 +70,69 @@ public final class WeftSerializer implements Serializer {
   static final int LIST = 13;
   static final int JAVA = 14;
   static final int BYTE_BUFFER = 15;
+  static final int KRYO = 16;
 
   /** Buffer of each stream: big enough to amortise calls on the underlying stream, small enough
    *  that a reduce task merging hundreds of spill segments does not notice it. */
   static final int BUFFER_SIZE = 8 * 1024;
 
+  /** Class names registered with Kryo, in order (both sides must agree on it). */
+  private final List<String> kryoClasses;
+  private final boolean kryoReferences;
+
+  /** No classes registered with Kryo, reference tracking on (for {@code weft.serializer} by class name). */
+  public WeftSerializer() {
+    this(List.of(), true);
+  }
+
+  /**
+   * @param kryoClasses classes to register with Kryo, in order: their values are written with a
+   *     small id instead of the class name
+   * @param kryoReferences whether Kryo tracks references inside a value (shared objects stay
+   *     shared, cycles work) at some cost per object
+   */
+  public WeftSerializer(List<String> kryoClasses, boolean kryoReferences) {
+    this.kryoClasses = List.copyOf(kryoClasses);
+    this.kryoReferences = kryoReferences;
+  }
+
   @Override
   public SerializerInstance newInstance() {
-    return new Instance();
+    return new Instance(new KryoCodec(kryoClasses, kryoReferences));
   }
 
   @Override
   public String toString() {
-    return "WeftSerializer";
+    return "WeftSerializer" + (kryoClasses.isEmpty() ? "" : kryoClasses);
   }
 
+  /** One task's handle: its streams share one Kryo, made on first use. */
   private static final class Instance implements SerializerInstance {
+    private final KryoCodec kryo;
+
+    Instance(KryoCodec kryo) {
+      this.kryo = kryo;
+    }
+
     @Override
     public SerializationStream serializeStream(OutputStream out) {
-      return new Writer(new RecordOutput(out, BUFFER_SIZE));
+      return new Writer(new RecordOutput(out, BUFFER_SIZE), kryo);
     }
 
     @Override
     public DeserializationStream deserializeStream(InputStream in) {
-      return new Reader(new RecordInput(in, BUFFER_SIZE));
+      return new Reader(new RecordInput(in, BUFFER_SIZE), kryo);
     }
   }
 
   private static final class Writer implements SerializationStream {
     private final RecordOutput out;
+    private final KryoCodec kryo;
     private ByteArrayOutputStream javaBytes; // reused by the fallback, created on first use
 
-    Writer(RecordOutput out) {
+    Writer(RecordOutput out, KryoCodec kryo) {
       this.out = out;
+      this.kryo = kryo;
     }
 
     @Override
@@ -156,8 +195,19 @@ public final class WeftSerializer implements Serializer {
           writeObject(e);
         }
       } else {
-        writeJava(v);
+        writeKryo(v);
       }
+    }
+
+    private void writeKryo(Object v) throws IOException {
+      Output encoded = kryo.prefersJava(v) ? null : kryo.encode(v);
+      if (encoded == null) {
+        writeJava(v);
+        return;
+      }
+      out.writeByte(KRYO);
+      out.writeVarInt(encoded.position());
+      out.writeBytes(encoded.getBuffer(), 0, encoded.position());
     }
 
     private void writeJava(Object v) throws IOException {
@@ -188,9 +238,11 @@ public final class WeftSerializer implements Serializer {
 
   private static final class Reader implements DeserializationStream {
     private final RecordInput in;
+    private final KryoCodec kryo;
 
-    Reader(RecordInput in) {
+    Reader(RecordInput in, KryoCodec kryo) {
       this.in = in;
+      this.kryo = kryo;
     }
 
     @Override
@@ -253,6 +305,11 @@ public final class WeftSerializer implements Serializer {
             list.add(readValue());
           }
           return list;
+        }
+        case KRYO: {
+          int length = checkedLength(in.readVarInt());
+          in.readFully(kryo.readBuffer(length), 0, length);
+          return kryo.decode(length);
         }
         case JAVA:
           return readJava();

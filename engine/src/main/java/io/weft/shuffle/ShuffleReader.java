@@ -4,6 +4,7 @@ import com.google.common.collect.AbstractIterator;
 import com.google.common.io.CountingInputStream;
 import io.weft.Pair;
 import io.weft.TaskContext;
+import io.weft.config.ShuffleOptions;
 import io.weft.plan.Aggregator;
 import io.weft.plan.ShuffleDependency;
 import io.weft.serialization.SerializerInstance;
@@ -19,9 +20,11 @@ import java.util.NoSuchElementException;
  * hands back the key-value records, combined and/or sorted as the shuffle asks.
  *
  * <p>Only the non-empty blocks are opened: the task's {@link ShuffleBlocks} (from the driver's map
- * statuses) lists them, so an empty block costs neither a fetch nor an index read. They are opened
+ * statuses) lists them, so an empty block costs neither a fetch nor an index read. They are read
  * one at a time, in map order, through the executor's
- * {@link io.weft.shuffle.fetch.ShuffleBlockFetcher}, and deserialized lazily. Then: with an
+ * {@link io.weft.shuffle.fetch.ShuffleBlockFetcher}, and deserialized lazily; the blocks after
+ * the one being read are requested ahead, up to {@code weft.shuffle.maxBytesInFlight} by the
+ * sizes the map side reported, so remote blocks travel while the task deserializes. Then: with an
  * aggregator, records (combiners if the map side combined, else values) are combined by an
  * {@link ExternalSorter} with one partition and the shuffle's key ordering, so the reduce side
  * spills within its memory budget too; with only an ordering, they are sorted by one; otherwise
@@ -93,16 +96,16 @@ public final class ShuffleReader {
 
   /**
    * The records of all non-empty blocks in the range, block after block: map 0's partitions
-   * first, then map 1's, and so on. Counts records and bytes read into the task's metrics per block.
+   * first, then map 1's, and so on. Blocks are requested ahead of reading (see
+   * {@link FetchAhead}). Counts records and bytes read into the task's metrics per block.
    */
   private static final class BlockRecords<K, V> extends AbstractIterator<Pair<K, V>> {
     private final int shuffleId;
     private final TaskContext task;
     private final SerializerInstance serializer;
     private final ShuffleBlocks blocks;
-    private final int startPartition;
-    private final int endPartition;
-    /** The block being read, or about to be opened: an index into {@link #blocks}. */
+    private final FetchAhead fetchAhead;
+    /** The block being read: an index into {@link #blocks}. */
     private int current = -1;
     private CountingInputStream block;
     private Iterator<Pair<K, V>> records;
@@ -119,8 +122,9 @@ public final class ShuffleReader {
               + " of shuffle " + shuffleId + " but was given the blocks of " + blocks);
         }
       }
-      this.startPartition = startPartition;
-      this.endPartition = endPartition;
+      this.fetchAhead = new FetchAhead(blocks, startPartition, endPartition, task.env().fetcher(),
+          task.env().conf().get(ShuffleOptions.MAX_BYTES_IN_FLIGHT),
+          task.env().conf().get(ShuffleOptions.MAX_BLOCKS_IN_FLIGHT));
     }
 
     @Override
@@ -138,22 +142,11 @@ public final class ShuffleReader {
           }
           finishBlock();
         }
-        if (!advance()) {
+        if (!fetchAhead.hasNext()) {
           return endOfData();
         }
         openBlock();
       }
-    }
-
-    /** Moves to the next listed block of a partition in range; false when there is none. */
-    private boolean advance() {
-      while (++current < blocks.blockCount()) {
-        int r = blocks.reduceId(current);
-        if (r >= startPartition && r < endPartition) {
-          return true;
-        }
-      }
-      return false;
     }
 
     private FetchFailedException failure(String message, Throwable cause) {
@@ -163,15 +156,15 @@ public final class ShuffleReader {
     }
 
     private void openBlock() {
-      MapOutputLocation location = blocks.location(current);
-      block = new CountingInputStream(task.env().fetcher().open(location, shuffleId, blocks.mapIndex(current),
-          blocks.reduceId(current)));
+      FetchAhead.Next next = fetchAhead.next();
+      current = next.block();
+      block = new CountingInputStream(next.pending().await());
       blockRecords = 0;
       try {
         // a serializer with a stream header (Java serialization) reads it here
         records = serializer.deserializeStream(block).asKeyValueIterator();
       } catch (UncheckedIOException e) {
-        close();
+        closeBlock();
         throw failure("corrupt block header: " + e.getMessage(), e);
       }
     }
@@ -179,11 +172,11 @@ public final class ShuffleReader {
     /** Accounts for the finished block. */
     private void finishBlock() {
       task.metrics().addShuffleRead(blockRecords, block.getCount());
-      close();
+      closeBlock();
       records = null;
     }
 
-    void close() {
+    private void closeBlock() {
       if (block != null) {
         try {
           block.close();
@@ -192,6 +185,12 @@ public final class ShuffleReader {
         }
         block = null;
       }
+    }
+
+    /** Closes the block being read and gives up the blocks requested ahead. */
+    void close() {
+      closeBlock();
+      fetchAhead.releaseAll();
     }
   }
 }

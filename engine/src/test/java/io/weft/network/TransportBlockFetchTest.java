@@ -12,6 +12,7 @@ import io.weft.network.shuffle.NettyShuffleBlockFetcher;
 import io.weft.shuffle.FetchFailedException;
 import io.weft.shuffle.IndexShuffleBlockResolver;
 import io.weft.shuffle.MapOutputLocation;
+import io.weft.shuffle.fetch.ShuffleBlockFetcher;
 import io.weft.storage.LocalDirs;
 import java.io.DataOutputStream;
 import java.io.FileOutputStream;
@@ -106,6 +107,40 @@ class TransportBlockFetchTest {
         }
       }
       assertEquals(0, dirsA.tempFileCount());
+    }
+  }
+
+  /** Every block requested before any is read: the replies wait, each for its own reader. */
+  @Test
+  void manyRequestsInFlightOnOneConnectionEachGetTheirBlock() throws IOException {
+    MapOutputLocation atB = new MapOutputLocation("exec-B", HOST, serverB.port());
+    List<ShuffleBlockFetcher.PendingBlock> pending = new ArrayList<>();
+    for (int m = 0; m < MAPS; m++) {
+      for (int r = 0; r < REDUCES; r++) {
+        pending.add(fetcherA.request(atB, SHUFFLE, m, r));
+      }
+    }
+    // read in reverse order: the last request's reply is not mixed up with the first's
+    for (int i = pending.size() - 1; i >= 0; i--) {
+      int m = i / REDUCES;
+      int r = i % REDUCES;
+      assertArrayEquals(blocks[m][r], readAll(pending.get(i).await()), "map " + m + " reduce " + r);
+    }
+  }
+
+  /** A task that ends with blocks still requested frees them: a block received into a file too. */
+  @Test
+  void releasedRequestsFreeTheirBlocksWhenTheyArrive() throws Exception {
+    MapOutputLocation atB = new MapOutputLocation("exec-B", HOST, serverB.port());
+    try (TransportClientFactory spilling = new TransportClientFactory(
+        NetworkTesting.confSpillingAbove(64 * 1024), secret, RpcHandler.REJECT_ALL)) {
+      NettyShuffleBlockFetcher fetcher = new NettyShuffleBlockFetcher("exec-A", dirsA,
+          new IndexShuffleBlockResolver(dirsA, 1 << 20), spilling);
+      fetcher.request(atB, SHUFFLE, 2, 2).release();
+      // replies on a connection arrive in request order, and the released block is freed on the
+      // connection's thread as it completes: once the later block is here, the file is gone
+      assertArrayEquals(blocks[1][1], readAll(fetcher.request(atB, SHUFFLE, 1, 1).await()));
+      assertEquals(0, dirsA.tempFileCount(), "the released 3 MiB block's file is deleted");
     }
   }
 

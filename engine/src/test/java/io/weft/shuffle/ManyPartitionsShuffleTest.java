@@ -70,6 +70,19 @@ class ManyPartitionsShuffleTest {
     }
   }
 
+  /** Requests ahead bounded to 3 blocks and 2 KiB: every block still read once, in order. */
+  @Test
+  void tightFetchAheadBoundsAcrossExecutorJvmsReadEveryBlock() {
+    try (WeftContext wc = WeftContext.create(conf("local-cluster[2,1,512]")
+        .set("weft.shuffle.maxBlocksInFlight", "3").set("weft.shuffle.maxBytesInFlight", "2k"))) {
+      Map<Integer, Long> counts = wc.parallelize(numbers(), 400)
+          .mapToPair(i -> Pair.of(i % KEYS, 1L))
+          .reduceByKey(Long::sum, 300)
+          .collectAsMap();
+      assertEquals(expectedCounts(), counts);
+    }
+  }
+
   @Test
   void coalesceUnionAndJoinOverManySparsePartitionsReadEveryRecord() {
     try (WeftContext wc = WeftContext.create(conf("local[2]"))) {

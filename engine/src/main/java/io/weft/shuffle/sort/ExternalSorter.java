@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
  *       in memory, one partition at a time. The key comparator is the ordering if given; else,
  *       with an aggregator, the keys' {@link KeyHash} hashes (enough to bring equal keys together: runs of
  *       equal hash are combined by {@code equals}, as Spark's {@code mergeWithAggregation}
- *       does); else there is none, and records are only grouped by partition.
+ *       does); else there is none, and records are only grouped by partition. Hash order is
+ *       needed only to merge spills: when an aggregation spilled nothing, its records are only
+ *       grouped by partition.
  * </ol>
  * Example: budget 64 KiB, 200k records with 1,000 distinct keys and a sum aggregator: each spill
  * holds at most 1,000 combined keys sorted by hash; the merge reads every spill's partition 0 in
@@ -68,6 +70,8 @@ public final class ExternalSorter<K, V, C> {
   private final Partitioner partitioner;
   private final int numPartitions;
   private final Comparator<Object> keyComparator;
+  /** Whether the caller asked for key order (else the comparator, if any, only serves merging spills). */
+  private final boolean ordered;
   private final SerializerInstance serializer;
   private final int fileBufferSize;
   private final long memoryLimit;
@@ -89,6 +93,7 @@ public final class ExternalSorter<K, V, C> {
     this.aggregator = aggregator;
     this.partitioner = partitioner;
     this.numPartitions = partitioner == null ? 1 : partitioner.numPartitions();
+    this.ordered = ordering != null;
     if (ordering != null) {
       Comparator<Object> byOrdering = (a, b) -> ordering.compare((K) a, (K) b);
       this.keyComparator = byOrdering;
@@ -249,7 +254,10 @@ public final class ExternalSorter<K, V, C> {
       throw new IllegalStateException("the sorter's output can be read only once");
     }
     consumed = true;
-    PartitionedRecords<K, C> memory = collection().sortedRecords(numPartitions, keyComparator);
+    // the hash order of an aggregation only lets the merge meet equal keys across spills; with
+    // no spill, grouping by partition (a linear counting sort) is all the output needs
+    Comparator<Object> comparator = ordered || !spills.isEmpty() ? keyComparator : null;
+    PartitionedRecords<K, C> memory = collection().sortedRecords(numPartitions, comparator);
     map = null;
     buffer = null;
     return memory;

@@ -241,6 +241,92 @@ class ExternalSorterTest {
     assertEquals(sums(input), actual);
   }
 
+  /**
+   * A key that counts calls of its hashCode, to see whether the output step sorted by hash. A
+   * class, not a record: the partitioning hash of a record combines its components' hashes.
+   */
+  static final class CountedKey {
+    static final java.util.concurrent.atomic.AtomicLong HASHES = new java.util.concurrent.atomic.AtomicLong();
+    private final String name;
+
+    CountedKey(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof CountedKey k && k.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+      HASHES.incrementAndGet();
+      return name.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  @Test
+  void aggregationThatDidNotSpillIsNotSortedByHash() {
+    TestingTaskContexts roomy = TestingTaskContexts.create(tmp.resolve("roomy"), 64L << 20, 1 << 20);
+    Random rnd = new Random(9);
+    List<Pair<CountedKey, Integer>> input = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      input.add(Pair.of(new CountedKey("k" + rnd.nextInt(3_000)), rnd.nextInt(100)));
+    }
+    Partitioner partitioner = new HashPartitioner(5);
+    Aggregator<CountedKey, Integer, Long> sum = new Aggregator<>(v -> (long) v, (c, v) -> c + v, Long::sum);
+    ExternalSorter<CountedKey, Integer, Long> sorter =
+        new ExternalSorter<>(roomy.task(0), sum, partitioner, null, new WeftSerializer());
+    sorter.insertAll(input.iterator());
+    assertEquals(0, sorter.spillCount());
+    CountedKey.HASHES.set(0);
+    List<Pair<CountedKey, Long>> out = new ArrayList<>();
+    sorter.iterator().forEachRemaining(out::add);
+    assertEquals(0, CountedKey.HASHES.get(), "hash codes computed to sort the output");
+
+    Map<CountedKey, Long> actual = new HashMap<>();
+    int lastPartition = 0;
+    for (Pair<CountedKey, Long> r : out) {
+      int p = partitioner.partitionFor(r.key());
+      assertTrue(p >= lastPartition, "partition order");
+      lastPartition = p;
+      assertNull(actual.put(r.key(), r.value()), "key " + r.key() + " emitted twice");
+    }
+    assertEquals(sums(input), actual);
+  }
+
+  @Test
+  void aggregationThatSpilledStillCombinesEveryKeyOnceInPartitionOrder() {
+    // the same records under the 64 KiB budget: hash order is needed for the merge, and kept
+    Random rnd = new Random(9);
+    List<Pair<CountedKey, Integer>> input = new ArrayList<>();
+    for (int i = 0; i < RECORDS; i++) {
+      input.add(Pair.of(new CountedKey("k" + rnd.nextInt(20_000)), rnd.nextInt(100)));
+    }
+    Partitioner partitioner = new HashPartitioner(5);
+    Aggregator<CountedKey, Integer, Long> sum = new Aggregator<>(v -> (long) v, (c, v) -> c + v, Long::sum);
+    ExternalSorter<CountedKey, Integer, Long> sorter =
+        new ExternalSorter<>(executor.task(0), sum, partitioner, null, new WeftSerializer());
+    sorter.insertAll(input.iterator());
+    assertTrue(sorter.spillCount() > 3, "only " + sorter.spillCount() + " spills");
+    Map<CountedKey, Long> actual = new HashMap<>();
+    int lastPartition = 0;
+    for (Iterator<Pair<CountedKey, Long>> it = sorter.iterator(); it.hasNext(); ) {
+      Pair<CountedKey, Long> r = it.next();
+      int p = partitioner.partitionFor(r.key());
+      assertTrue(p >= lastPartition, "partition order");
+      lastPartition = p;
+      assertNull(actual.put(r.key(), r.value()), "key " + r.key() + " emitted twice");
+    }
+    assertEquals(sums(input), actual);
+    sorter.stop();
+  }
+
   private static <K, V> Map<Pair<K, V>, Integer> multiset(List<Pair<K, V>> records) {
     Map<Pair<K, V>, Integer> counts = new HashMap<>();
     for (Pair<K, V> r : records) {
