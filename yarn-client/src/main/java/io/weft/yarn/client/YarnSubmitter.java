@@ -147,8 +147,7 @@ public final class YarnSubmitter implements AutoCloseable {
     }
     int rc = ApplicationMonitor.exitCode(report);
     if (rc == 0) {
-      // the ApplicationMaster's final word, e.g. that the application ran inside it
-      out.println(appId + " succeeded" + ApplicationMonitor.describeDiagnostics(report));
+      out.println(appId + " succeeded");
     } else {
       reportFailure(report, verbose, err);
     }
