@@ -85,6 +85,14 @@ public final class YarnOptions {
           + "/user/<user>/.weft/archives. Ignored when weft.yarn.archive is set.")
       .register();
 
+  public static final ConfigEntry<Integer> ARCHIVE_KEEP = intConf("weft.yarn.archive.keep")
+      .doc("When weft submit publishes a new runtime archive into weft.yarn.archive.dir, it removes "
+          + "the submitting user's older archives there beyond the newest this many (by last write "
+          + "or read) that were neither written nor read for a day; 0 removes none.")
+      .defaultValue("3")
+      .check(n -> n >= 0, "non-negative")
+      .register();
+
   public static final ConfigEntry<Boolean> PRESERVE_STAGING_FILES = booleanConf("weft.yarn.preserveStagingFiles")
       .doc("Keep the application's staging directory (/user/<user>/.weftStaging/<appId>) after "
           + "it ends, for debugging.")

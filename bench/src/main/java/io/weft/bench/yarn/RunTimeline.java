@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  *
  * <p>Where each moment comes from: {@code launched} and {@code exited} are taken by the benchmark
  * around the {@code bin/weft submit} process; {@code submitted} is the ResourceManager's
- * {@code ApplicationReport.getSubmitTime()}; the rest are the ApplicationMaster's own log lines in
+ * {@code ApplicationReport.getStartTime()}, when it accepted the submission (its
+ * {@code getSubmitTime()} is 0 in Hadoop 3.5's reports); the rest are the ApplicationMaster's own log lines in
  * its container's stderr ({@code yy/MM/dd HH:mm:ss.SSS} in the container log4j layout):
  * "ApplicationMaster ... starting" (its JVM reached main: AM running), "Registered with the
  * ResourceManager", the first "Executor ... registered from" (the driver heard from an executor;

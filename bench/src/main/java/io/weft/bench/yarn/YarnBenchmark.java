@@ -174,7 +174,7 @@ public final class YarnBenchmark {
       throw new RunFailed(w.name() + " run " + run + " (" + appId + ") ended " + report.getFinalApplicationStatus());
     }
     RunTimeline.AmMoments am = RunTimeline.parseAmLog(amLog(cluster, appId), ZoneId.systemDefault());
-    RunTimeline timeline = new RunTimeline(launched, report.getSubmitTime(), am, exited);
+    RunTimeline timeline = new RunTimeline(launched, report.getStartTime(), am, exited);
     Matcher uploaded = UPLOADED.matcher(clientOutput);
     out.printf("%-18s run %d/%d: %.2f s (%s)%s%n", w.name(), run, runs, (exited - launched) / 1000.0, appId,
         uploaded.find() ? "; uploaded the runtime " + uploaded.group(1) + ", " + uploaded.group(2) : "");
