@@ -173,12 +173,32 @@ public final class YarnBenchmark {
     if (report.getFinalApplicationStatus() != FinalApplicationStatus.SUCCEEDED) {
       throw new RunFailed(w.name() + " run " + run + " (" + appId + ") ended " + report.getFinalApplicationStatus());
     }
-    RunTimeline.AmMoments am = RunTimeline.parseAmLog(amLog(cluster, appId), ZoneId.systemDefault());
+    RunTimeline.AmMoments am = amMoments(cluster, appId);
     RunTimeline timeline = new RunTimeline(launched, report.getStartTime(), am, exited);
     Matcher uploaded = UPLOADED.matcher(clientOutput);
     out.printf("%-18s run %d/%d: %.2f s (%s)%s%n", w.name(), run, runs, (exited - launched) / 1000.0, appId,
         uploaded.find() ? "; uploaded the runtime " + uploaded.group(1) + ", " + uploaded.group(2) : "");
     return new PhaseTable.Row(w.name(), run, run == 1, timeline.phases());
+  }
+
+  /** How long the AM's last log line may trail the client's exit. */
+  private static final long AM_LOG_WAIT_MS = 10_000;
+
+  /**
+   * The moments in the AM's log, once it holds its "Unregistered" line: the ResourceManager
+   * reports the end (and the client exits) as soon as the AM unregistered, which may be before
+   * the AM has logged that it did. Bounded: after {@link #AM_LOG_WAIT_MS} what is there is used.
+   */
+  private static RunTimeline.AmMoments amMoments(EmbeddedCluster cluster, ApplicationId appId)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + AM_LOG_WAIT_MS * 1_000_000;
+    while (true) {
+      RunTimeline.AmMoments am = RunTimeline.parseAmLog(amLog(cluster, appId), ZoneId.systemDefault());
+      if (am.unregistered() != null || System.nanoTime() > deadline) {
+        return am;
+      }
+      Thread.sleep(50);
+    }
   }
 
   /** The ApplicationMaster container's stderr: the first container of the first attempt. */
