@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * its container's stderr ({@code yy/MM/dd HH:mm:ss.SSS} in the container log4j layout):
  * "ApplicationMaster ... starting" (its JVM reached main: AM running), "Registered with the
  * ResourceManager", the first "Executor ... registered from" (the driver heard from an executor;
- * absent when the tasks ran inside the AM) and "Unregistered:".
+ * absent when the tasks ran inside the AM) and "Unregistering:" (logged just before the call, since
+ * the ResourceManager tells the client the application finished before that call returns).
  *
  * <p>Example: launched 0, submitted 1900, AM running 3400, registered 3900, first executor 5600,
  * unregistered 6800, exited 7300 give the phases 1.9, 1.5, 0.5, 1.7, 1.2 and 0.5 s, 7.3 s in all.
@@ -57,7 +58,7 @@ record RunTimeline(long launched, long submitted, AmMoments am, long exited) {
         registered = at;
       } else if (firstExecutor == null && msg.startsWith("Executor ") && msg.contains(" registered from ")) {
         firstExecutor = at;
-      } else if (unregistered == null && msg.startsWith("Unregistered: ")) {
+      } else if (unregistered == null && msg.startsWith("Unregistering: ")) {
         unregistered = at;
       }
     }

@@ -185,9 +185,8 @@ public final class YarnBenchmark {
   private static final long AM_LOG_WAIT_MS = 10_000;
 
   /**
-   * The moments in the AM's log, once it holds its "Unregistered" line: the ResourceManager
-   * reports the end (and the client exits) as soon as the AM unregistered, which may be before
-   * the AM has logged that it did. Bounded: after {@link #AM_LOG_WAIT_MS} what is there is used.
+   * The moments in the AM's log, once it holds its "Unregistering" line: the client may exit
+   * before the AM's log reached the file. Bounded: after {@link #AM_LOG_WAIT_MS} what is there is used.
    */
   private static RunTimeline.AmMoments amMoments(EmbeddedCluster cluster, ApplicationId appId)
       throws IOException, InterruptedException {

@@ -19,7 +19,8 @@ class RunTimelineTest {
       "26/11/30 10:00:03.900 INFO  ApplicationMaster: Registered with the ResourceManager; tracking URL http://h:1/",
       "26/11/30 10:00:05.600 INFO  RemoteExecutorsBackend: Executor 1 registered from localhost (1 slots, block server port 4)",
       "26/11/30 10:00:05.700 INFO  RemoteExecutorsBackend: Executor 2 registered from localhost (1 slots, block server port 5)",
-      "26/11/30 10:00:06.800 INFO  ApplicationMaster: Unregistered: SUCCEEDED");
+      "26/11/30 10:00:06.800 INFO  ApplicationMaster: Unregistering: SUCCEEDED",
+      "26/11/30 10:00:06.900 INFO  ApplicationMaster: Unregistered: SUCCEEDED");
 
   @Test
   void theClassDocsExampleFromAnAmLog() {

@@ -262,6 +262,9 @@ public final class ApplicationMaster {
 
   private void unregister(AMRMClientAsync<ContainerRequest> amRm, FinalApplicationStatus finalStatus,
       String diagnostic, String trackingUrl) {
+    // the moment the application's end starts, for anyone timing it (bin/weft bench --yarn): the
+    // ResourceManager reports the end to the client before the call below returns
+    LOG.info("Unregistering: {}", finalStatus);
     try {
       amRm.unregisterApplicationMaster(finalStatus, diagnostic, trackingUrl);
       LOG.info("Unregistered: {}{}", finalStatus, diagnostic.isEmpty() ? "" : " (" + diagnostic + ")");
