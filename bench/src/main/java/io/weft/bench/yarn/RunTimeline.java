@@ -29,7 +29,7 @@ record RunTimeline(long launched, long submitted, AmMoments am, long exited) {
 
   /** The phase names, in order, as the table prints them. */
   static final List<String> PHASES = List.of("launch→submitted", "submitted→AM running",
-      "AM running→registered", "registered→1st executor", "job", "unregistered→exit", "total");
+      "AM running→registered", "registered→1st executor", "job", "unregistering→exit", "total");
 
   /** What the ApplicationMaster's log says, each null when the line is missing. */
   record AmMoments(Long started, Long registered, Long firstExecutor, Long unregistered) {}
