@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * inside the ApplicationMaster with no executor container (the ResourceManager allocated the
  * attempt one container, its AM, and the NodeManagers launched only that one), says so, and
  * counts the same words as plain Java; the same input over the size threshold runs on executor
- * containers (three allocations), which shows the ResourceManager's count is a real measure.
+ * containers (three launched, at least three allocated), which shows both counts are real measures.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class YarnInAmIT {
@@ -90,7 +90,10 @@ class YarnInAmIT {
       assertTrue(run.output().contains("Running on executor containers (weft.yarn.inAm.mode=auto: "), run.output());
       assertFalse(run.output().contains("Ran inside the ApplicationMaster"), run.output());
       ExampleChecks.checkWordCount(fs, new Path("/in/small"), new Path("/out/on-executors"));
-      assertEquals(3, allocatedContainers(run.appId()), "the AM and 2 executors");
+      // the ResourceManager may grant a surplus container before the AM's withdrawal of the
+      // satisfied requests reaches it (released unlaunched), so at least the AM and 2 executors
+      int allocated = allocatedContainers(run.appId());
+      assertTrue(allocated >= 3, "the AM and 2 executors, at least: " + allocated);
       assertEquals(3, launchedContainers(run.appId()).size(), launchedContainers(run.appId()).toString());
     } catch (AssertionError | Exception e) {
       CLUSTER.printContainerLogs(run.appId().toString(), System.err);
