@@ -99,6 +99,35 @@ class TransportEndpointsTest {
     }
   }
 
+  /**
+   * The driver accepted a registration and, its job already done, says stop before the executor
+   * has bound itself (it is still building its block store from the driver's answer): the stop
+   * must not be lost, or the executor lingers until its container is released.
+   */
+  @Test
+  void aStopThatArrivesBeforeTheExecutorIsBoundStopsIt() throws Exception {
+    BlockingQueue<TransportConnection> registered = new ArrayBlockingQueue<>(1);
+    RpcHandler backend = (msg, reply) -> {
+      if (msg instanceof RegisterExecutor r) {
+        registered.add(reply.connection());
+        reply.reply(new RegisteredExecutor(true, null, Map.of()));
+      }
+    };
+    BlockingQueue<String> stopped = new ArrayBlockingQueue<>(4);
+    try (TransportServer driver = new TransportServer(NetworkTesting.conf(), secret, HOST, 0,
+            new DriverEndpointHandler(new DriverServices(new OutputCommitCoordinator()), backend));
+        ExecutorMessageHandler executorHandler = new ExecutorMessageHandler(stopped::add);
+        TransportClientFactory control = new TransportClientFactory(NetworkTesting.conf(), secret, executorHandler)) {
+      TransportClient toDriver = control.createClient(HOST, driver.port());
+      assertTrue(toDriver.ask(new RegisterExecutor("exec-8", HOST, 0, 1), RegisteredExecutor.class)
+          .get(10, TimeUnit.SECONDS).getAccepted());
+      TransportConnection toExecutor = registered.poll(10, TimeUnit.SECONDS);
+
+      assertInstanceOf(Ack.class, toExecutor.ask(new StopExecutor("application finished")).get(10, TimeUnit.SECONDS));
+      assertEquals("the driver asked: application finished", stopped.poll(10, TimeUnit.SECONDS));
+    }
+  }
+
   private static TaskDescription sumTask(SerializerInstance java) {
     Node<Integer> node = TestingListNode.of(TestingTasks.newContext(), List.of(List.of(1, 2, 3)));
     ResultFn<Integer, String> fn = (task, it) -> {

@@ -7,6 +7,10 @@ import io.weft.WeftConf;
  * {@link YarnOptions}: a container is its JVM's heap ({@code -Xmx}) plus an overhead. The client
  * validates and requests the ApplicationMaster's size; the YARN backend requests executors'.
  *
+ * <p>With {@code weft.yarn.inAm.mode=on} the tasks run in the ApplicationMaster's JVM, so its
+ * heap is the larger of {@code weft.am.memory} and {@code weft.executor.memory}, and its cores the
+ * larger of the two core settings.
+ *
  * <p>Example: {@code weft.executor.memory=2g} without an overhead setting gives a 2048 MiB heap
  * plus max(384, 204) = 384 MiB, a 2432 MiB container; {@code 8g} gives 8192 + 819 = 9011 MiB.
  */
@@ -16,9 +20,15 @@ public record ContainerSizes(
 
   /** The sizes {@code conf} asks for (each setting parsed and checked by its entry). */
   public static ContainerSizes of(WeftConf conf) {
+    long amHeapMb = YarnOptions.toMb(conf.get(YarnOptions.AM_MEMORY));
+    int amCores = conf.get(YarnOptions.AM_CORES);
+    if (YarnOptions.runsInAm(conf)) {
+      // the tasks run in the AM's JVM: it gets what one executor would have had, at least
+      amHeapMb = Math.max(amHeapMb, YarnOptions.toMb(conf.get(YarnOptions.EXECUTOR_MEMORY)));
+      amCores = Math.max(amCores, conf.get(YarnOptions.EXECUTOR_CORES));
+    }
     return new ContainerSizes(
-        YarnOptions.toMb(conf.get(YarnOptions.AM_MEMORY)), YarnOptions.amOverheadMb(conf),
-        conf.get(YarnOptions.AM_CORES),
+        amHeapMb, YarnOptions.defaultOverheadMb(amHeapMb), amCores,
         YarnOptions.toMb(conf.get(YarnOptions.EXECUTOR_MEMORY)), YarnOptions.executorOverheadMb(conf),
         conf.get(YarnOptions.EXECUTOR_CORES));
   }

@@ -85,6 +85,14 @@ public final class YarnOptions {
           + "/user/<user>/.weft/archives. Ignored when weft.yarn.archive is set.")
       .register();
 
+  public static final ConfigEntry<Integer> ARCHIVE_KEEP = intConf("weft.yarn.archive.keep")
+      .doc("When weft submit publishes a new runtime archive into weft.yarn.archive.dir, it removes "
+          + "the submitting user's older archives there beyond the newest this many (by last write "
+          + "or read) that were neither written nor read for a day; 0 removes none.")
+      .defaultValue("3")
+      .check(n -> n >= 0, "non-negative")
+      .register();
+
   public static final ConfigEntry<Boolean> PRESERVE_STAGING_FILES = booleanConf("weft.yarn.preserveStagingFiles")
       .doc("Keep the application's staging directory (/user/<user>/.weftStaging/<appId>) after "
           + "it ends, for debugging.")
@@ -167,6 +175,43 @@ public final class YarnOptions {
       .doc("Extra JVM options of each executor, separated by spaces; not the heap size, which is "
           + "weft.executor.memory.")
       .register();
+
+  public static final ConfigEntry<String> IN_AM_MODE = stringConf("weft.yarn.inAm.mode")
+      .doc("Whether the application's tasks run inside the ApplicationMaster's JVM, with no executor "
+          + "containers (a local backend with weft.executor.cores task slots; same scheduler and "
+          + "shuffle): off; on; or auto, which weft submit decides at submission: in the AM when the "
+          + "application's arguments name existing input paths totalling at most "
+          + "weft.yarn.inAm.maxInputBytes in at most weft.yarn.inAm.maxTasks splits. In the AM, its "
+          + "container gets the larger of weft.am.memory and weft.executor.memory as heap (and the "
+          + "larger of the two core settings). Off by default: a task that exhausts the heap or "
+          + "crashes the JVM then takes the driver with it.")
+      .defaultValue("off")
+      .check(m -> m.equals("off") || m.equals("on") || m.equals("auto"), "one of off, on, auto")
+      .register();
+
+  public static final ConfigEntry<Long> IN_AM_MAX_INPUT_BYTES = bytesConf("weft.yarn.inAm.maxInputBytes")
+      .doc("weft.yarn.inAm.mode=auto: the largest total size of the input paths named by the "
+          + "application's arguments for which it runs inside the ApplicationMaster.")
+      .defaultValue("128m")
+      .check(n -> n >= 0, "non-negative")
+      .register();
+
+  public static final ConfigEntry<Integer> IN_AM_MAX_TASKS = intConf("weft.yarn.inAm.maxTasks")
+      .doc("weft.yarn.inAm.mode=auto: the most input splits (files plus blocks, an upper bound on "
+          + "the first stage's tasks) for which the application runs inside the ApplicationMaster.")
+      .defaultValue("8")
+      .check(n -> n >= 1, "at least 1")
+      .register();
+
+  /**
+   * Whether the application runs inside the ApplicationMaster: {@link #IN_AM_MODE} is {@code on}.
+   * weft submit resolves {@code auto} to {@code on} or {@code off} before it ships the settings,
+   * so the ApplicationMaster sees {@code auto} only from a client that did not; it then runs
+   * executors, the safe reading.
+   */
+  public static boolean runsInAm(WeftConf conf) {
+    return conf.get(IN_AM_MODE).equals("on");
+  }
 
   /** Executor container overhead in MiB: the configured value, else max(384, 10% of the heap). */
   public static long executorOverheadMb(WeftConf conf) {

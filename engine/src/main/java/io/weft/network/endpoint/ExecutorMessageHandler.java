@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * connection, whose factory needs this handler, and the driver's settings, which come with the
  * registration answer), then {@link #bind bound} to it once the registration was accepted. The
  * driver may send tasks as soon as it accepted the registration: launches that arrive before
- * the bind are held and run by {@link #bind}.
+ * the bind are held and run by {@link #bind}; a stop that arrives before it stops the executor
+ * as one after it would.
  *
  * <p>Threading: {@code receive} runs on a Netty thread and never blocks: launches and kills go
  * to the executor's own (non-blocking) methods; file deletion and the stop callback run on one
@@ -72,6 +73,13 @@ public final class ExecutorMessageHandler implements RpcHandler, AutoCloseable {
       synchronized (this) {
         if (executor == null && message instanceof LaunchTask t) {
           beforeBind.add(t);
+          reply.reply(new Ack(null));
+          return;
+        }
+        // a short job may end before the executor is bound: a stop then must not be lost, or
+        // the executor lingers until the driver gives up on it and releases its container
+        if (executor == null && message instanceof StopExecutor s) {
+          later(() -> onStop.accept("the driver asked: " + s.getReason()));
           reply.reply(new Ack(null));
           return;
         }

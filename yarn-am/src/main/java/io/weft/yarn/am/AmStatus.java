@@ -35,10 +35,23 @@ public final class AmStatus implements WeftListener {
   private final java.util.concurrent.ConcurrentSkipListMap<String, long[]> runningStages =
       new java.util.concurrent.ConcurrentSkipListMap<>();
 
+  /** Whether the tasks run inside the AM (weft.yarn.inAm.mode=on): then no executors are shown. */
+  private final boolean inAm;
+
   /** @param executorsAsked weft.executor.instances, shown next to the executors running */
   public AmStatus(String appName, int executorsAsked) {
+    this(appName, executorsAsked, false);
+  }
+
+  private AmStatus(String appName, int executorsAsked, boolean inAm) {
     this.appName = appName;
     this.executorsAsked = executorsAsked;
+    this.inAm = inAm;
+  }
+
+  /** The status of an application whose tasks run inside the AM: it has no executors to count. */
+  public static AmStatus inAm(String appName) {
+    return new AmStatus(appName, 0, true);
   }
 
   @Override
@@ -96,7 +109,8 @@ public final class AmStatus implements WeftListener {
 
   /**
    * One line for the submitting client's progress display: each running stage with its finished
-   * and total tasks, then the jobs, then the executors running of those asked. Example:
+   * and total tasks, then the jobs, then the executors running of those asked (inside the AM: that
+   * it runs there). Example:
    * {@code stage 1: 12/40 tasks; jobs: 1 done, 1 running; executors: 3 of 4 running}.
    */
   public String progressText() {
@@ -109,8 +123,11 @@ public final class AmStatus implements WeftListener {
     if (sb.length() > 0) {
       sb.append("; ");
     }
-    return sb.append("jobs: ").append(done).append(" done, ").append(running).append(" running")
-        .append("; executors: ").append(executors.get()).append(" of ").append(executorsAsked).append(" running")
+    sb.append("jobs: ").append(done).append(" done, ").append(running).append(" running");
+    if (inAm) {
+      return sb.append("; running inside the ApplicationMaster (no executor containers)").toString();
+    }
+    return sb.append("; executors: ").append(executors.get()).append(" of ").append(executorsAsked).append(" running")
         .toString();
   }
 
@@ -123,7 +140,8 @@ public final class AmStatus implements WeftListener {
     row(sb, "Jobs", jobsStarted.get() + " started, " + jobsSucceeded.get() + " succeeded, "
         + jobsFailed.get() + " failed");
     row(sb, "Tasks", tasksEnded.get() + " of " + tasksSubmitted.get() + " ended");
-    row(sb, "Executors", executors.get() + " running of " + executorsAsked + " asked");
+    row(sb, "Executors", inAm ? "none: the tasks run inside the ApplicationMaster"
+        : executors.get() + " running of " + executorsAsked + " asked");
     if (!diagnostic.get().isEmpty()) {
       row(sb, "Diagnostics", diagnostic.get());
     }

@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *       from {@code __weft_conf__/weft.properties}; starts the status page (the tracking URL).
  *   <li>Starts the YARN clients (from an injected {@link AmClientFactory}) and registers with the
  *       ResourceManager, asks for the executor containers at once (the driver's backend adopts
- *       those requests), then installs {@link YarnAmServices} for the YARN cluster backend.
+ *       those requests), then installs {@link YarnAmServices} for the YARN cluster backend. With
+ *       {@code weft.yarn.inAm.mode=on} it asks for none: the tasks run in this JVM
+ *       ({@link InAmBackend}), and the final diagnostics say so ({@link #RAN_IN_AM}).
  *   <li>Runs the application's {@code main} on a driver thread ({@link DriverRunner}) and waits
  *       for it, or for the ResourceManager to ask for a shutdown.
  *   <li>Unregisters: SUCCEEDED when main returned, FAILED with a diagnostic naming the cause when
@@ -64,6 +66,10 @@ public final class ApplicationMaster {
 
   /** How long a driver gets to notice an interrupt before the AM ends without it. */
   private static final long DRIVER_STOP_WAIT_MS = 10_000;
+
+  /** The final diagnostics of an application that succeeded inside the AM (weft.yarn.inAm.mode=on). */
+  public static final String RAN_IN_AM = "Ran inside the ApplicationMaster (weft.yarn.inAm.mode=on): "
+      + "no executor containers";
 
   private final Configuration hadoopConf;
   private final Map<String, String> env;
@@ -110,7 +116,8 @@ public final class ApplicationMaster {
       return 1;
     }
     LOG.info("ApplicationMaster {} starting {}", attemptId, launch.mainClass());
-    AmStatus status = new AmStatus(launch.conf().appName(), launch.conf().get(YarnOptions.EXECUTOR_INSTANCES));
+    AmStatus status = YarnOptions.runsInAm(launch.conf()) ? AmStatus.inAm(launch.conf().appName())
+        : new AmStatus(launch.conf().appName(), launch.conf().get(YarnOptions.EXECUTOR_INSTANCES));
     try (StatusServer http = StatusServer.start(status, host())) {
       return runRegistered(attemptId, launch, secret, credentials, status, http);
     } catch (IOException e) {
@@ -123,8 +130,11 @@ public final class ApplicationMaster {
       Credentials credentials, AmStatus status, StatusServer http) {
     AmCallbacks callbacks = new AmCallbacks(stopRequest::complete, status::progress);
     // fast from the start: the executors are asked for right after registration, and the
-    // provisioner slows the heartbeat once they are granted (YarnContainerProvisioner)
-    int heartbeatMs = launch.conf().get(YarnOptions.AM_HEARTBEAT_INITIAL_INTERVAL).intValue();
+    // provisioner slows the heartbeat once they are granted (YarnContainerProvisioner); an AM
+    // that runs the tasks itself asks for nothing, so it heartbeats at the idle pace
+    boolean inAm = YarnOptions.runsInAm(launch.conf());
+    int heartbeatMs = launch.conf().get(inAm ? YarnOptions.AM_HEARTBEAT_INTERVAL
+        : YarnOptions.AM_HEARTBEAT_INITIAL_INTERVAL).intValue();
     AMRMClientAsync<ContainerRequest> amRm = clients.createAmRmClient(heartbeatMs, callbacks.amRm);
     NMClientAsync nm = clients.createNmClient(callbacks.nm);
     Runnable signalCleanup = null;
@@ -146,7 +156,12 @@ public final class ApplicationMaster {
       RunningAmServices services = new RunningAmServices(attemptId, hadoopConf, launch.conf(), secret,
           credentials, amRm, nm, registration, stagingDir, executorResources(launch, stagingDir),
           launch.appClassPath(), callbacks, status, new AtomicReference<>());
-      requestExecutorsEarly(services, launch);
+      if (inAm) {
+        LOG.info("Running the application's tasks inside this ApplicationMaster ({}=on): "
+            + "no executor containers", YarnOptions.IN_AM_MODE.key());
+      } else {
+        requestExecutorsEarly(services, launch);
+      }
       Ending ending = runDriver(launch, services, status);
       YarnContainerProvisioner unused = services.earlyProvisioner().getAndSet(null);
       if (unused != null) { // main never started a context: give back what it was granted
@@ -213,8 +228,11 @@ public final class ApplicationMaster {
     // the backend must not use the clients past this point
     YarnAmServices.Holder.CURRENT.set(null);
     if (ending.unregister()) {
+      // an application that ran inside the AM says so: weft submit prints the final diagnostics
+      String diagnostic = outcome.succeeded() && YarnOptions.runsInAm(launch.conf()) ? RAN_IN_AM
+          : outcome.diagnostic();
       unregister(amRm, outcome.succeeded() ? FinalApplicationStatus.SUCCEEDED : FinalApplicationStatus.FAILED,
-          outcome.diagnostic(), http.url());
+          diagnostic, http.url());
     }
     boolean preserve = launch.conf().get(YarnOptions.PRESERVE_STAGING_FILES);
     // A failed attempt that YARN will retry still needs the staged files.
@@ -244,6 +262,9 @@ public final class ApplicationMaster {
 
   private void unregister(AMRMClientAsync<ContainerRequest> amRm, FinalApplicationStatus finalStatus,
       String diagnostic, String trackingUrl) {
+    // the moment the application's end starts, for anyone timing it (bin/weft bench --yarn): the
+    // ResourceManager reports the end to the client before the call below returns
+    LOG.info("Unregistering: {}", finalStatus);
     try {
       amRm.unregisterApplicationMaster(finalStatus, diagnostic, trackingUrl);
       LOG.info("Unregistered: {}{}", finalStatus, diagnostic.isEmpty() ? "" : " (" + diagnostic + ")");

@@ -118,6 +118,25 @@ class ApplicationMasterTest {
   }
 
   @Test
+  void inAmModeRunsTheJobInsideTheAmWithoutAskingForContainers() throws Exception {
+    writeLaunch(Map.of("weft.yarn.inAm.mode", "on", "weft.executor.cores", "2"), RunsInAm.class.getName());
+    assertEquals(0, newAm().run());
+
+    Map<Integer, Integer> expected = new java.util.TreeMap<>();
+    for (int i = 0; i < 100; i++) {
+      expected.merge(i % 7, i, Integer::sum);
+    }
+    assertEquals(expected, new java.util.TreeMap<>(RunsInAm.sums), "a shuffle job's result, computed in the AM");
+    assertEquals(0, RunsInAm.requestsDuringJob, "no executor container was asked for");
+    assertTrue(amRm.requests.isEmpty(), "none later either: " + amRm.requests);
+    assertEquals(2, RunsInAm.parallelism, "weft.executor.cores task slots inside the AM");
+    assertTrue(RunsInAm.progressLine.contains("inside the ApplicationMaster"), RunsInAm.progressLine);
+    assertEquals(1000, RunsInAm.heartbeatMs, "nothing is ever pending: the idle heartbeat from the start");
+    assertEquals(List.of(new TestingAmRmClient.Unregistration(FinalApplicationStatus.SUCCEEDED,
+        ApplicationMaster.RAN_IN_AM, amRm.trackingUrl)), amRm.unregistrations);
+  }
+
+  @Test
   void mainThatThrowsUnregistersFailedNamingTheCause() throws Exception {
     writeLaunch(Throws.class.getName());
     assertEquals(1, newAm().run());
@@ -204,7 +223,12 @@ class ApplicationMasterTest {
 
   /** weft.properties as the client writes it, and the staged conf archive the AM describes to executors. */
   private void writeLaunch(String mainClass, String... args) throws IOException {
+    writeLaunch(Map.of(), mainClass, args);
+  }
+
+  private void writeLaunch(Map<String, String> settings, String mainClass, String... args) throws IOException {
     Properties p = new Properties();
+    settings.forEach(p::setProperty);
     p.setProperty("weft.app.name", "am-test-app");
     p.setProperty(YarnConstants.PROP_MAIN_CLASS, mainClass);
     p.setProperty(YarnConstants.PROP_ARG_COUNT, Integer.toString(args.length));
@@ -262,6 +286,31 @@ class ApplicationMasterTest {
       during = rm.handler().getProgress();
       bus.onEvent(new ListenerEvent.StageSubmitted(1, 0, "reduce", 8, 0));
       afterNewStage = rm.handler().getProgress();
+    }
+  }
+
+  /** An application that runs a shuffle job with weft.master=yarn, as submitted with in-AM mode on. */
+  public static final class RunsInAm {
+    static volatile Map<Integer, Integer> sums;
+    static volatile int requestsDuringJob = -1;
+    static volatile int parallelism = -1;
+    static volatile int heartbeatMs = -1;
+    static volatile String progressLine;
+
+    public static void main(String[] args) {
+      TestingAmRmClient rm = (TestingAmRmClient) YarnAmServices.current().amRmClient();
+      heartbeatMs = rm.heartbeatMs();
+      List<Integer> numbers = new java.util.ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        numbers.add(i);
+      }
+      try (io.weft.WeftContext ctx = io.weft.WeftContext.create(new io.weft.WeftConf())) {
+        parallelism = ctx.defaultParallelism();
+        sums = ctx.parallelize(numbers, 4).mapToPair(i -> new io.weft.Pair<>(i % 7, i))
+            .reduceByKey(Integer::sum).collectAsMap();
+        requestsDuringJob = rm.requests.size();
+        progressLine = ((AmStatus) YarnAmServices.current().statusListener()).progressText();
+      }
     }
   }
 

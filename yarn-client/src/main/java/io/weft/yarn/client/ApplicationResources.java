@@ -129,7 +129,7 @@ final class ApplicationResources {
     FileSystem fs = dir.getFileSystem(hadoopConf);
     RuntimeArchive.Published published;
     try {
-      published = RuntimeArchive.publish(fs, dir, jars);
+      published = RuntimeArchive.publish(fs, dir, jars, conf.get(YarnOptions.ARCHIVE_KEEP));
     } catch (IOException e) {
       for (java.nio.file.Path jar : jars) {
         String name = YarnConstants.LIBS_DIR + "/" + jar.getFileName();

@@ -91,8 +91,14 @@ final class CommandHelp {
       "  Generates inputs (text, sort records, join tables) and times the examples on them, each",
       "  run in a fresh JVM; writes results.md into DIR. A measurement, not a test.",
       "",
-      "Example:",
-      "  weft bench --size 256m --runs 2");
+      "Usage: weft bench --yarn [--runs 3] [--size 64m] [--dir DIR]",
+      "  Starts an embedded YARN + HDFS, then times the near-empty job (also inside the",
+      "  ApplicationMaster) and WordCount, each run a separate weft submit, the first cold; prints",
+      "  the time of each phase from launch to exit, and medians (docs/BENCHMARKS.md).",
+      "",
+      "Examples:",
+      "  weft bench --size 256m --runs 2",
+      "  weft bench --yarn");
 
   private static final Map<String, String> BY_COMMAND = Map.of(
       "submit", SubmitArguments.USAGE, "status", STATUS, "kill", KILL, "logs", LOGS,

@@ -68,6 +68,8 @@ public final class RuntimeArchive {
   private static final String TEMP_SUFFIX = ".tmp";
   /** Left-over temporary files older than this (a client that died mid-upload) are removed. */
   private static final long STALE_TEMP_MS = 24L * 3600 * 1000;
+  /** An archive neither written nor read for this long may be pruned ({@link #prune}). */
+  static final long UNUSED_MS = 24L * 3600 * 1000;
   private static final FsPermission WORLD_READABLE_FILE = new FsPermission((short) 0644);
   private static final FsPermission WORLD_TRAVERSABLE_DIR = new FsPermission((short) 0755);
   /** A fixed entry time: the zip's bytes depend only on the jars. */
@@ -139,6 +141,22 @@ public final class RuntimeArchive {
    * Creates {@code dir} (and missing parents) with mode 755.
    */
   public static Published publish(FileSystem fs, Path dir, List<java.nio.file.Path> jars) throws IOException {
+    return publish(fs, dir, jars, 0);
+  }
+
+  /**
+   * {@link #publish(FileSystem, Path, List)}, and when this call uploaded a new archive, removes
+   * old ones ({@link #prune}) keeping the newest {@code keep}; 0 removes nothing.
+   */
+  static Published publish(FileSystem fs, Path dir, List<java.nio.file.Path> jars, int keep) throws IOException {
+    Published p = publishOnly(fs, dir, jars);
+    if (p.uploaded() && keep > 0) {
+      prune(fs, dir, keep, System.currentTimeMillis());
+    }
+    return p;
+  }
+
+  private static Published publishOnly(FileSystem fs, Path dir, List<java.nio.file.Path> jars) throws IOException {
     Path target = new Path(dir, fileName(jars));
     if (fs.exists(target)) {
       return new Published(target, false, fs.getFileStatus(target).getLen());
@@ -199,6 +217,48 @@ public final class RuntimeArchive {
     for (Path p : missing) {
       fs.setPermission(p, WORLD_TRAVERSABLE_DIR);
     }
+  }
+
+  /**
+   * Removes old runtime archives from {@code dir}, best effort: of the archives the current user
+   * owns, those beyond the newest {@code keep} (by the later of modification and access time) that
+   * were neither written nor read for {@link #UNUSED_MS}. Called after a new build's archive was
+   * published, so a directory holds a few builds, not every build ever submitted.
+   *
+   * <p>Why these limits: an application still running may start a container on a node that has
+   * not cached its archive yet, and that node then reads it; a day without a write or a read (HDFS
+   * records reads to {@code dfs.namenode.accesstime.precision}, an hour by default) and being
+   * outside the newest few is the sign no such application is left. Another user's archives in a
+   * shared directory are theirs to manage. A submission that finds its archive gone uploads it
+   * again. Returns the paths removed.
+   */
+  static List<Path> prune(FileSystem fs, Path dir, int keep, long nowMs) {
+    List<Path> removed = new ArrayList<>();
+    try {
+      String me = org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName();
+      List<FileStatus> archives = new ArrayList<>();
+      for (FileStatus st : fs.listStatus(dir)) {
+        String name = st.getPath().getName();
+        if (st.isFile() && name.startsWith(PREFIX) && name.endsWith(SUFFIX) && me.equals(st.getOwner())) {
+          archives.add(st);
+        }
+      }
+      archives.sort(java.util.Comparator.comparingLong(RuntimeArchive::lastUse).reversed());
+      for (FileStatus st : archives.subList(Math.min(keep, archives.size()), archives.size())) {
+        if (nowMs - lastUse(st) > UNUSED_MS && fs.delete(st.getPath(), false)) {
+          LOG.info("Removed the old runtime archive {} (unused for a day; {} newer kept)", st.getPath(), keep);
+          removed.add(st.getPath());
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("Could not prune old runtime archives in {}: {}", dir, e.toString());
+    }
+    return removed;
+  }
+
+  /** When an archive was last written or (to the file system's precision) read. */
+  private static long lastUse(FileStatus st) {
+    return Math.max(st.getModificationTime(), st.getAccessTime());
   }
 
   /** Best effort: in a shared directory another user's left-over may not be ours to delete. */

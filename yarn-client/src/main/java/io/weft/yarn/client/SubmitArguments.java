@@ -46,6 +46,8 @@ public record SubmitArguments(
       "  --driver-java-options OPTS   (yarn) weft.am.extraJavaOptions, e.g. \"-XX:+UseG1GC -Dkey=value\"",
       "  --executor-java-options OPTS (yarn) weft.executor.extraJavaOptions",
       "  --queue QUEUE                (yarn) weft.yarn.queue",
+      "  --in-am                      (yarn) run the tasks inside the ApplicationMaster, with no executor",
+      "                               containers (weft.yarn.inAm.mode=on; =auto decides by input size)",
       "  --kill-on-interrupt          (yarn) Ctrl-C kills the application (weft.yarn.killOnInterrupt);",
       "                               by default it keeps running and weft kill <applicationId> stops it",
       "  --verbose                    print full stack traces (on YARN: the driver's, from the ApplicationMaster)",
@@ -59,7 +61,7 @@ public record SubmitArguments(
       "      (Weft's runtime is uploaded once per Weft build into that shared directory)");
 
   /** Options that take no value. */
-  private static final Set<String> FLAGS = Set.of("--verbose", "--help", "-h", "--kill-on-interrupt");
+  private static final Set<String> FLAGS = Set.of("--verbose", "--help", "-h", "--kill-on-interrupt", "--in-am");
 
   /** Options that take a value. */
   private static final Set<String> VALUED = Set.of("--master", "--class", "--name", "--properties-file",
@@ -146,6 +148,7 @@ public record SubmitArguments(
       switch (opt) {
         case "--verbose" -> verbose = true;
         case "--kill-on-interrupt" -> conf.put("weft.yarn.killOnInterrupt", "true");
+        case "--in-am" -> conf.put("weft.yarn.inAm.mode", "on");
         default -> help = true;
       }
     }

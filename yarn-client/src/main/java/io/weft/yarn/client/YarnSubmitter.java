@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #submit} validates (settings, inputs, the main class in the application's jars, that
  * the ResourceManager answers within {@code weft.yarn.connect.timeout}, container sizes against
- * the scheduler's maximum allocation) before anything is uploaded or submitted, then stages the files
+ * the scheduler's maximum allocation) before anything is uploaded or submitted, resolves
+ * {@code weft.yarn.inAm.mode} ({@link InAmDecision}: whether the tasks run inside the
+ * ApplicationMaster, which sizes its container), then stages the files
  * ({@link ApplicationResources}: Weft's runtime as the shared {@link RuntimeArchive}, uploaded
  * once per Weft build; {@link ConfArchive}), prints whether the runtime was uploaded or reused, puts a fresh application secret into the
  * ApplicationMaster's credentials only, builds the launch context ({@link AmLaunchContext}) and
@@ -101,6 +103,12 @@ public final class YarnSubmitter implements AutoCloseable {
     MainClassCheck.check(s.mainClass(), s.appJar(), s.jars());
     // fail in seconds, naming the address, rather than retry a wrong or stopped RM for minutes
     ClusterConnection.check(hadoopConf, conf.get(YarnOptions.CONNECT_TIMEOUT));
+    // before the sizes: an application that runs inside the AM gets a bigger AM container
+    InAmDecision.Resolved inAm = InAmDecision.resolve(conf, s.appArgs(), hadoopConf);
+    conf.set(YarnOptions.IN_AM_MODE, inAm.mode());
+    if (inAm.note() != null) {
+      out.println(inAm.note());
+    }
     YarnClientApplication app = call(yarn::createApplication);
     Resource max = app.getNewApplicationResponse().getMaximumResourceCapability();
     ContainerSizes sizes = SubmissionValidator.checkResources(conf, max);

@@ -174,6 +174,42 @@ class RuntimeArchiveTest {
   }
 
   @Test
+  void pruningKeepsTheNewestAndAnythingUsedWithinADay() throws IOException {
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(tmp.resolve("archives").toUri());
+    fs.mkdirs(dir);
+    long now = System.currentTimeMillis();
+    long hour = 3_600_000L;
+    org.apache.hadoop.fs.Path newest = archive(dir, "weft-runtime-eeee.zip", now, now);
+    org.apache.hadoop.fs.Path second = archive(dir, "weft-runtime-dddd.zip", now - hour, now - hour);
+    org.apache.hadoop.fs.Path readToday = archive(dir, "weft-runtime-cccc.zip", now - 48 * hour, now - 2 * hour);
+    org.apache.hadoop.fs.Path old = archive(dir, "weft-runtime-bbbb.zip", now - 48 * hour, now - 48 * hour);
+    org.apache.hadoop.fs.Path older = archive(dir, "weft-runtime-aaaa.zip", now - 72 * hour, now - 72 * hour);
+    org.apache.hadoop.fs.Path temp = archive(dir, "weft-runtime-ffff.zip.123.tmp", now - 2 * hour, now - 2 * hour);
+    org.apache.hadoop.fs.Path other = archive(dir, "notes.zip", now - 72 * hour, now - 72 * hour);
+
+    List<org.apache.hadoop.fs.Path> removed = RuntimeArchive.prune(fs, dir, 2, now);
+
+    assertEquals(java.util.Set.of(fs.makeQualified(old), fs.makeQualified(older)),
+        java.util.Set.copyOf(removed.stream().map(fs::makeQualified).toList()));
+    for (org.apache.hadoop.fs.Path kept : List.of(newest, second, readToday, temp, other)) {
+      assertTrue(fs.exists(kept), kept + " kept");
+    }
+    assertFalse(fs.exists(old));
+    assertFalse(fs.exists(older));
+    assertEquals(List.of(), RuntimeArchive.prune(fs, dir, 1, now), "what is left was used within a day");
+  }
+
+  private org.apache.hadoop.fs.Path archive(org.apache.hadoop.fs.Path dir, String name, long modified, long accessed)
+      throws IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir, name);
+    try (var out = fs.create(p)) {
+      out.write(1);
+    }
+    fs.setTimes(p, modified, accessed);
+    return p;
+  }
+
+  @Test
   void theNotesAreOneLineSayingWhatHappened() {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path("hdfs://nn:8020/apps/weft/weft-runtime-0123456789abcdef.zip");
     String up = RuntimeArchive.note(new RuntimeArchive.Published(p, true, 62_100_000), null);
