@@ -76,6 +76,14 @@ public interface ClusterBackend {
     return RackResolver.NONE;
   }
 
+  /**
+   * Where the waiting tasks would like to run changed: a task set was submitted or finished.
+   * A backend that chooses where executors start (YARN's container requests) may follow it;
+   * ignored by default. Called on the scheduler's event thread: must not block (hand it to the
+   * backend's own thread).
+   */
+  default void localityDemandChanged(LocalityDemand demand) {}
+
   /** Partitions to use when the user gives none: the total number of task slots. */
   int defaultParallelism();
 
