@@ -16,21 +16,23 @@ import java.util.Set;
  * <p>Threading: owned by the scheduler's event thread, like the {@link TaskScheduler}.
  */
 final class LocalityDemandTracker {
-  private record SetDemand(int tasks, Map<String, Integer> tasksPerHost) {}
+  private record SetDemand(int tasks, int aware, Map<String, Integer> tasksPerHost) {}
 
   private final Map<TaskSetManager, SetDemand> bySet = new IdentityHashMap<>();
 
   /** Adds {@code tsm}'s tasks; returns the new total. */
   LocalityDemand added(TaskSetManager tsm) {
     Map<String, Integer> perHost = new HashMap<>();
+    int aware = 0;
     for (TaskSet.PendingTask t : tsm.taskSet().tasks()) {
       Set<String> hosts = new HashSet<>();
       for (TaskLocation l : t.preferred()) {
         hosts.add(l.host());
       }
       hosts.forEach(h -> perHost.merge(h, 1, Integer::sum));
+      aware += hosts.isEmpty() ? 0 : 1;
     }
-    bySet.put(tsm, new SetDemand(tsm.taskSet().tasks().size(), perHost));
+    bySet.put(tsm, new SetDemand(tsm.taskSet().tasks().size(), aware, perHost));
     return total();
   }
 
@@ -41,11 +43,13 @@ final class LocalityDemandTracker {
 
   private LocalityDemand total() {
     int tasks = 0;
+    int aware = 0;
     Map<String, Integer> perHost = new HashMap<>();
     for (SetDemand d : bySet.values()) {
       tasks += d.tasks();
+      aware += d.aware();
       d.tasksPerHost().forEach((h, n) -> perHost.merge(h, n, Integer::sum));
     }
-    return new LocalityDemand(tasks, perHost);
+    return new LocalityDemand(tasks, aware, perHost);
   }
 }
