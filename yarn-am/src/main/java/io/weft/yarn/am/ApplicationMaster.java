@@ -214,7 +214,7 @@ public final class ApplicationMaster {
     YarnAmServices.Holder.CURRENT.set(null);
     if (ending.unregister()) {
       unregister(amRm, outcome.succeeded() ? FinalApplicationStatus.SUCCEEDED : FinalApplicationStatus.FAILED,
-          outcome.diagnostic(), http.url());
+          status.withTaskLocality(outcome.diagnostic()), http.url());
     }
     boolean preserve = launch.conf().get(YarnOptions.PRESERVE_STAGING_FILES);
     // A failed attempt that YARN will retry still needs the staged files.
