@@ -89,13 +89,16 @@ final class LocalityRequests {
    * only hands the work to the planning executor.
    */
   void demandChanged(LocalityDemand newDemand) {
-    planning.execute(() -> {
-      racks.prefetch(newDemand.tasksPerHost().keySet()); // a script may be slow: not under the monitor
-      synchronized (this) {
-        demand = newDemand;
-        replan(outstanding.size());
-      }
-    });
+    planning.execute(() -> follow(newDemand));
+  }
+
+  /** Re-plans the outstanding requests for {@code newDemand} now, on the caller's thread. */
+  void follow(LocalityDemand newDemand) {
+    racks.prefetch(newDemand.tasksPerHost().keySet()); // a script may be slow: not under the monitor
+    synchronized (this) {
+      demand = newDemand;
+      replan(outstanding.size());
+    }
   }
 
   /**

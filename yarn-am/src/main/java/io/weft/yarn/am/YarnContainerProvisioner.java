@@ -94,6 +94,8 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   private final TopologyRackResolver racks;
   private final ExecutorService placementThread;
   private final LocalityRequests requests;
+  /** weft.yarn.locality.inputs: where the containers asked for at start go. */
+  private final String localityInputs;
 
   YarnContainerProvisioner(YarnAmServices services, WeftConf conf) {
     this.services = services;
@@ -104,6 +106,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     this.javaOptions = plan.javaOptions();
     this.pendingHeartbeatMs = conf.get(YarnOptions.AM_HEARTBEAT_INITIAL_INTERVAL).intValue();
     this.idleHeartbeatMs = conf.get(YarnOptions.AM_HEARTBEAT_INTERVAL).intValue();
+    this.localityInputs = conf.get(YarnOptions.LOCALITY_INPUTS);
     this.racks = TopologyRackResolver.from(services.hadoopConf());
     this.placementThread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "weft-container-placement");
@@ -188,6 +191,9 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
       requested = true;
     }
     services.addYarnEventListener(this);
+    if (!localityInputs.isBlank()) { // before asking: the first requests already name the input's hosts
+      requests.follow(InputBlockHosts.demandOf(services.hadoopConf(), localityInputs));
+    }
     LOG.info("Requesting {} executor containers of {} MiB ({} MiB heap + {} MiB overhead) and {} vcores",
         instances, sizes.executorContainerMb(), sizes.executorHeapMb(), sizes.executorOverheadMb(),
         sizes.executorCores());

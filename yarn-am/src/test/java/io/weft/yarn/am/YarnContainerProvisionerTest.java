@@ -248,6 +248,21 @@ class YarnContainerProvisionerTest {
   }
 
   @Test
+  void inputsNamedUpFrontPlaceTheFirstRequestsOnTheirBlockHosts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    java.nio.file.Files.writeString(tmp.resolve("part-0"), "some input\n");
+    YarnContainerProvisioner p = new YarnContainerProvisioner(new Services(),
+        conf(2).set("weft.yarn.locality.inputs", tmp.toUri().toString()));
+    p.requestExecutors();
+
+    List<List<String>> nodes = amRm.requests.stream().map(ContainerRequest::getNodes).toList();
+    assertEquals(List.of(List.of("localhost"), List.of("localhost")), nodes,
+        "asked where the input's one block is, from the first request on");
+    assertTrue(amRm.removed.isEmpty(), "nothing asked elsewhere first");
+    p.stop();
+  }
+
+  @Test
   void anExecutorTheDriverGaveUpOnHasItsContainerReleased() {
     YarnContainerProvisioner p = provisioner(2);
     p.containersAllocated(List.of(container(2), container(3)));
