@@ -37,12 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Locality end to end on the embedded YARN + HDFS with DataNodes and NodeManagers on two hosts
- * in two racks: an input whose blocks are on both hosts (one replica each, placed on purpose),
+ * in two racks (and a third DataNode with no NodeManager): an input whose blocks are on both hosts (one replica each, placed on purpose),
  * an application told about it ({@code weft.yarn.locality.inputs}) with Hadoop's table topology
  * mapping; its executor containers are asked for on the blocks' hosts and granted there (the
  * ResourceManager's own locality statistics count node-local grants of node-local requests,
  * which requests for anywhere never are), and every input task runs NODE_LOCAL (Weft's own
- * per-level counts, from the AM's final diagnostic).
+ * per-level counts, from the AM's final diagnostic). Blocks on the host without a NodeManager
+ * are read RACK_LOCAL, from the executor on their rack.
  *
  * <p>On a two-node cluster the capacity scheduler gives up waiting for a requested host after two
  * missed heartbeats (its delay is capped by the cluster size), so under load both executors could
@@ -51,12 +52,14 @@ import org.junit.jupiter.api.io.TempDir;
  * AM), so YARN cannot stack them, and the statistics tell whether it honoured the requests.
  */
 class YarnLocalityIT {
+  /** NodeManagers and DataNodes on .2 (/r1) and .3 (/r2); a DataNode alone on .4 (/r1). */
   private static final List<String> HOSTS = List.of("127.0.0.2", "127.0.0.3");
+  private static final String NO_NODE_MANAGER = "127.0.0.4";
   private static final int BLOCK_SIZE = 64 * 1024;
 
   @RegisterExtension
   static final MiniClusterExtension CLUSTER = MiniClusterExtension.builder()
-      .dataNodeHosts(HOSTS.toArray(new String[0])).racks("/r1", "/r2").blockSize(BLOCK_SIZE)
+      .dataNodeHosts("127.0.0.2", "127.0.0.3", NO_NODE_MANAGER).racks("/r1", "/r2", "/r1").blockSize(BLOCK_SIZE)
       .withYarnOnHosts(HOSTS.toArray(new String[0])).nodeManagerRacks("/r1", "/r2")
       .yarnSetting("yarn.scheduler.capacity.resource-calculator",
           "org.apache.hadoop.yarn.util.resource.DominantResourceCalculator")
@@ -64,62 +67,82 @@ class YarnLocalityIT {
 
   @TempDir Path tmp;
 
+  /** What one run of {@link CountsLines} left: its report, its containers' logs, the RM's view. */
+  private record Counted(ApplicationReport report, String logs, int[][] allocations, String taskLocality) {}
+
   @Test
   @Timeout(300)
   void executorsAreAskedForAndLandOnTheBlocksHostsAndInputTasksRunNodeLocal() throws Exception {
-    // two blocks on each host, each block on that host only
-    long lines = 0;
-    for (int i = 0; i < HOSTS.size(); i++) {
-      lines += writeOn("/locality/in/part-" + i, i, 2 * BLOCK_SIZE - 100);
-    }
+    // two blocks on each NodeManager host, each block on that host only
+    long lines = writeOn("/locality/in/part-0", 0) + writeOn("/locality/in/part-1", 1);
     assertEquals(Set.of("127.0.0.2", "127.0.0.3"), blockHostsUnder("/locality/in"), "blocks are where the test put them");
 
-    Path table = Files.writeString(tmp.resolve("topology.table"), "127.0.0.2 /r1\n127.0.0.3 /r2\n");
+    Counted c = countLines("/locality/in");
+
+    assertTrue(c.logs().contains("CountsLines: " + lines + " lines"), "the driver counted every line");
+    assertTrue(c.logs().contains("outstanding now {127.0.0.2 (/r1)=1, 127.0.0.3 (/r2)=1}"),
+        "the AM asked for one container on each block host, with its rack");
+    assertEquals(2, c.allocations()[NodeType.NODE_LOCAL.getIndex()][NodeType.NODE_LOCAL.getIndex()],
+        "both executor containers were asked for on a host and granted there: " + Arrays.deepToString(c.allocations()));
+    assertEquals("NODE_LOCAL=4", c.taskLocality(), "every input task ran where its block is");
+  }
+
+  @Test
+  @Timeout(300)
+  void blocksOnAHostWithoutANodeManagerAreReadRackLocalFromItsRack() throws Exception {
+    long lines = writeOn("/rack/in/part-0", 0) + writeOn("/rack/in/part-1", 1) + writeOn("/rack/in/part-2", 2);
+    assertEquals(Set.of("127.0.0.2", "127.0.0.3", NO_NODE_MANAGER), blockHostsUnder("/rack/in"));
+
+    Counted c = countLines("/rack/in");
+
+    assertTrue(c.logs().contains("CountsLines: " + lines + " lines"), "the driver counted every line");
+    // .4's two blocks have no executor on their host; .2 shares their rack /r1, .3 does not
+    assertEquals("NODE_LOCAL=4, RACK_LOCAL=2", c.taskLocality());
+  }
+
+  /** Runs {@link CountsLines} over {@code dir} on 2 executors, with the table topology and the input named up front. */
+  private Counted countLines(String dir) throws Exception {
+    Path table = Files.writeString(tmp.resolve("topology.table"),
+        "127.0.0.2 /r1\n127.0.0.3 /r2\n" + NO_NODE_MANAGER + " /r1\n");
     Configuration client = CLUSTER.configuration();
     client.setClass(CommonConfigurationKeysPublic.NET_TOPOLOGY_NODE_SWITCH_MAPPING_IMPL_KEY,
         TableMapping.class, DNSToSwitchMapping.class);
     client.set(CommonConfigurationKeysPublic.NET_TOPOLOGY_TABLE_MAPPING_FILE_KEY, table.toString());
-    String input = CLUSTER.hdfsPath("/locality/in");
+    String input = CLUSTER.hdfsPath(dir);
     Map<String, String> settings = WeftOnYarn.settings("locality-it", 2);
     settings.put("weft.yarn.locality.inputs", input);
     settings.put("weft.scheduler.minRegisteredResourcesRatio", "1.0");
     settings.put("weft.executor.cores", "3");
-    settings.put("weft.locality.wait", "20s"); // a busy slot on the right host is worth waiting for
+    settings.put("weft.locality.wait", "20s"); // a busy slot on the right host or rack is worth waiting for
 
     WeftOnYarn.Run run = WeftOnYarn.run(client, CountsLines.class.getName(),
         WeftOnYarn.appJar(CountsLines.class, tmp), List.of(input), settings);
 
     ApplicationReport report = WeftOnYarn.report(CLUSTER, run.appId());
+    String logs = containerLogs(run);
     if (run.exitCode() != 0) {
-      CLUSTER.printContainerLogs(run.appId().toString(), System.err);
+      System.err.println(logs);
     }
     assertEquals(FinalApplicationStatus.SUCCEEDED, report.getFinalApplicationStatus(), report.getDiagnostics());
-    String logs = containerLogs(run);
-    assertTrue(logs.contains("CountsLines: " + lines + " lines"), "the driver counted every line");
-    assertTrue(logs.contains("outstanding now {127.0.0.2 (/r1)=1, 127.0.0.3 (/r2)=1}"),
-        "the AM asked for one container on each block host, with its rack");
-
     RMAppAttempt attempt = CLUSTER.cluster().yarnCluster().getResourceManager().getRMContext().getRMApps()
         .get(run.appId()).getCurrentAppAttempt();
-    int[][] allocations = attempt.getRMAppAttemptMetrics().getLocalityStatistics();
-    assertEquals(2, allocations[NodeType.NODE_LOCAL.getIndex()][NodeType.NODE_LOCAL.getIndex()],
-        "both executor containers were asked for on a host and granted there: " + Arrays.deepToString(allocations));
-
     Matcher m = Pattern.compile("Tasks by locality: (.*)").matcher(report.getDiagnostics());
     assertTrue(m.find(), "no per-level counts in the diagnostic: " + report.getDiagnostics());
-    int splits = 2 * HOSTS.size();
-    assertEquals("NODE_LOCAL=" + splits, m.group(1).strip(), "every input task ran where its block is");
+    return new Counted(report, logs, attempt.getRMAppAttemptMetrics().getLocalityStatistics(), m.group(1).strip());
   }
 
-  /** Writes lines to {@code file} with one replica, on DataNode {@code dn} only; returns how many. */
-  private static long writeOn(String file, int dn, int bytes) throws Exception {
+  /**
+   * Writes two blocks' worth of lines (a little less) to {@code file} with one replica, on
+   * DataNode {@code dn} only; returns how many lines.
+   */
+  private static long writeOn(String file, int dn) throws Exception {
     DataNode node = CLUSTER.dfsCluster().getDataNodes().get(dn);
     InetSocketAddress favored = new InetSocketAddress(node.getDatanodeId().getIpAddr(), node.getDatanodeId().getXferPort());
     DistributedFileSystem fs = CLUSTER.dfsCluster().getFileSystem();
     long lines = 0;
     try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(file), FsPermission.getFileDefault(), true,
         4096, (short) 1, BLOCK_SIZE, null, new InetSocketAddress[] {favored})) {
-      for (int written = 0; written < bytes; lines++) {
+      for (int written = 0; written < 2 * BLOCK_SIZE - 100; lines++) {
         byte[] line = ("line " + lines + " of " + file + "\n").getBytes(StandardCharsets.UTF_8);
         out.write(line);
         written += line.length;
