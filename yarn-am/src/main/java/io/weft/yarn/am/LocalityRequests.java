@@ -54,6 +54,8 @@ final class LocalityRequests {
   /** Granted containers' hosts, for the planner's "already there" count. */
   private final Map<ContainerId, String> grantedHosts = new HashMap<>();
   private LocalityDemand demand = LocalityDemand.NONE;
+  /** {@link #withdrawAll} ran: a re-plan still queued on the planning executor must ask for nothing. */
+  private boolean closed;
 
   /**
    * @param budget the application's executor count
@@ -127,8 +129,12 @@ final class LocalityRequests {
     grantedHosts.remove(id);
   }
 
-  /** Withdraws every outstanding request (the provisioner stops); returns how many there were. */
+  /**
+   * Withdraws every outstanding request (the provisioner stops); returns how many there were.
+   * Nothing is asked for afterwards.
+   */
   synchronized int withdrawAll() {
+    closed = true;
     int n = outstanding.size();
     outstanding.keySet().forEach(client::removeContainerRequest);
     outstanding.clear();
@@ -159,6 +165,9 @@ final class LocalityRequests {
 
   /** Makes the outstanding requests match a fresh plan for {@code n} containers, changing only what differs. */
   private void replan(int n) {
+    if (closed) {
+      return;
+    }
     Map<String, Integer> perHost = new HashMap<>();
     grantedHosts.values().forEach(h -> perHost.merge(h, 1, Integer::sum));
     List<Placement> wanted = new ArrayList<>(LocalityRequestPlanner.plan(demand, budget, perHost, n, racks));

@@ -140,7 +140,7 @@ class LocalityRequestsTest {
   }
 
   @Test
-  void withdrawingAllLeavesNothingOutstanding() {
+  void withdrawingAllLeavesNothingOutstandingAndNothingIsAskedForAfterwards() {
     requests.add(3);
     List<ContainerRequest> made = new ArrayList<>(amRm.outstanding());
     assertEquals(3, requests.withdrawAll());
@@ -148,5 +148,8 @@ class LocalityRequestsTest {
     for (int i = 0; i < made.size(); i++) {
       assertSame(made.get(i), amRm.removed.get(i), "withdrawn by the very request object");
     }
+    requests.demandChanged(new LocalityDemand(2, 2, Map.of("h1", 2))); // a re-plan that was still queued
+    requests.add(1);
+    assertEquals(Map.of(), asked(), "nothing is asked for once withdrawn");
   }
 }
