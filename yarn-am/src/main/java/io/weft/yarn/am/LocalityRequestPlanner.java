@@ -19,7 +19,8 @@ import java.util.PriorityQueue;
  * one to the host with the largest remaining deficit (ties by name, so a plan is reproducible),
  * each request naming that host and its rack; once no host has a deficit left, or when no task
  * prefers any host, the rest name no place. Requests are made with relaxed locality, so YARN
- * still grants one elsewhere when the host is busy.
+ * still grants one elsewhere when the host is busy. Public for {@code bin/weft simulate}, which
+ * places its simulated executors with it.
  *
  * <p>Worked example: 4 executors, none running yet, waiting tasks preferring {@code a} 6 times
  * and {@code b} and {@code c} 3 times each: the shares are a=2, b=1, c=1, so the 4 requests name
@@ -27,10 +28,10 @@ import java.util.PriorityQueue;
  * c=1, so a, b, c. With no executor running and only 2 to request (2 granted elsewhere): a, a.
  * Had only half of the waiting tasks preferred a host, half the budget (2) would follow the data.
  */
-final class LocalityRequestPlanner {
+public final class LocalityRequestPlanner {
   /** One container request's place: a host and its rack, or neither (anywhere). */
-  record Placement(String host, String rack) {
-    static final Placement ANY = new Placement(null, null);
+  public record Placement(String host, String rack) {
+    public static final Placement ANY = new Placement(null, null);
   }
 
   private LocalityRequestPlanner() {}
@@ -43,7 +44,7 @@ final class LocalityRequestPlanner {
    * @param racks the rack of each host (may run a topology script: call off the scheduler thread)
    * @return {@code toRequest} placements, host-named ones first
    */
-  static List<Placement> plan(LocalityDemand demand, int budget, Map<String, Integer> executorsPerHost,
+  public static List<Placement> plan(LocalityDemand demand, int budget, Map<String, Integer> executorsPerHost,
       int toRequest, RackResolver racks) {
     List<Placement> plan = new ArrayList<>(toRequest);
     long totalWeight = demand.tasksPerHost().values().stream().mapToLong(Integer::longValue).sum();
