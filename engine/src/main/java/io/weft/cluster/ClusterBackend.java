@@ -70,7 +70,8 @@ public interface ClusterBackend {
 
   /**
    * Where hosts sit in the network, for RACK_LOCAL scheduling; {@link RackResolver#NONE} (no
-   * racks) by default. Read once, when the scheduler is created.
+   * racks) by default. The same object on every call: the scheduler reads it when it is created,
+   * the context on each job (to resolve the input's hosts ahead, {@link RackResolver#prefetch}).
    */
   default RackResolver rackResolver() {
     return RackResolver.NONE;

@@ -91,7 +91,11 @@ final class LocalityRequests {
    * only hands the work to the planning executor.
    */
   void demandChanged(LocalityDemand newDemand) {
-    planning.execute(() -> follow(newDemand));
+    try {
+      planning.execute(() -> follow(newDemand));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("Not re-planning container requests: the provisioner stopped"); // nothing is outstanding then
+    }
   }
 
   /** Re-plans the outstanding requests for {@code newDemand} now, on the caller's thread. */
