@@ -303,18 +303,28 @@ public final class WeftContext implements AutoCloseable {
     loop.post(new SchedulerEvent.JobCancelled(jobId, "job " + jobId + " was cancelled"));
   }
 
-  private static void computeLineagePartitions(Node<?> node) {
+  /**
+   * Also resolves the racks of the input splits' hosts here, off the scheduler's thread: a
+   * topology script may be slow ({@link io.weft.cluster.RackResolver#prefetch}).
+   */
+  private void computeLineagePartitions(Node<?> node) {
     Set<Integer> seen = new HashSet<>();
+    Set<String> hosts = new HashSet<>();
     Deque<Node<?>> toVisit = new ArrayDeque<>();
     toVisit.push(node);
     while (!toVisit.isEmpty()) {
       Node<?> n = toVisit.pop();
       if (seen.add(n.id())) {
-        n.partitions();
+        for (io.weft.plan.Partition p : n.partitions()) {
+          hosts.addAll(n.preferredLocations(p));
+        }
         for (Dependency d : n.dependencies()) {
           toVisit.push(d.parent());
         }
       }
+    }
+    if (!hosts.isEmpty()) {
+      backend.rackResolver().prefetch(hosts);
     }
   }
 

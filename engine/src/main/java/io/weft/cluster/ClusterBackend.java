@@ -70,11 +70,20 @@ public interface ClusterBackend {
 
   /**
    * Where hosts sit in the network, for RACK_LOCAL scheduling; {@link RackResolver#NONE} (no
-   * racks) by default. Read once, when the scheduler is created.
+   * racks) by default. The same object on every call: the scheduler reads it when it is created,
+   * the context on each job (to resolve the input's hosts ahead, {@link RackResolver#prefetch}).
    */
   default RackResolver rackResolver() {
     return RackResolver.NONE;
   }
+
+  /**
+   * Where the waiting tasks would like to run changed: a task set was submitted or finished.
+   * A backend that chooses where executors start (YARN's container requests) may follow it;
+   * ignored by default. Called on the scheduler's event thread: must not block (hand it to the
+   * backend's own thread).
+   */
+  default void localityDemandChanged(LocalityDemand demand) {}
 
   /** Partitions to use when the user gives none: the total number of task slots. */
   int defaultParallelism();

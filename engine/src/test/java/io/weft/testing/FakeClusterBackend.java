@@ -62,6 +62,14 @@ public final class FakeClusterBackend implements ClusterBackend {
   @Override
   public void removeCachedNode(int nodeId) {}
 
+  /** Every locality demand the scheduler reported, in order. */
+  public final List<io.weft.cluster.LocalityDemand> demands = new ArrayList<>();
+
+  @Override
+  public void localityDemandChanged(io.weft.cluster.LocalityDemand demand) {
+    demands.add(demand);
+  }
+
   @Override
   public RackResolver rackResolver() {
     return racks;

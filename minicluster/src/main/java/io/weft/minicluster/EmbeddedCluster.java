@@ -57,7 +57,8 @@ public final class EmbeddedCluster implements AutoCloseable {
   private EmbeddedCluster(Builder b) throws IOException {
     hdfs = new EmbeddedHdfs(b.dataNodes, b.dataNodeHosts, b.dataNodeRacks, b.blockSize, b.replication);
     int nms = b.nodeManagerHosts.isEmpty() ? b.nodeManagers : b.nodeManagerHosts.size();
-    yarn = nms == 0 ? null : new EmbeddedYarn(nms, b.nodeManagerHosts, b.nodeManagerRacks, b.nodeLocalityDelay);
+    yarn = nms == 0 ? null : new EmbeddedYarn(nms, b.nodeManagerHosts, b.nodeManagerRacks, b.nodeLocalityDelay,
+        b.yarnSettings);
     nodeManagerRacks = !b.nodeManagerRacks.isEmpty();
     deleteBaseDir = b.baseDir == null;
     baseDir = b.baseDir != null ? Files.createDirectories(b.baseDir.toAbsolutePath())
@@ -242,6 +243,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     private long blockSize = 1 << 20;
     private int replication = 1;
     private Integer nodeLocalityDelay;
+    private final java.util.Map<String, String> yarnSettings = new java.util.LinkedHashMap<>();
     private Path baseDir;
 
     private Builder() {}
@@ -296,6 +298,12 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** Capacity scheduler node-locality-delay; -1 allows strict rack requests (see notes). */
     public Builder nodeLocalityDelay(int delay) {
       nodeLocalityDelay = delay;
+      return this;
+    }
+
+    /** A YARN setting applied after the defaults (e.g. a capacity scheduler setting a test needs). */
+    public Builder yarnSetting(String key, String value) {
+      yarnSettings.put(key, value);
       return this;
     }
 

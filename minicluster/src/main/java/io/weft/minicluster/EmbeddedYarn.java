@@ -45,10 +45,14 @@ final class EmbeddedYarn {
   private final List<String> hosts;
   private final List<String> racks;
   private final Integer nodeLocalityDelay;
+  /** Settings a test wants on top of {@link YarnSettings} (e.g. the capacity scheduler's). */
+  private final java.util.Map<String, String> extraSettings;
   private volatile MiniYARNCluster yarn;
   private final List<NodeManager> extraNodeManagers = new ArrayList<>();
 
-  EmbeddedYarn(int nodeManagers, List<String> hosts, List<String> racks, Integer nodeLocalityDelay) {
+  EmbeddedYarn(int nodeManagers, List<String> hosts, List<String> racks, Integer nodeLocalityDelay,
+      java.util.Map<String, String> extraSettings) {
+    this.extraSettings = java.util.Map.copyOf(extraSettings);
     this.nodeManagers = nodeManagers;
     this.hosts = hosts;
     this.racks = racks;
@@ -62,6 +66,7 @@ final class EmbeddedYarn {
   void start(Configuration conf, Path dir) throws Exception {
     YarnConfiguration yconf = new YarnConfiguration(conf);
     YarnSettings.apply(yconf, nodeLocalityDelay);
+    extraSettings.forEach(yconf::set);
     MiniYARNCluster cluster = newMiniYarnCluster(dir, hosts.isEmpty() ? nodeManagers : 0);
     yarn = cluster;
     cluster.init(yconf);

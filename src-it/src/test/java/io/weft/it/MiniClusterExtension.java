@@ -248,6 +248,12 @@ public final class MiniClusterExtension implements BeforeAllCallback, AfterAllCa
       return this;
     }
 
+    /** A YARN setting applied after the cluster's defaults (a capacity scheduler setting, say). */
+    public Builder yarnSetting(String key, String value) {
+      cluster.yarnSetting(key, value);
+      return this;
+    }
+
     public MiniClusterExtension build() {
       return new MiniClusterExtension(this);
     }

@@ -69,6 +69,15 @@ public final class YarnOptions {
       .defaultValue("default")
       .register();
 
+  public static final ConfigEntry<String> LOCALITY_INPUTS = stringConf("weft.yarn.locality.inputs")
+      .doc("Comma-separated input paths (files or directories, on HDFS or another Hadoop file "
+          + "system) whose block hosts place the executor containers asked for at start, before "
+          + "the first stage says where its data is: name the job's main input to have its first "
+          + "stage run node-local. Empty: the first containers are asked for anywhere; requests "
+          + "outstanding when a stage starts, and replacements, follow that stage's data either way.")
+      .defaultValue("")
+      .register();
+
   public static final ConfigEntry<String> ARCHIVE = stringConf("weft.yarn.archive")
       .doc("An existing archive (zip, tar.gz) on a Hadoop file system holding Weft's jars at its "
           + "top level, used instead of the runtime archive weft submit publishes in "

@@ -45,11 +45,17 @@ import java.util.function.Consumer;
 final class SchedulerSimulation {
   /** One simulation's settings; durations in milliseconds. */
   record Settings(int nodes, int racks, int slots, int tasks, Long localityWaitMs, long seed,
-      long meanTaskMs, long maxRegistrationDelayMs) {}
+      long meanTaskMs, long maxRegistrationDelayMs, int executors, boolean followData) {
+    /** One executor per node, as before executors could be fewer than nodes. */
+    Settings(int nodes, int racks, int slots, int tasks, Long localityWaitMs, long seed, long meanTaskMs,
+        long maxRegistrationDelayMs) {
+      this(nodes, racks, slots, tasks, localityWaitMs, seed, meanTaskMs, maxRegistrationDelayMs, nodes, true);
+    }
+  }
 
   /** What a run measured. */
   record Result(int tasks, long launches, double wallSeconds, long makespanMs,
-      Map<TaskLocality, Long> byLocality, Map<TaskLocality, Long> reportedByLocality) {
+      Map<TaskLocality, Long> byLocality, Map<TaskLocality, Long> reportedByLocality, int executorsOnRequestedHost) {
     double placementsPerSecond() {
       return launches / wallSeconds;
     }
@@ -80,6 +86,7 @@ final class SchedulerSimulation {
   private long seq;
   private long launches;
   private boolean handling;
+  private int onRequestedHost;
 
   SchedulerSimulation(Settings settings) {
     this.settings = settings;
@@ -108,7 +115,7 @@ final class SchedulerSimulation {
       DagScheduler dag = new DagScheduler(new Events(), new Backend(), clock, conf, bus, updates -> {},
           new OutputCommitCoordinator());
       handler = dag::handle;
-      for (int n = 0; n < cluster.nodes(); n++) {
+      for (int n : executorNodes()) {
         String id = "exec-" + n;
         hostOfExecutor.put(id, cluster.host(n));
         long delay = settings.maxRegistrationDelayMs() == 0 ? 0 : (long) (random.nextDouble() * settings.maxRegistrationDelayMs());
@@ -142,10 +149,24 @@ final class SchedulerSimulation {
           fromEvents.put(l, n.get());
         }
       });
-      return new Result(settings.tasks(), launches, wall, clockMs, byLocality, fromEvents);
+      return new Result(settings.tasks(), launches, wall, clockMs, byLocality, fromEvents, onRequestedHost);
     } finally {
       bus.stop();
     }
+  }
+
+  /**
+   * The nodes with an executor: every node, or, with fewer executors than nodes, those the
+   * simulated allocator grants ({@link SimulatedAllocator}).
+   */
+  private List<Integer> executorNodes() {
+    if (settings.executors() >= cluster.nodes()) {
+      return java.util.stream.IntStream.range(0, cluster.nodes()).boxed().toList();
+    }
+    SimulatedAllocator.Granted g = SimulatedAllocator.place(cluster, blockHosts, settings.executors(),
+        settings.followData(), random);
+    onRequestedHost = g.onRequestedHost();
+    return g.nodes();
   }
 
   private void at(long atMs, SchedulerEvent event) {

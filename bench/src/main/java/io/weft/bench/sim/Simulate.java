@@ -23,11 +23,15 @@ public final class Simulate {
   static final String USAGE = String.join("\n",
       "Usage: weft simulate [--nodes N] [--racks R] [--slots S] [--tasks T] [--locality-wait D]",
       "                     [--seed X] [--task-ms MS] [--registration-ms MS]",
+      "                     [--executors E] [--executor-placement data|anywhere]",
       "  Schedules T tasks over a simulated HDFS file (3 replicas: one on a random node, two on",
       "  another rack) on N nodes over R racks, one executor of S slots per node, with the real",
       "  Weft scheduler in simulated time. Defaults: 1000 nodes, 40 racks, 8 slots, 100000 tasks,",
       "  weft.locality.wait's default (3s), seed 42, tasks of 2000 ms on average (log-normal),",
       "  executors registering within the first 1000 ms.",
+      "  With --executors E below N, only E nodes get an executor: their container requests are",
+      "  placed from the input's blocks by the ApplicationMaster's planner (data, the default) or",
+      "  name no place (anywhere), and granted as YARN would with relaxed locality.",
       "  Example: weft simulate --tasks 100000 --locality-wait 0");
 
   private Simulate() {}
@@ -48,7 +52,15 @@ public final class Simulate {
     System.out.printf("simulating %d tasks on %d nodes, %d racks, %d slots each; locality wait %s; seed %d%n",
         settings.tasks(), settings.nodes(), settings.racks(), settings.slots(),
         settings.localityWaitMs() == null ? "default" : settings.localityWaitMs() + " ms", settings.seed());
+    if (settings.executors() < settings.nodes()) {
+      System.out.printf("%d executors, requests placed %s%n", settings.executors(),
+          settings.followData() ? "by the input's blocks" : "anywhere");
+    }
     SchedulerSimulation.Result r = new SchedulerSimulation(settings).run();
+    if (settings.executors() < settings.nodes()) {
+      System.out.printf("%d of %d executors landed on the host their request named%n", r.executorsOnRequestedHost(),
+          settings.executors());
+    }
     System.out.printf("wall %.2f s for %d placements; scheduler reported %s%n", r.wallSeconds(), r.launches(),
         r.reportedByLocality());
     System.out.println(lastLine(r));
@@ -75,6 +87,8 @@ public final class Simulate {
     long seed = 42;
     long taskMs = 2000;
     long registrationMs = 1000;
+    Integer executors = null;
+    boolean followData = true;
     List<String> rest = new ArrayList<>(args);
     while (!rest.isEmpty()) {
       String flag = rest.remove(0);
@@ -94,13 +108,23 @@ public final class Simulate {
         case "--seed" -> seed = Long.parseLong(value);
         case "--task-ms" -> taskMs = positive(flag, value);
         case "--registration-ms" -> registrationMs = Long.parseLong(value);
+        case "--executors" -> executors = positive(flag, value);
+        case "--executor-placement" -> followData = switch (value) {
+          case "data" -> true;
+          case "anywhere" -> false;
+          default -> throw new IllegalArgumentException("--executor-placement is data or anywhere, not '" + value + "'");
+        };
         default -> throw new IllegalArgumentException("unknown option '" + flag + "'");
       }
     }
     if (racks > nodes) {
       throw new IllegalArgumentException("--racks (" + racks + ") cannot exceed --nodes (" + nodes + ")");
     }
-    return new SchedulerSimulation.Settings(nodes, racks, slots, tasks, wait, seed, taskMs, registrationMs);
+    if (executors != null && executors > nodes) {
+      throw new IllegalArgumentException("--executors (" + executors + ") cannot exceed --nodes (" + nodes + ")");
+    }
+    return new SchedulerSimulation.Settings(nodes, racks, slots, tasks, wait, seed, taskMs, registrationMs,
+        executors == null ? nodes : executors, followData);
   }
 
   private static int positive(String flag, String value) {

@@ -56,6 +56,16 @@ final class SimulatedCluster {
     return rackOfHost.get(host);
   }
 
+  /** The index of {@code host} ({@code node-0007} is 7). */
+  int nodeOf(String host) {
+    return Integer.parseInt(host.substring(host.indexOf('-') + 1));
+  }
+
+  /** The indexes of the nodes on {@code host}'s rack. */
+  int[] nodesOnRackOf(String host) {
+    return nodesOnRack[nodeOf(host) % racks];
+  }
+
   /**
    * The hosts of {@code blocks} blocks, 3 replicas each (fewer when the cluster is too small):
    * first on a random node, the other two on distinct nodes of a random other rack.

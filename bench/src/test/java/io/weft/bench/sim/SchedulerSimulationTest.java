@@ -62,4 +62,30 @@ class SchedulerSimulationTest {
     assertTrue(e.getMessage().contains("--racks"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Simulate.parse(List.of("--tasks", "0")));
   }
+
+  @Test
+  void fewerExecutorsThanNodesGoWhereTheBlocksAreOrAnywhereAsAsked() {
+    SimulatedCluster cluster = new SimulatedCluster(20, 4);
+    String[][] blocks = new String[40][];
+    for (int b = 0; b < blocks.length; b++) {
+      // 20 blocks only on node 3, 20 only on node 7: by the planner's shares, one executor each
+      blocks[b] = new String[] {cluster.host(b < 20 ? 3 : 7)};
+    }
+    SimulatedAllocator.Granted byData = SimulatedAllocator.place(cluster, blocks, 2, true, new Random(5));
+    assertEquals(Set.of(3, 7), new HashSet<>(byData.nodes()));
+    assertEquals(2, byData.onRequestedHost());
+
+    SimulatedAllocator.Granted anywhere = SimulatedAllocator.place(cluster, blocks, 5, false, new Random(5));
+    assertEquals(5, new HashSet<>(anywhere.nodes()).size(), "one executor per node");
+    assertEquals(0, anywhere.onRequestedHost(), "no request named a host");
+  }
+
+  @Test
+  void withFewerExecutorsThanNodesEveryTaskStillRunsOnceAndTheCountsAgree() {
+    SchedulerSimulation.Result r = new SchedulerSimulation(
+        new SchedulerSimulation.Settings(40, 4, 2, 2_000, null, 7, 2000, 500, 10, true)).run();
+    assertEquals(2_000, r.launches());
+    assertEquals(r.byLocality(), r.reportedByLocality());
+    assertEquals(10, r.executorsOnRequestedHost(), "ten free hosts asked for, ten granted there");
+  }
 }

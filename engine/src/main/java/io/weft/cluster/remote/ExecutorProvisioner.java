@@ -57,6 +57,22 @@ public interface ExecutorProvisioner {
   }
 
   /**
+   * Where the hosts this provisioner starts executors on sit in the network
+   * ({@link io.weft.cluster.ClusterBackend#rackResolver}); none by default. The same object on
+   * every call.
+   */
+  default io.weft.cluster.RackResolver rackResolver() {
+    return io.weft.cluster.RackResolver.NONE;
+  }
+
+  /**
+   * What the scheduler's waiting tasks would like ({@link io.weft.cluster.ClusterBackend#localityDemandChanged}):
+   * a provisioner that can choose where its processes run may ask for them there. Called on the
+   * scheduler's event thread: must not block. Ignored by default.
+   */
+  default void localityDemandChanged(io.weft.cluster.LocalityDemand demand) {}
+
+  /**
    * Stops every executor still running (they were already asked to stop over the network) and
    * waits, bounded, until their processes are gone.
    */

@@ -221,6 +221,16 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
   }
 
   @Override
+  public io.weft.cluster.RackResolver rackResolver() {
+    return provisioner.rackResolver();
+  }
+
+  @Override
+  public void localityDemandChanged(io.weft.cluster.LocalityDemand demand) {
+    provisioner.localityDemandChanged(demand);
+  }
+
+  @Override
   public int defaultParallelism() {
     return Math.max(2, provisioner.executorCount() * provisioner.coresPerExecutor());
   }

@@ -2,6 +2,7 @@ package io.weft.scheduler.task;
 
 import io.weft.cluster.ClusterBackend;
 import io.weft.cluster.ExecutorInfo;
+import io.weft.cluster.LocalityDemand;
 import io.weft.cluster.RackResolver;
 import io.weft.scheduler.TaskDescription;
 import io.weft.util.Clock;
@@ -28,7 +29,9 @@ import java.util.function.LongConsumer;
  * only at executors with a free slot, and each task set answers an offer from its indexes, so a
  * task's end costs about the same with 10 or 100,000 tasks waiting.
  *
- * <p>Racks come from the backend's {@link RackResolver}, asked once per host.
+ * <p>Racks come from the backend's {@link RackResolver}, asked once per host. When a task set is
+ * submitted or removed, the backend hears where the waiting tasks would like to run
+ * ({@link ClusterBackend#localityDemandChanged}), so it may place executors near the data.
  *
  * <p>Threading: owned by the scheduler's event thread; never blocks.
  */
@@ -51,6 +54,7 @@ public final class TaskScheduler {
   /** Each live executor's rack (null: none), so an offer asks no resolver. */
   private final Map<String, String> rackOfExecutor = new HashMap<>();
   private final List<TaskSetManager> taskSets = new ArrayList<>();
+  private final LocalityDemandTracker demand = new LocalityDemandTracker();
   private final Map<Long, TaskSetManager> taskOwner = new HashMap<>();
   private final Map<Long, String> taskExecutor = new HashMap<>();
   private long nextTaskId;
@@ -84,6 +88,7 @@ public final class TaskScheduler {
     taskSets.add(tsm);
     taskSets.sort(Comparator.comparingInt((TaskSetManager m) -> m.taskSet().jobId())
         .thenComparingInt(m -> m.taskSet().stageId()));
+    backend.localityDemandChanged(demand.added(tsm));
     return tsm;
   }
 
@@ -187,6 +192,10 @@ public final class TaskScheduler {
   public void removeIfDone(TaskSetManager tsm) {
     if (tsm.isZombie() && !tsm.hasRunningTasks()) {
       taskSets.remove(tsm);
+      LocalityDemand now = demand.removed(tsm);
+      if (now != null) {
+        backend.localityDemandChanged(now);
+      }
     }
   }
 

@@ -241,4 +241,34 @@ class DelaySchedulingTest {
     long local = seen.values().stream().filter(l -> l == TaskLocality.NODE_LOCAL).count();
     assertTrue(local > 1_000, "most tasks wait for their hosts: " + local);
   }
+
+  @Test
+  void theBackendHearsWhereWaitingTasksWantToRunWhenTaskSetsComeAndGo() {
+    start(new LocalityWaits(1_000, 1_000, 1_000));
+    submit(List.of(List.of("hostA1", "hostB1"), List.of("hostA1"), List.of("a9@hostA2"), List.of()));
+    TaskSetManager first = tsm;
+    assertEquals(new io.weft.cluster.LocalityDemand(4, 3, Map.of("hostA1", 2, "hostB1", 1, "hostA2", 1)),
+        backend.demands.get(0), "one count per task and host it names");
+
+    submit(List.of(List.of("hostB1"), List.of("hostB1")));
+    assertEquals(new io.weft.cluster.LocalityDemand(6, 5, Map.of("hostA1", 2, "hostB1", 3, "hostA2", 1)),
+        backend.demands.get(1), "active task sets add up");
+
+    executor("b1", "hostB1", 8);
+    scheduler.schedule();
+    for (long id : List.copyOf(first.running().keySet())) {
+      first.succeeded(id);
+      scheduler.taskEnded(id);
+    }
+    advanceAndSchedule(5_000); // the first set's node-preferring tasks run anywhere after the waits
+    for (long id : List.copyOf(first.running().keySet())) {
+      first.succeeded(id);
+      scheduler.taskEnded(id);
+    }
+    assertTrue(first.isZombie(), "every task of the first set succeeded");
+    scheduler.removeIfDone(first);
+    assertEquals(new io.weft.cluster.LocalityDemand(2, 2, Map.of("hostB1", 2)), backend.demands.get(2),
+        "a finished set's preferences are dropped");
+    assertEquals(3, backend.demands.size());
+  }
 }

@@ -52,11 +52,17 @@ public final class WeftOnYarn {
   /** Submits and waits; prints the client's output and, when asked, the containers' logs. */
   public static Run run(MiniClusterExtension cluster, String mainClass, Path appJar, List<String> args,
       Map<String, String> settings) throws IOException {
+    return run(cluster.configuration(), mainClass, appJar, args, settings);
+  }
+
+  /** As {@link #run(MiniClusterExtension, String, Path, List, Map)}, with the client's (and so the AM's) Hadoop configuration. */
+  public static Run run(org.apache.hadoop.conf.Configuration clientConf, String mainClass, Path appJar,
+      List<String> args, Map<String, String> settings) throws IOException {
     YarnSubmission s = new YarnSubmission(mainClass, appJar.toString(), List.of(), List.of(), args,
         settings, weftJars());
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8);
-    try (YarnSubmitter submitter = new YarnSubmitter(cluster.configuration(), print, print)) {
+    try (YarnSubmitter submitter = new YarnSubmitter(clientConf, print, print)) {
       ApplicationId appId = submitter.submit(s);
       int rc = submitter.awaitCompletion(appId, s.conf());
       String text = output.toString(StandardCharsets.UTF_8);

@@ -3,7 +3,9 @@ package io.weft.yarn.am;
 import io.weft.status.ListenerEvent;
 import io.weft.status.WeftListener;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.weft.scheduler.task.TaskLocality;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -31,6 +33,8 @@ public final class AmStatus implements WeftListener {
   private final AtomicLong tasksSubmitted = new AtomicLong();
   private final AtomicLong tasksEnded = new AtomicLong();
   private final AtomicInteger executors = new AtomicInteger();
+  /** Succeeded tasks by the locality level they ran at, indexed by {@link TaskLocality#ordinal()}. */
+  private final AtomicLongArray tasksByLocality = new AtomicLongArray(TaskLocality.values().length);
   /** Running stage attempts: "stageId.attempt" → {tasks, ended}. */
   private final java.util.concurrent.ConcurrentSkipListMap<String, long[]> runningStages =
       new java.util.concurrent.ConcurrentSkipListMap<>();
@@ -70,6 +74,9 @@ public final class AmStatus implements WeftListener {
       long[] stage = runningStages.get(t.stageId() + "." + t.stageAttempt());
       if (stage != null && t.succeeded()) {
         stage[1]++;
+      }
+      if (t.succeeded() && t.locality() != null) {
+        tasksByLocality.incrementAndGet(t.locality().ordinal());
       }
     } else if (event instanceof ListenerEvent.ExecutorAdded) {
       executors.incrementAndGet();
@@ -131,6 +138,40 @@ public final class AmStatus implements WeftListener {
         .toString();
   }
 
+  /**
+   * How many tasks succeeded at each locality level, best level first, levels with none left out:
+   * e.g. {@code NODE_LOCAL=38, RACK_LOCAL=2}; empty before any task succeeded.
+   */
+  public String taskLocality() {
+    StringBuilder sb = new StringBuilder();
+    for (TaskLocality level : TaskLocality.values()) {
+      long n = tasksByLocality.get(level.ordinal());
+      if (n > 0) {
+        sb.append(sb.length() == 0 ? "" : ", ").append(level).append('=').append(n);
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * {@code diagnostic} with a line for the ResourceManager saying how local the application's
+   * tasks ran ({@code Tasks by locality: NODE_LOCAL=38, RACK_LOCAL=2}), placed before the
+   * driver's stack trace if it carries one; {@code diagnostic} itself when no task succeeded.
+   */
+  String withTaskLocality(String diagnostic) {
+    String counts = taskLocality();
+    if (counts.isEmpty()) {
+      return diagnostic;
+    }
+    String line = "Tasks by locality: " + counts;
+    if (diagnostic == null || diagnostic.isEmpty()) {
+      return line;
+    }
+    int trace = diagnostic.indexOf(io.weft.yarn.Diagnostics.TRACE_MARKER);
+    return trace < 0 ? diagnostic + "\n" + line
+        : diagnostic.substring(0, trace) + "\n" + line + diagnostic.substring(trace);
+  }
+
   /** A plain HTML page; every value is escaped. */
   String html() {
     StringBuilder sb = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
@@ -142,6 +183,8 @@ public final class AmStatus implements WeftListener {
     row(sb, "Tasks", tasksEnded.get() + " of " + tasksSubmitted.get() + " ended");
     row(sb, "Executors", inAm ? "none: the tasks run inside the ApplicationMaster"
         : executors.get() + " running of " + executorsAsked + " asked");
+    String locality = taskLocality();
+    row(sb, "Tasks by locality", locality.isEmpty() ? "none yet" : locality);
     if (!diagnostic.get().isEmpty()) {
       row(sb, "Diagnostics", diagnostic.get());
     }

@@ -232,7 +232,7 @@ public final class ApplicationMaster {
       String diagnostic = outcome.succeeded() && YarnOptions.runsInAm(launch.conf()) ? RAN_IN_AM
           : outcome.diagnostic();
       unregister(amRm, outcome.succeeded() ? FinalApplicationStatus.SUCCEEDED : FinalApplicationStatus.FAILED,
-          diagnostic, http.url());
+          status.withTaskLocality(diagnostic), http.url());
     }
     boolean preserve = launch.conf().get(YarnOptions.PRESERVE_STAGING_FILES);
     // A failed attempt that YARN will retry still needs the staged files.

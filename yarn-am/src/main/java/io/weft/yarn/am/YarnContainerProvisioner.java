@@ -1,6 +1,9 @@
 package io.weft.yarn.am;
 
 import io.weft.WeftConf;
+import io.weft.cluster.LocalityDemand;
+import io.weft.cluster.RackResolver;
+import io.weft.cluster.TopologyRackResolver;
 import io.weft.config.ExecutorOptions;
 import io.weft.cluster.remote.ExecutorProvisioner;
 import io.weft.yarn.ContainerSizes;
@@ -13,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
@@ -23,7 +28,6 @@ import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.Priority;
 import org.apache.hadoop.yarn.api.records.Resource;
-import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +53,11 @@ import org.slf4j.LoggerFactory;
  * executors' containers to end, since the application's end waits for that news. {@code AMRMClientAsync} applies a new interval after its
  * current sleep, so the ApplicationMaster starts the client at the fast interval: it asks for
  * the executors right after registration.
+ *
+ * <p>Where to ask: {@link LocalityRequests} places the outstanding requests near the data the
+ * scheduler's waiting tasks read (the backend forwards {@link #localityDemandChanged}), re-planned
+ * on a thread of its own; the executor count stays {@code weft.executor.instances}, only the
+ * placement of containers not yet granted moves.
  *
  * <p>Threading: YARN client callbacks ({@link YarnEventListener}) and the backend's thread touch
  * the state below under this object's monitor; nothing blocks while holding it.
@@ -81,6 +90,12 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   private String driverHost;
   private int driverPort;
   private Listener listener;
+  /** Where the outstanding requests ask for containers: near the waiting tasks' data. */
+  private final TopologyRackResolver racks;
+  private final ExecutorService placementThread;
+  private final LocalityRequests requests;
+  /** weft.yarn.locality.inputs: where the containers asked for at start go. */
+  private final String localityInputs;
 
   YarnContainerProvisioner(YarnAmServices services, WeftConf conf) {
     this.services = services;
@@ -91,6 +106,16 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     this.javaOptions = plan.javaOptions();
     this.pendingHeartbeatMs = conf.get(YarnOptions.AM_HEARTBEAT_INITIAL_INTERVAL).intValue();
     this.idleHeartbeatMs = conf.get(YarnOptions.AM_HEARTBEAT_INTERVAL).intValue();
+    this.localityInputs = conf.get(YarnOptions.LOCALITY_INPUTS);
+    this.racks = TopologyRackResolver.from(services.hadoopConf());
+    this.placementThread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "weft-container-placement");
+      t.setDaemon(true);
+      return t;
+    });
+    this.requests = new LocalityRequests(services.amRmClient(),
+        Resource.newInstance(sizes.executorContainerMb(), sizes.executorCores()), EXECUTOR_PRIORITY, racks,
+        instances, placementThread);
   }
 
   /** What a provisioner asks YARN for and launches, from the settings: equal plans, equal containers. */
@@ -166,12 +191,13 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
       requested = true;
     }
     services.addYarnEventListener(this);
+    if (!localityInputs.isBlank()) { // before asking: the first requests already name the input's hosts
+      requests.follow(InputBlockHosts.demandOf(services.hadoopConf(), localityInputs));
+    }
     LOG.info("Requesting {} executor containers of {} MiB ({} MiB heap + {} MiB overhead) and {} vcores",
         instances, sizes.executorContainerMb(), sizes.executorHeapMb(), sizes.executorOverheadMb(),
         sizes.executorCores());
-    for (int i = 0; i < instances; i++) {
-      request();
-    }
+    request(instances);
     adjustHeartbeat(); // none asked for (no executors): back to the idle interval
   }
 
@@ -190,12 +216,29 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   }
 
   private void request() {
-    Resource capability = Resource.newInstance(sizes.executorContainerMb(), sizes.executorCores());
+    request(1);
+  }
+
+  private void request(int n) {
     synchronized (this) {
-      pendingRequests++;
+      pendingRequests += n;
     }
     adjustHeartbeat();
-    services.amRmClient().addContainerRequest(new ContainerRequest(capability, null, null, EXECUTOR_PRIORITY));
+    requests.add(n); // placed near the waiting tasks' data, when the driver has said where that is
+  }
+
+  /** Where hosts sit: Hadoop's topology mapping from the cluster's configuration. */
+  @Override
+  public RackResolver rackResolver() {
+    return racks;
+  }
+
+  /** Moves the outstanding requests towards the new stage's data (on the placement thread). */
+  @Override
+  public void localityDemandChanged(LocalityDemand demand) {
+    if (!isStopping()) {
+      requests.demandChanged(demand);
+    }
   }
 
   @Override
@@ -223,7 +266,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
         continue;
       }
       // the request is satisfied: without this AMRMClient would ask for it again (YARN-1902)
-      services.amRmClient().removeContainerRequest(new ContainerRequest(c.getResource(), null, null, EXECUTOR_PRIORITY));
+      requests.granted(c);
       if (launchNow) {
         launch(c);
       } else {
@@ -279,6 +322,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   public void containersCompleted(List<ContainerStatus> statuses) {
     for (ContainerStatus s : statuses) {
       ExitStatusClassifier.Classification what = ExitStatusClassifier.classify(s);
+      requests.ended(s.getContainerId());
       boolean heldLost;
       synchronized (this) {
         heldLost = held.removeIf(h -> h.getId().equals(s.getContainerId())) && !stopping;
@@ -363,7 +407,6 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   @Override
   public void stop() {
     List<ContainerId> running;
-    int outstanding;
     synchronized (this) {
       stopping = true;
       awaitingExits = !executorOf.isEmpty();
@@ -381,16 +424,13 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
       running = new ArrayList<>(executorOf.keySet());
       held.forEach(c -> running.add(c.getId()));
       held.clear();
-      outstanding = pendingRequests;
       pendingRequests = 0;
       awaitingExits = false;
     }
     adjustHeartbeat();
     // withdraw what was asked and not granted, or AMRMClient keeps asking for it
-    Resource capability = Resource.newInstance(sizes.executorContainerMb(), sizes.executorCores());
-    for (int i = 0; i < outstanding; i++) {
-      services.amRmClient().removeContainerRequest(new ContainerRequest(capability, null, null, EXECUTOR_PRIORITY));
-    }
+    placementThread.shutdownNow();
+    requests.withdrawAll();
     for (ContainerId c : running) {
       services.amRmClient().releaseAssignedContainer(c);
     }

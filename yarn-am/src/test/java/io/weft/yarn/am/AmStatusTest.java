@@ -57,4 +57,26 @@ class AmStatusTest {
     status.onEvent(new ListenerEvent.TaskEnded(1, 0, 19, 9, "1", true, null, new TaskMetrics(), 0, TaskLocality.NODE_LOCAL));
     assertEquals(0.95f, status.progress(), 1e-6);
   }
+
+  @Test
+  void succeededTasksAreCountedByLocalityForTheStatusPageAndTheFinalDiagnostic() {
+    AmStatus status = new AmStatus("app", 2);
+    assertEquals("", status.withTaskLocality(""), "no task: nothing to add");
+    TaskLocality[] ran = {TaskLocality.NODE_LOCAL, TaskLocality.RACK_LOCAL, TaskLocality.NODE_LOCAL,
+        TaskLocality.ANY, TaskLocality.NODE_LOCAL};
+    for (int i = 0; i < ran.length; i++) {
+      status.onEvent(new ListenerEvent.TaskEnded(0, 0, i, i, "1", true, null, new TaskMetrics(), 0, ran[i]));
+    }
+    status.onEvent(new ListenerEvent.TaskEnded(0, 0, 9, 0, "1", false, "lost", new TaskMetrics(), 0, TaskLocality.PROCESS_LOCAL));
+
+    assertEquals("NODE_LOCAL=3, RACK_LOCAL=1, ANY=1", status.taskLocality(), "failed attempts are not counted");
+    assertTrue(status.html().contains("<th align=\"left\">Tasks by locality</th><td>NODE_LOCAL=3, RACK_LOCAL=1, ANY=1</td>"),
+        status.html());
+    assertEquals("Tasks by locality: NODE_LOCAL=3, RACK_LOCAL=1, ANY=1", status.withTaskLocality(""));
+    String failed = io.weft.yarn.Diagnostics.withTrace("Application failed: boom", new IllegalStateException("boom"));
+    String withCounts = status.withTaskLocality(failed);
+    assertEquals("Application failed: boom\nTasks by locality: NODE_LOCAL=3, RACK_LOCAL=1, ANY=1",
+        io.weft.yarn.Diagnostics.summary(withCounts), "the counts belong to the summary, before the trace");
+    assertEquals(io.weft.yarn.Diagnostics.trace(failed), io.weft.yarn.Diagnostics.trace(withCounts));
+  }
 }

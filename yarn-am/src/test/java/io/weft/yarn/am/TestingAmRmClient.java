@@ -27,8 +27,9 @@ final class TestingAmRmClient extends AMRMClientAsync<ContainerRequest> {
   volatile String trackingUrl;
   volatile boolean failRegistration;
   final List<Unregistration> unregistrations = new CopyOnWriteArrayList<>();
+  /** Every request added, withdrawn or not. */
   final List<ContainerRequest> requests = new CopyOnWriteArrayList<>();
-  /** Requests withdrawn (ContainerRequest has no equals, so they stay in {@link #requests}). */
+  /** Requests withdrawn; they stay in {@link #requests}. */
   final List<ContainerRequest> removed = new CopyOnWriteArrayList<>();
   final List<ContainerId> released = new CopyOnWriteArrayList<>();
 
@@ -76,8 +77,21 @@ final class TestingAmRmClient extends AMRMClientAsync<ContainerRequest> {
 
   @Override
   public void removeContainerRequest(ContainerRequest req) {
-    requests.remove(req);
     removed.add(req);
+  }
+
+  /**
+   * The requests added and not withdrawn, as the ResourceManager would see them (by identity:
+   * {@code ContainerRequest} has no equals, and AMRMClient withdraws by what a request names).
+   */
+  List<ContainerRequest> outstanding() {
+    List<ContainerRequest> out = new ArrayList<>();
+    for (ContainerRequest r : requests) {
+      if (removed.stream().noneMatch(x -> x == r)) {
+        out.add(r);
+      }
+    }
+    return out;
   }
 
   @Override

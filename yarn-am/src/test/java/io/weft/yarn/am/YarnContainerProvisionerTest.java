@@ -226,6 +226,43 @@ class YarnContainerProvisionerTest {
   }
 
   @Test
+  void theWaitingTasksDemandMovesOutstandingRequestsToTheirHostsAndASurplusContainerIsReleased()
+      throws InterruptedException {
+    YarnContainerProvisioner p = provisioner(2);
+    assertEquals(2, amRm.outstanding().size());
+
+    p.localityDemandChanged(new io.weft.cluster.LocalityDemand(6, 6, Map.of("node7", 6)));
+    // re-planned on the provisioner's placement thread, not the caller's (the scheduler's)
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (amRm.removed.size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    List<List<String>> nodes = amRm.outstanding().stream().map(ContainerRequest::getNodes).toList();
+    assertEquals(List.of(List.of("node7"), List.of("node7")), nodes, "both requests name the data's host");
+    assertEquals(List.of("/default-rack"), amRm.outstanding().get(0).getRacks(), "no topology configured");
+
+    p.containersAllocated(List.of(container(7), container(8), container(9)));
+    assertEquals(2, nm.started.size());
+    assertEquals(List.of(container(9).getId()), amRm.released, "more than the budget: released");
+    assertTrue(amRm.outstanding().isEmpty(), "both requests withdrawn as granted: " + amRm.outstanding());
+  }
+
+  @Test
+  void inputsNamedUpFrontPlaceTheFirstRequestsOnTheirBlockHosts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    java.nio.file.Files.writeString(tmp.resolve("part-0"), "some input\n");
+    YarnContainerProvisioner p = new YarnContainerProvisioner(new Services(),
+        conf(2).set("weft.yarn.locality.inputs", tmp.toUri().toString()));
+    p.requestExecutors();
+
+    List<List<String>> nodes = amRm.requests.stream().map(ContainerRequest::getNodes).toList();
+    assertEquals(List.of(List.of("localhost"), List.of("localhost")), nodes,
+        "asked where the input's one block is, from the first request on");
+    assertTrue(amRm.removed.isEmpty(), "nothing asked elsewhere first");
+    p.stop();
+  }
+
+  @Test
   void anExecutorTheDriverGaveUpOnHasItsContainerReleased() {
     YarnContainerProvisioner p = provisioner(2);
     p.containersAllocated(List.of(container(2), container(3)));
