@@ -272,6 +272,9 @@ public final class DagScheduler {
   private void stageFinished(Stage stage, String failure) {
     running.remove(stage);
     if (failure == null) {
+      // the bound on stage attempts is on consecutive failures, as in Spark: a stage that lost
+      // its input once an hour must not fail the application on its fifth loss
+      stage.failedAttempts = 0;
       LOG.info("{} finished; tasks by locality: {}", stage, stage.localitySummary());
     }
     bus.post(new ListenerEvent.StageCompleted(stage.id(), stage.latestAttempt(), failure, clock.millis()));
