@@ -122,6 +122,22 @@ public final class WeftOnYarn {
     return out;
   }
 
+  /** Every line the application's containers (the AM's included) wrote to stdout. */
+  public static List<String> stdoutLines(MiniClusterExtension cluster, ApplicationId appId) throws IOException {
+    List<String> out = new java.util.ArrayList<>();
+    for (Path logDir : cluster.cluster().nodeManagerLogDirs()) {
+      Path appDir = logDir.resolve(appId.toString());
+      if (Files.isDirectory(appDir)) {
+        try (var files = Files.walk(appDir)) {
+          for (Path stdout : files.filter(f -> f.getFileName().toString().equals("stdout")).toList()) {
+            out.addAll(Files.readAllLines(stdout, StandardCharsets.UTF_8));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /**
    * Asserts that both executor containers of a two-executor application ran tasks and that
    * shuffle blocks crossed between them: what makes a run a test of cross-JVM behaviour.
