@@ -20,6 +20,7 @@ public final class ConfigRegistry {
       "io.weft.config.StorageOptions",
       "io.weft.config.ExecutorOptions",
       "io.weft.config.NetworkOptions",
+      "io.weft.config.FaultToleranceOptions",
       "io.weft.yarn.YarnOptions"));
 
   private ConfigRegistry() {}

@@ -87,6 +87,8 @@ public final class DagScheduler {
     this.tasks = new TaskScheduler(backend, clock, LocalityWaits.from(conf),
         conf.get(SchedulerOptions.TASK_MAX_FAILURES), backend.rackResolver(),
         delay -> events.postLater(new LocalityTimerFired(), delay));
+    tasks.useExclusions(new io.weft.scheduler.task.ExcludeOnFailure(
+        io.weft.scheduler.task.ExcludeOnFailure.Settings.from(conf), clock, bus::post, backend::excludedHostsChanged));
     this.submitter = new StageSubmitter(mapOutputs, cache, tasks, closureSerializer);
     this.executors = new ExecutorLifecycle(tasks, mapOutputs, cache, backend, bus, clock, events, conf,
         new ExecutorLifecycle.Jobs() {
@@ -370,6 +372,7 @@ public final class DagScheduler {
     LOG.warn("Lost task {} (partition {}, attempt {}) of {} on executor {}: {}", attempt.taskId(),
         partition, attempt.attempt(), stage, attempt.executorId(), reason.describe());
     String abort = tsm.failed(attempt.taskId(), reason);
+    tasks.taskFailed(attempt.executorId(), reason);
     if (reason instanceof TaskEndReason.FetchFailed ff) {
       onFetchFailed(stage, tsm, ff);
     } else if (abort != null) {
