@@ -35,6 +35,9 @@ public final class AmStatus implements WeftListener {
   private final java.util.concurrent.ConcurrentSkipListMap<String, long[]> runningStages =
       new java.util.concurrent.ConcurrentSkipListMap<>();
 
+  /** Hosts on the ResourceManager's exclusion list (weft.excludeOnFailure), as last pushed. */
+  private final AtomicReference<java.util.Set<String>> excludedHosts = new AtomicReference<>(java.util.Set.of());
+
   /** @param executorsAsked weft.executor.instances, shown next to the executors running */
   public AmStatus(String appName, int executorsAsked) {
     this.appName = appName;
@@ -63,6 +66,11 @@ public final class AmStatus implements WeftListener {
     } else if (event instanceof ListenerEvent.ExecutorRemoved) {
       executors.decrementAndGet();
     }
+  }
+
+  /** The hosts now on the ResourceManager's exclusion list; shown on the page and in the progress line. */
+  void setExcludedHosts(java.util.Set<String> hosts) {
+    excludedHosts.set(java.util.Set.copyOf(new java.util.TreeSet<>(hosts)));
   }
 
   void setState(State s, String diagnostic) {
@@ -111,6 +119,8 @@ public final class AmStatus implements WeftListener {
     }
     return sb.append("jobs: ").append(done).append(" done, ").append(running).append(" running")
         .append("; executors: ").append(executors.get()).append(" of ").append(executorsAsked).append(" running")
+        .append(excludedHosts.get().isEmpty() ? "" : "; excluded hosts: " + String.join(", ",
+            new java.util.TreeSet<>(excludedHosts.get())))
         .toString();
   }
 
@@ -124,6 +134,10 @@ public final class AmStatus implements WeftListener {
         + jobsFailed.get() + " failed");
     row(sb, "Tasks", tasksEnded.get() + " of " + tasksSubmitted.get() + " ended");
     row(sb, "Executors", executors.get() + " running of " + executorsAsked + " asked");
+    if (!excludedHosts.get().isEmpty()) {
+      row(sb, "Excluded hosts", String.join(", ", new java.util.TreeSet<>(excludedHosts.get()))
+          + " (weft.excludeOnFailure; on the ResourceManager's exclusion list)");
+    }
     if (!diagnostic.get().isEmpty()) {
       row(sb, "Diagnostics", diagnostic.get());
     }
