@@ -124,13 +124,19 @@ public final class WeftOnYarn {
 
   /** Every line the application's containers (the AM's included) wrote to stdout. */
   public static List<String> stdoutLines(MiniClusterExtension cluster, ApplicationId appId) throws IOException {
+    return containerLogLines(cluster, appId, "stdout");
+  }
+
+  /** Every line of the application's container log files named {@code fileName} (stdout, stderr). */
+  public static List<String> containerLogLines(MiniClusterExtension cluster, ApplicationId appId, String fileName)
+      throws IOException {
     List<String> out = new java.util.ArrayList<>();
     for (Path logDir : cluster.cluster().nodeManagerLogDirs()) {
       Path appDir = logDir.resolve(appId.toString());
       if (Files.isDirectory(appDir)) {
         try (var files = Files.walk(appDir)) {
-          for (Path stdout : files.filter(f -> f.getFileName().toString().equals("stdout")).toList()) {
-            out.addAll(Files.readAllLines(stdout, StandardCharsets.UTF_8));
+          for (Path log : files.filter(f -> f.getFileName().toString().equals(fileName)).toList()) {
+            out.addAll(Files.readAllLines(log, StandardCharsets.UTF_8));
           }
         }
       }
