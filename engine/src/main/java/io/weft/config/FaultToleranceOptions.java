@@ -43,4 +43,38 @@ public final class FaultToleranceOptions {
       .defaultValue("1h")
       .check(n -> n > 0, "positive")
       .register();
+
+  public static final ConfigEntry<Boolean> SPECULATION = booleanConf("weft.speculation")
+      .doc("Whether a task running much longer than its stage's finished tasks gets a copy on "
+          + "another executor; the first attempt to finish wins, the other is killed, and the "
+          + "output commit lets only one of them commit.")
+      .defaultValue("false")
+      .register();
+
+  public static final ConfigEntry<Long> SPECULATION_INTERVAL = durationMsConf("weft.speculation.interval")
+      .doc("How often the scheduler looks for tasks to speculate.")
+      .defaultValue("100ms")
+      .check(n -> n > 0, "positive")
+      .register();
+
+  public static final ConfigEntry<Double> SPECULATION_QUANTILE = doubleConf("weft.speculation.quantile")
+      .doc("Share of a stage's tasks (0 to 1) that must have finished before its slow tasks are "
+          + "speculated.")
+      .defaultValue("0.75")
+      .check(q -> q > 0 && q <= 1, "above 0 and at most 1")
+      .register();
+
+  public static final ConfigEntry<Double> SPECULATION_MULTIPLIER = doubleConf("weft.speculation.multiplier")
+      .doc("How many times slower than the median finished task of its stage a running task must "
+          + "be to be speculated.")
+      .defaultValue("1.5")
+      .check(m -> m >= 1, "at least 1")
+      .register();
+
+  public static final ConfigEntry<Long> SPECULATION_MIN_RUNTIME = durationMsConf("weft.speculation.minTaskRuntime")
+      .doc("How long a task must have run, at least, before it is speculated: copies of short "
+          + "tasks cost more than they save.")
+      .defaultValue("100ms")
+      .check(n -> n >= 0, "non-negative")
+      .register();
 }

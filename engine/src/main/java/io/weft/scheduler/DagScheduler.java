@@ -89,6 +89,7 @@ public final class DagScheduler {
         delay -> events.postLater(new LocalityTimerFired(), delay));
     tasks.useExclusions(new io.weft.scheduler.task.ExcludeOnFailure(
         io.weft.scheduler.task.ExcludeOnFailure.Settings.from(conf), clock, bus::post, backend::excludedHostsChanged));
+    tasks.useSpeculation(io.weft.scheduler.task.Speculation.from(conf));
     this.submitter = new StageSubmitter(mapOutputs, cache, tasks, closureSerializer);
     this.executors = new ExecutorLifecycle(tasks, mapOutputs, cache, backend, bus, clock, events, conf,
         new ExecutorLifecycle.Jobs() {
@@ -316,6 +317,7 @@ public final class DagScheduler {
         outcome.metrics(), clock.millis(), attempt.locality()));
     if (outcome instanceof TaskOutcome.Success s) {
       if (tsm.succeeded(taskId) != null) {
+        tasks.killOtherAttempts(tsm, attempt);
         stage.countSucceededAt(attempt.locality());
         onTaskSucceeded(stage, tsm, partition, attempt.executorId(), s);
       }

@@ -87,6 +87,23 @@ public final class TaskScheduler {
     this.timerRequest = timerRequest;
   }
 
+  private Speculation speculation = Speculation.OFF;
+
+  /** Gives stragglers copies as {@code speculation} says (weft.speculation); off by default. */
+  public void useSpeculation(Speculation speculation) {
+    this.speculation = speculation;
+  }
+
+  /**
+   * {@code winner} of {@code tsm} succeeded: kills the task's other attempts (speculative copies
+   * or the original); they report their end as killed.
+   */
+  public void killOtherAttempts(TaskSetManager tsm, TaskSetManager.Running winner) {
+    for (TaskSetManager.Running other : tsm.otherAttempts(winner)) {
+      backend.killTask(other.executorId(), other.taskId(), "another attempt of the task succeeded");
+    }
+  }
+
   /** Uses {@code exclusions} (weft.excludeOnFailure) for placement from now on; none by default. */
   public void useExclusions(ExcludeOnFailure exclusions) {
     this.exclusions = exclusions;
@@ -236,6 +253,7 @@ public final class TaskScheduler {
    */
   public void schedule() {
     exclusions.refresh(clusterView);
+    speculation.checkIfDue(taskSets, clock.millis());
     for (TaskSetManager tsm : List.copyOf(taskSets)) {
       if (totalFree == 0) {
         break;
@@ -287,6 +305,10 @@ public final class TaskScheduler {
       if (t >= 0 && (due < 0 || t < due)) {
         due = t;
       }
+    }
+    long speculate = speculation.nextCheckMs(taskSets);
+    if (speculate >= 0 && (due < 0 || speculate < due)) {
+      due = speculate;
     }
     long now = clock.millis();
     if (due >= 0 && (timerDueMs < now || due < timerDueMs)) {
