@@ -29,10 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Shuffle loss on YARN (issue 15, case 3): one executor's shuffle files are deleted from its
- * NodeManager's disk between the job that wrote them and the job that reads them again (the
- * {@link LosesShuffleFiles} hook fires when job 1 has ended: an event, not a time). The
- * reducers' fetch failures make the driver re-run exactly the lost map outputs and then the
- * reduce stage; the application succeeds with output equal to the plain-Java sums.
+ * NodeManager's disk in the middle of the job, when the reduce stage is submitted (the
+ * {@link LosesShuffleFiles} hook fires on that listener event, and the reducers wait for it: an
+ * event, not a time). The reducers' fetch failures make the driver re-run exactly the lost map
+ * outputs and then the reduce stage; the application succeeds with output equal to the
+ * plain-Java sums, each key once.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class YarnShuffleLossIT {
