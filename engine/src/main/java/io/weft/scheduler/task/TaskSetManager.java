@@ -211,6 +211,7 @@ public final class TaskSetManager {
     if (succeeded[index]) {
       return null;
     }
+    speculatable.remove(index); // queued again below, or given up: no copy of an attempt that ended
     if (reason instanceof TaskEndReason.ExceptionFailure ef && !ef.retryable()) {
       failures[index]++;
       return "Task " + taskSet.tasks().get(index).partitionIndex() + " in " + taskSet.name()

@@ -41,7 +41,8 @@ final class YarnHostExclusions {
     List<String> removals = new ArrayList<>(onList);
     removals.removeAll(next);
     onList = next;
-    return new Update(additions, removals, Set.copyOf(next), wanted.size() - next.size());
+    return new Update(additions, removals, java.util.Collections.unmodifiableSet(new TreeSet<>(next)),
+        wanted.size() - next.size());
   }
 
   synchronized Set<String> hosts() {
