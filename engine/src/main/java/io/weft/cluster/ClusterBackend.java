@@ -69,6 +69,13 @@ public interface ClusterBackend {
   default void killExecutor(String executorId, String reason) {}
 
   /**
+   * The scheduler now excludes {@code hosts} (weft.excludeOnFailure): no new executor should be
+   * started there (on YARN: the ResourceManager's exclusion list). The full set each time; an
+   * empty one ends every exclusion. Called on the scheduler's event thread: must not block.
+   */
+  default void excludedHostsChanged(java.util.Set<String> hosts) {}
+
+  /**
    * Where hosts sit in the network, for RACK_LOCAL scheduling; {@link RackResolver#NONE} (no
    * racks) by default. The same object on every call: the scheduler reads it when it is created,
    * the context on each job (to resolve the input's hosts ahead, {@link RackResolver#prefetch}).

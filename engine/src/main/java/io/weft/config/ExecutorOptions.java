@@ -29,6 +29,14 @@ public final class ExecutorOptions {
       .check(n -> n > 0, "positive")
       .register();
 
+  public static final ConfigEntry<Integer> HEARTBEAT_MAX_FAILURES = intConf("weft.executor.heartbeat.maxFailures")
+      .doc("Heartbeats in a row an executor may fail to deliver (no reply in time, a driver too "
+          + "busy to answer) before it gives up and stops itself, as Spark's "
+          + "spark.executor.heartbeat.maxFailures. A closed connection to the driver still stops it at once.")
+      .defaultValue("60")
+      .check(n -> n >= 1, "at least 1")
+      .register();
+
   public static final ConfigEntry<Integer> MAX_FAILURES = intConf("weft.executor.maxFailures")
       .doc("Executor processes that may fail before lost executors are no longer replaced, in "
           + "local-cluster mode and on YARN (where weft.yarn.maxExecutorFailures, if set, wins); "

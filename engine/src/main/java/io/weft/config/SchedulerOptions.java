@@ -51,7 +51,8 @@ public final class SchedulerOptions {
       .register();
 
   public static final ConfigEntry<Integer> STAGE_MAX_ATTEMPTS = intConf("weft.stage.maxAttempts")
-      .doc("Attempts of one stage (re-runs after lost shuffle output) before its job fails.")
+      .doc("Consecutive failed attempts of one stage (each a fetch failure: shuffle output it "
+          + "reads was lost) before its job fails; a successful attempt starts the count again.")
       .defaultValue("4")
       .check(n -> n >= 1, "at least 1")
       .register();

@@ -98,7 +98,9 @@ public final class ExecutorProcess {
       }
       executor = this.executor;
       long interval = env[0].conf().get(ExecutorOptions.HEARTBEAT_INTERVAL);
-      heartbeats.scheduleWithFixedDelay(() -> heartbeat(driver), interval, interval, TimeUnit.MILLISECONDS);
+      HeartbeatFailures failures = new HeartbeatFailures(env[0].conf().get(ExecutorOptions.HEARTBEAT_MAX_FAILURES));
+      heartbeats.scheduleWithFixedDelay(() -> heartbeat(driver, failures, interval), interval, interval,
+          TimeUnit.MILLISECONDS);
       String reason = stopped.join();
       LOG.info("Executor {} stopping: {}", args.executorId(), reason);
       return reason + "; ran " + executor.launchedTasks() + " tasks and fetched " + fetcher.remoteFetches()
@@ -180,15 +182,29 @@ public final class ExecutorProcess {
     }
   }
 
-  private void heartbeat(TransportClient driver) {
+  /**
+   * Sends one heartbeat and waits up to an interval for the reply (so they do not pile up). A
+   * failed one is tolerated until {@code weft.executor.heartbeat.maxFailures} fail in a row; a
+   * closed connection ends the executor anyway, through the control handler.
+   */
+  private void heartbeat(TransportClient driver, HeartbeatFailures failures, long intervalMs) {
     try {
       HeartbeatResponse r = driver.ask(new Heartbeat(args.executorId(), 0, usedHeap(),
-          Runtime.getRuntime().maxMemory()), HeartbeatResponse.class).get(30, TimeUnit.SECONDS);
+          Runtime.getRuntime().maxMemory()), HeartbeatResponse.class).get(Math.max(intervalMs, 1_000), TimeUnit.MILLISECONDS);
+      failures.replied();
       if (!r.getKnown()) {
         stopped.complete("the driver no longer knows this executor");
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the executor is stopping
     } catch (Exception e) {
-      stopped.complete("heartbeat to the driver failed: " + e);
+      if (failures.failed()) {
+        stopped.complete("heartbeat to the driver failed " + failures.inARow() + " times in a row "
+            + "(weft.executor.heartbeat.maxFailures is " + failures.max() + "); last: " + e);
+      } else {
+        LOG.warn("Heartbeat to the driver failed ({} of {} allowed in a row): {}", failures.inARow(),
+            failures.max(), e.toString());
+      }
     }
   }
 

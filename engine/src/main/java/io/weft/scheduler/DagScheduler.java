@@ -92,6 +92,9 @@ public final class DagScheduler {
     this.tasks = new TaskScheduler(backend, clock, LocalityWaits.from(conf),
         conf.get(SchedulerOptions.TASK_MAX_FAILURES), backend.rackResolver(),
         delay -> events.postLater(new LocalityTimerFired(), delay));
+    tasks.useExclusions(new io.weft.scheduler.task.ExcludeOnFailure(
+        io.weft.scheduler.task.ExcludeOnFailure.Settings.from(conf), clock, bus::post, backend::excludedHostsChanged));
+    tasks.useSpeculation(io.weft.scheduler.task.Speculation.from(conf));
     this.submitter = new StageSubmitter(mapOutputs, cache, tasks, closureSerializer);
     this.executors = new ExecutorLifecycle(tasks, mapOutputs, cache, backend, bus, clock, events, conf,
         new ExecutorLifecycle.Jobs() {
@@ -285,6 +288,9 @@ public final class DagScheduler {
   private void stageFinished(Stage stage, String failure) {
     running.remove(stage);
     if (failure == null) {
+      // the bound on stage attempts is on consecutive failures, as in Spark: a stage that lost
+      // its input once an hour must not fail the application on its fifth loss
+      stage.failedAttempts = 0;
       LOG.info("{} finished; tasks by locality: {}", stage, stage.localitySummary());
     }
     bus.post(new ListenerEvent.StageCompleted(stage.id(), stage.latestAttempt(), failure, clock.millis()));
@@ -324,6 +330,7 @@ public final class DagScheduler {
         outcome.metrics(), clock.millis(), attempt.locality()));
     if (outcome instanceof TaskOutcome.Success s) {
       if (tsm.succeeded(taskId) != null) {
+        tasks.killOtherAttempts(tsm, attempt);
         stage.countSucceededAt(attempt.locality());
         onTaskSucceeded(stage, tsm, partition, attempt.executorId(), s);
       }
@@ -389,6 +396,7 @@ public final class DagScheduler {
     LOG.warn("Lost task {} (partition {}, attempt {}) of {} on executor {}: {}", attempt.taskId(),
         partition, attempt.attempt(), stage, attempt.executorId(), reason.describe());
     String abort = tsm.failed(attempt.taskId(), reason);
+    tasks.taskFailed(attempt.executorId(), reason);
     if (reason instanceof TaskEndReason.FetchFailed ff) {
       onFetchFailed(stage, tsm, ff);
     } else if (abort != null) {

@@ -59,7 +59,7 @@ public sealed interface SchedulerEvent {
 
   /**
    * Sent by the scheduler to itself after a delay: a locality wait may have expired, so waiting
-   * tasks may now run at a worse locality level.
+   * tasks may now run at a worse locality level; or a speculation check is due (weft.speculation).
    */
   record LocalityTimerFired() implements SchedulerEvent {}
 

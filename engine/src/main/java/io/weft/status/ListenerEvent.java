@@ -26,4 +26,14 @@ public sealed interface ListenerEvent {
   record ExecutorAdded(String executorId, String host, int slots, long timeMs) implements ListenerEvent {}
 
   record ExecutorRemoved(String executorId, String reason, long timeMs) implements ListenerEvent {}
+
+  /** Executor {@code executorId} gets no task until {@code untilMs}: tasks kept failing on it (weft.excludeOnFailure). */
+  record ExecutorExcluded(String executorId, String host, String reason, long untilMs, long timeMs)
+      implements ListenerEvent {}
+
+  /** Host {@code host} gets no task and no new executor until {@code untilMs} (weft.excludeOnFailure). */
+  record HostExcluded(String host, String reason, long untilMs, long timeMs) implements ListenerEvent {}
+
+  /** The exclusion of an executor (host null) or a host (executorId null) ended. */
+  record ExclusionEnded(String executorId, String host, long timeMs) implements ListenerEvent {}
 }

@@ -166,6 +166,75 @@ class DagSchedulerTest {
     assertEquals(List.of(0, 1), job.await());
   }
 
+  /** Runs map tasks (stale ones included) until the result stage's tasks are the ones running. */
+  private List<TaskDescription> runMapsUntilResultTasks() {
+    List<TaskDescription> now;
+    while (!(now = h.running()).isEmpty() && now.stream().anyMatch(TaskDescription::shuffleMapTask)) {
+      now.stream().filter(TaskDescription::shuffleMapTask).forEach(h::succeed);
+    }
+    return now;
+  }
+
+  @Test
+  void stageFailingFetchMaxAttemptsTimesInARowFailsTheJob() {
+    h.close();
+    h = new SchedulerHarness(new io.weft.WeftConf(false).set("weft.stage.maxAttempts", "2"));
+    h.addExecutor("e1", "host1", 4);
+    h.addExecutor("e2", "host2", 4);
+    TestNode reduced = TestNode.shuffled(2, TestNode.source(2));
+    int shuffleId = reduced.shuffleDependency(0).shuffleId();
+    JobWaiter job = h.submit(reduced);
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      List<TaskDescription> reducers = runMapsUntilResultTasks();
+      int latest = reducers.stream().mapToInt(TaskDescription::stageAttempt).max().orElseThrow();
+      h.failFetch(reducers.stream().filter(t -> t.stageAttempt() == latest).findFirst().orElseThrow(),
+          shuffleId, 0, "e1");
+      h.events.fireTimers();
+    }
+    h.running().forEach(h::succeed); // the killed stage's stale reducers report late
+    JobFailedException e = assertThrows(JobFailedException.class, job::await);
+    assertTrue(e.getMessage().contains("failed 2 times"), e.getMessage());
+  }
+
+  /**
+   * Stage B (reading shuffle A) fails fetching once, succeeds, and later fails once more when the
+   * result stage lost B's output: two failed attempts in all, but not in a row, so with
+   * {@code weft.stage.maxAttempts=2} the job still succeeds.
+   */
+  @Test
+  void aSuccessfulAttemptResetsTheCountOfFailedStageAttempts() {
+    h.close();
+    h = new SchedulerHarness(new io.weft.WeftConf(false).set("weft.stage.maxAttempts", "2"));
+    h.addExecutor("e1", "host1", 4);
+    h.addExecutor("e2", "host2", 4);
+    TestNode a = TestNode.shuffled(2, TestNode.source(2));
+    TestNode b = TestNode.shuffled(2, a);
+    int shuffleA = a.shuffleDependency(0).shuffleId();
+    int shuffleB = b.shuffleDependency(0).shuffleId();
+    JobWaiter job = h.submit(b);
+    h.running().forEach(h::succeed); // A's maps
+    TaskDescription bTask = h.running().get(0);
+    assertTrue(bTask.shuffleBlocks().containsKey(shuffleA), "B's map tasks read A");
+    h.failFetch(bTask, shuffleA, 0, "e1");
+    h.events.fireTimers();
+    List<TaskDescription> results = runMapsUntilResultTasks();
+    h.failFetch(results.get(0), shuffleB, 0, "e1");
+    h.events.fireTimers();
+    // A's maps lost with e1 run first, then B's; these fail on A's output once more: B's
+    // second failure in all
+    List<TaskDescription> bAgain = List.of();
+    for (int round = 0; round < 5 && bAgain.isEmpty(); round++) {
+      h.running().stream().filter(t -> t.shuffleMapTask() && t.shuffleBlocks().isEmpty()).forEach(h::succeed);
+      bAgain = h.running().stream().filter(t -> t.shuffleMapTask() && t.shuffleBlocks().containsKey(shuffleA)).toList();
+    }
+    assertFalse(bAgain.isEmpty(), "B re-runs the maps lost with e1");
+    h.failFetch(bAgain.get(0), shuffleA, 0, "e1");
+    h.events.fireTimers();
+    runMapsUntilResultTasks();
+    h.succeedAll();
+    assertEquals(List.of(0, 1), job.await());
+  }
+
   /**
    * The same four partitions lose their executor twice (each loss counts towards the harness's 3
    * allowed failures, since a task may be what kills its JVM) and run again each time on the

@@ -70,6 +70,14 @@ public final class FakeClusterBackend implements ClusterBackend {
     demands.add(demand);
   }
 
+  /** Every host list the scheduler sent (weft.excludeOnFailure), in order. */
+  public final List<java.util.Set<String>> excludedHostUpdates = new ArrayList<>();
+
+  @Override
+  public void excludedHostsChanged(java.util.Set<String> hosts) {
+    excludedHostUpdates.add(hosts);
+  }
+
   @Override
   public RackResolver rackResolver() {
     return racks;

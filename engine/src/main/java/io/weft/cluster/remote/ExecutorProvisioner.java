@@ -47,6 +47,13 @@ public interface ExecutorProvisioner {
   void kill(String executorId);
 
   /**
+   * Start no executor on {@code hosts} from now on (the scheduler excluded them after repeated
+   * failures); the full set each time, empty when every exclusion ended. Provisioners that cannot
+   * choose hosts ignore it. Called on the scheduler's event thread: must not block.
+   */
+  default void excludeHosts(java.util.Set<String> hosts) {}
+
+  /**
    * The share of {@link #executorCount()} executors the driver waits for before it schedules,
    * when {@code weft.scheduler.minRegisteredResourcesRatio} is not set: all of them by default
    * (they are started on this machine); a cluster manager that may not have room for every

@@ -206,6 +206,11 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
   }
 
   @Override
+  public void excludedHostsChanged(java.util.Set<String> hosts) {
+    provisioner.excludeHosts(hosts);
+  }
+
+  @Override
   public void removeShuffle(int shuffleId) {
     executors.values().forEach(c -> c.send(new RemoveShuffle(shuffleId)));
   }

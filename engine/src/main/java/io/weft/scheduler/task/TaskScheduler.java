@@ -5,6 +5,7 @@ import io.weft.cluster.ExecutorInfo;
 import io.weft.cluster.LocalityDemand;
 import io.weft.cluster.RackResolver;
 import io.weft.scheduler.TaskDescription;
+import io.weft.scheduler.TaskEndReason;
 import io.weft.util.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -59,6 +60,22 @@ public final class TaskScheduler {
   private final Map<Long, String> taskExecutor = new HashMap<>();
   private long nextTaskId;
   private long timerDueMs = -1;
+  /** Every host an executor ever registered on: the exclusion's cap keeps one of them usable. */
+  private final Set<String> knownHosts = new HashSet<>();
+  private ExcludeOnFailure exclusions = new ExcludeOnFailure(ExcludeOnFailure.Settings.DISABLED, null, e -> {}, h -> {});
+  private final ExcludeOnFailure.Cluster clusterView = new ExcludeOnFailure.Cluster() {
+    @Override
+    public Map<String, String> liveExecutorHosts() {
+      Map<String, String> hosts = new HashMap<>();
+      executors.forEach((id, info) -> hosts.put(id, info.host()));
+      return hosts;
+    }
+
+    @Override
+    public Set<String> knownHosts() {
+      return knownHosts;
+    }
+  };
 
   /**
    * @param timerRequest called with a delay in ms when {@link #schedule()} should run again even
@@ -72,6 +89,40 @@ public final class TaskScheduler {
     this.maxFailures = maxFailures;
     this.rackResolver = rackResolver;
     this.timerRequest = timerRequest;
+  }
+
+  private Speculation speculation = Speculation.OFF;
+
+  /** Gives stragglers copies as {@code speculation} says (weft.speculation); off by default. */
+  public void useSpeculation(Speculation speculation) {
+    this.speculation = speculation;
+  }
+
+  /**
+   * {@code winner} of {@code tsm} succeeded: kills the task's other attempts (speculative copies
+   * or the original); they report their end as killed.
+   */
+  public void killOtherAttempts(TaskSetManager tsm, TaskSetManager.Running winner) {
+    for (TaskSetManager.Running other : tsm.otherAttempts(winner)) {
+      backend.killTask(other.executorId(), other.taskId(), "another attempt of the task succeeded");
+    }
+  }
+
+  /** Uses {@code exclusions} (weft.excludeOnFailure) for placement from now on; none by default. */
+  public void useExclusions(ExcludeOnFailure exclusions) {
+    this.exclusions = exclusions;
+  }
+
+  public ExcludeOnFailure exclusions() {
+    return exclusions;
+  }
+
+  /** A task attempt on {@code executorId} failed with {@code reason}: a task's exception counts towards excluding it. */
+  public void taskFailed(String executorId, TaskEndReason reason) {
+    ExecutorInfo info = executors.get(executorId);
+    if (info != null && reason instanceof TaskEndReason.ExceptionFailure) {
+      exclusions.taskFailed(executorId, info.host(), clusterView);
+    }
   }
 
   /** The rack of {@code host} (cached), or null. */
@@ -99,6 +150,7 @@ public final class TaskScheduler {
       return; // registered twice: it is already counted as alive
     }
     setFreeSlots(id, info.slots());
+    knownHosts.add(host);
     rackOfExecutor.put(id, rackOf(host));
     taskSets.forEach(t -> t.pending().executorUp(id));
     Set<String> onHost = executorsByHost.computeIfAbsent(host, h -> new HashSet<>());
@@ -123,6 +175,7 @@ public final class TaskScheduler {
     if (info != null) {
       taskSets.forEach(t -> t.pending().executorDown(executorId));
       hostLostExecutor(info.host(), executorId);
+      exclusions.executorDied(executorId, info.host(), clusterView);
     }
     List<Long> lost = new ArrayList<>();
     for (TaskSetManager t : taskSets) {
@@ -208,6 +261,8 @@ public final class TaskScheduler {
    * its delay scheduling allows (and NO_PREF always); arranges a timer for locality waits.
    */
   public void schedule() {
+    exclusions.refresh(clusterView);
+    speculation.checkIfDue(taskSets, clock.millis());
     for (TaskSetManager tsm : List.copyOf(taskSets)) {
       if (totalFree == 0) {
         break;
@@ -232,6 +287,9 @@ public final class TaskScheduler {
       launched = false;
       for (String executorId : List.copyOf(withFreeSlots)) {
         ExecutorInfo e = executors.get(executorId);
+        if (exclusions.isExcluded(executorId, e.host())) {
+          continue;
+        }
         TaskDescription task = tsm.offer(executorId, e.host(), rackOfExecutor.get(executorId), level, nextTaskId);
         if (task == null) {
           continue;
@@ -256,6 +314,10 @@ public final class TaskScheduler {
       if (t >= 0 && (due < 0 || t < due)) {
         due = t;
       }
+    }
+    long speculate = speculation.nextCheckMs(taskSets);
+    if (speculate >= 0 && (due < 0 || speculate < due)) {
+      due = speculate;
     }
     long now = clock.millis();
     if (due >= 0 && (timerDueMs < now || due < timerDueMs)) {

@@ -49,6 +49,10 @@ public final class TaskSetManager {
   private boolean zombie;
 
   private final PendingTasks pending;
+  /** Speculation (see {@link Speculation}): how long succeeded tasks took, and tasks waiting for a copy. */
+  private final List<Long> successMs = new ArrayList<>();
+  private final java.util.Set<Integer> speculatable = new java.util.LinkedHashSet<>();
+  private int speculativeLaunches;
   private int levelIndex;
   private long lastResetMs;
 
@@ -146,6 +150,7 @@ public final class TaskSetManager {
       return null;
     }
     int index = pending.poll(level, executorId, host, rack);
+    boolean speculative = index < 0 && level == TaskLocality.NO_PREF && (index = pollSpeculative(executorId)) >= 0;
     if (index < 0) {
       return null;
     }
@@ -154,7 +159,7 @@ public final class TaskSetManager {
     long now = clock.millis();
     TaskLocality locality = pending.localityOf(index, executorId, host, rack);
     running.put(taskId, new Running(taskId, index, executorId, attempt, now, locality));
-    if (locality != TaskLocality.NO_PREF) {
+    if (locality != TaskLocality.NO_PREF && !speculative) {
       levelIndex = ladderIndex(locality);
       lastResetMs = now;
     }
@@ -179,6 +184,8 @@ public final class TaskSetManager {
       return null;
     }
     succeeded[r.index()] = true;
+    successMs.add(clock.millis() - r.launchMs());
+    speculatable.remove(r.index());
     if (++numSucceeded == succeeded.length) {
       zombie = true;
     }
@@ -204,6 +211,7 @@ public final class TaskSetManager {
     if (succeeded[index]) {
       return null;
     }
+    speculatable.remove(index); // queued again below, or given up: no copy of an attempt that ended
     if (reason instanceof TaskEndReason.ExceptionFailure ef && !ef.retryable()) {
       failures[index]++;
       return "Task " + taskSet.tasks().get(index).partitionIndex() + " in " + taskSet.name()
@@ -252,6 +260,53 @@ public final class TaskSetManager {
 
   /** Whether some task waits for a slot. */
   public boolean hasPending() {
-    return pending.waitingCount() > 0;
+    return pending.waitingCount() > 0 || (!speculatable.isEmpty() && !zombie);
+  }
+
+  /**
+   * Marks running tasks as speculatable ({@link Speculation}): once {@code quantile} of the tasks
+   * succeeded, those with a single attempt running for longer than {@code multiplier} times the
+   * median success and at least {@code minRuntimeMs}. Returns how many were newly marked.
+   */
+  int markStragglers(long now, double quantile, double multiplier, long minRuntimeMs) {
+    if (zombie || successMs.isEmpty() || numSucceeded < Math.max(1, (int) Math.ceil(quantile * succeeded.length))) {
+      return 0;
+    }
+    List<Long> sorted = new ArrayList<>(successMs);
+    sorted.sort(null);
+    double threshold = Math.max(minRuntimeMs, multiplier * sorted.get(sorted.size() / 2));
+    Map<Integer, Integer> attemptsRunning = new HashMap<>();
+    running.values().forEach(r -> attemptsRunning.merge(r.index(), 1, Integer::sum));
+    int marked = 0;
+    for (Running r : running.values()) {
+      if (!succeeded[r.index()] && attemptsRunning.get(r.index()) == 1 && now - r.launchMs() > threshold
+          && speculatable.add(r.index())) {
+        marked++;
+      }
+    }
+    return marked;
+  }
+
+  /** A speculatable task none of whose attempts runs on {@code executorId}, taken off the list; or -1. */
+  private int pollSpeculative(String executorId) {
+    for (int index : speculatable) {
+      boolean here = running.values().stream().anyMatch(r -> r.index() == index && r.executorId().equals(executorId));
+      if (!here && !succeeded[index]) {
+        speculatable.remove(index);
+        speculativeLaunches++;
+        return index;
+      }
+    }
+    return -1;
+  }
+
+  /** The other running attempts of {@code winner}'s task: to kill, now that it succeeded. */
+  public List<Running> otherAttempts(Running winner) {
+    return running.values().stream().filter(r -> r.index() == winner.index() && r.taskId() != winner.taskId()).toList();
+  }
+
+  /** Speculative copies launched so far. */
+  public int speculativeLaunches() {
+    return speculativeLaunches;
   }
 }

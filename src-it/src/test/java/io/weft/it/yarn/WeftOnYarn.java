@@ -128,6 +128,28 @@ public final class WeftOnYarn {
     return out;
   }
 
+  /** Every line the application's containers (the AM's included) wrote to stdout. */
+  public static List<String> stdoutLines(MiniClusterExtension cluster, ApplicationId appId) throws IOException {
+    return containerLogLines(cluster, appId, "stdout");
+  }
+
+  /** Every line of the application's container log files named {@code fileName} (stdout, stderr). */
+  public static List<String> containerLogLines(MiniClusterExtension cluster, ApplicationId appId, String fileName)
+      throws IOException {
+    List<String> out = new java.util.ArrayList<>();
+    for (Path logDir : cluster.cluster().nodeManagerLogDirs()) {
+      Path appDir = logDir.resolve(appId.toString());
+      if (Files.isDirectory(appDir)) {
+        try (var files = Files.walk(appDir)) {
+          for (Path log : files.filter(f -> f.getFileName().toString().equals(fileName)).toList()) {
+            out.addAll(Files.readAllLines(log, StandardCharsets.UTF_8));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /**
    * Asserts that both executor containers of a two-executor application ran tasks and that
    * shuffle blocks crossed between them: what makes a run a test of cross-JVM behaviour.

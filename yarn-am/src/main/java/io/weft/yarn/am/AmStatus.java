@@ -41,6 +41,8 @@ public final class AmStatus implements WeftListener {
 
   /** Whether the tasks run inside the AM (weft.yarn.inAm.mode=on): then no executors are shown. */
   private final boolean inAm;
+  /** Hosts on the ResourceManager's exclusion list (weft.excludeOnFailure), as last pushed. */
+  private final AtomicReference<java.util.Set<String>> excludedHosts = new AtomicReference<>(java.util.Set.of());
 
   /** @param executorsAsked weft.executor.instances, shown next to the executors running */
   public AmStatus(String appName, int executorsAsked) {
@@ -83,6 +85,11 @@ public final class AmStatus implements WeftListener {
     } else if (event instanceof ListenerEvent.ExecutorRemoved) {
       executors.decrementAndGet();
     }
+  }
+
+  /** The hosts now on the ResourceManager's exclusion list; shown on the page and in the progress line. */
+  void setExcludedHosts(java.util.Set<String> hosts) {
+    excludedHosts.set(java.util.Set.copyOf(new java.util.TreeSet<>(hosts)));
   }
 
   void setState(State s, String diagnostic) {
@@ -135,6 +142,8 @@ public final class AmStatus implements WeftListener {
       return sb.append("; running inside the ApplicationMaster (no executor containers)").toString();
     }
     return sb.append("; executors: ").append(executors.get()).append(" of ").append(executorsAsked).append(" running")
+        .append(excludedHosts.get().isEmpty() ? "" : "; excluded hosts: " + String.join(", ",
+            new java.util.TreeSet<>(excludedHosts.get())))
         .toString();
   }
 
@@ -185,6 +194,10 @@ public final class AmStatus implements WeftListener {
         : executors.get() + " running of " + executorsAsked + " asked");
     String locality = taskLocality();
     row(sb, "Tasks by locality", locality.isEmpty() ? "none yet" : locality);
+    if (!excludedHosts.get().isEmpty()) {
+      row(sb, "Excluded hosts", String.join(", ", new java.util.TreeSet<>(excludedHosts.get()))
+          + " (weft.excludeOnFailure; on the ResourceManager's exclusion list)");
+    }
     if (!diagnostic.get().isEmpty()) {
       row(sb, "Diagnostics", diagnostic.get());
     }

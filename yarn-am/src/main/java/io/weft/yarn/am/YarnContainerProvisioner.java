@@ -96,6 +96,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   private final LocalityRequests requests;
   /** weft.yarn.locality.inputs: where the containers asked for at start go. */
   private final String localityInputs;
+  private final YarnHostExclusions exclusions = new YarnHostExclusions();
 
   YarnContainerProvisioner(YarnAmServices services, WeftConf conf) {
     this.services = services;
@@ -396,6 +397,24 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     if (container != null) {
       LOG.warn("Releasing the container {} of executor {}, which the driver gave up on", container, executorId);
       services.amRmClient().releaseAssignedContainer(container);
+    }
+  }
+
+  /**
+   * Puts the hosts the scheduler excluded on the ResourceManager's exclusion list, so no new
+   * container lands there ({@link YarnHostExclusions} leaves one cluster node off it), and shows
+   * the list on the AM's status page.
+   */
+  @Override
+  public void excludeHosts(java.util.Set<String> hosts) {
+    YarnHostExclusions.Update u = exclusions.update(hosts, services.amRmClient().getClusterNodeCount());
+    if (!u.isEmpty()) {
+      services.amRmClient().updateBlacklist(u.additions(), u.removals());
+      LOG.warn("ResourceManager exclusion list now {} (added {}, removed {}{})", u.now(), u.additions(),
+          u.removals(), u.capped() > 0 ? "; " + u.capped() + " more left off to keep a node for the application" : "");
+      if (services.statusListener() instanceof AmStatus status) {
+        status.setExcludedHosts(u.now());
+      }
     }
   }
 

@@ -30,6 +30,16 @@ class AmStatusTest {
   }
 
   @Test
+  void hostsOnTheResourceManagersExclusionListShowOnThePageAndInTheProgressLine() {
+    AmStatus status = new AmStatus("app", 2);
+    status.setExcludedHosts(java.util.Set.of("127.0.0.2"));
+    assertTrue(status.progressText().endsWith("; excluded hosts: 127.0.0.2"), status.progressText());
+    assertTrue(status.html().contains("<th align=\"left\">Excluded hosts</th><td>127.0.0.2"), status.html());
+    status.setExcludedHosts(java.util.Set.of());
+    assertTrue(status.progressText().endsWith("running"), status.progressText());
+  }
+
+  @Test
   void progressTextCountsExecutorsRunningOfThoseAsked() {
     AmStatus status = new AmStatus("app", 8);
     status.onEvent(new ListenerEvent.ExecutorAdded("1", "h1", 2, 0));

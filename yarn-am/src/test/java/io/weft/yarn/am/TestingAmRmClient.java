@@ -107,11 +107,18 @@ final class TestingAmRmClient extends AMRMClientAsync<ContainerRequest> {
     return Resource.newInstance(4096, 4);
   }
 
+  /** What {@link #getClusterNodeCount} answers. */
+  volatile int clusterNodes = 1;
+  /** Every exclusion-list update: additions then removals. */
+  final List<List<List<String>>> blacklistUpdates = new CopyOnWriteArrayList<>();
+
   @Override
   public int getClusterNodeCount() {
-    return 1;
+    return clusterNodes;
   }
 
   @Override
-  public void updateBlacklist(List<String> add, List<String> remove) {}
+  public void updateBlacklist(List<String> add, List<String> remove) {
+    blacklistUpdates.add(List.of(List.copyOf(add), List.copyOf(remove)));
+  }
 }

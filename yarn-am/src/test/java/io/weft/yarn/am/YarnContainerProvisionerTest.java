@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
@@ -294,6 +295,17 @@ class YarnContainerProvisionerTest {
   }
 
   /** The services a running AM would offer, made by hand. */
+  @Test
+  void excludedHostsGoToTheResourceManagersExclusionList() {
+    amRm.clusterNodes = 2;
+    YarnContainerProvisioner p = provisioner(2);
+    p.excludeHosts(Set.of("node2"));
+    p.excludeHosts(Set.of("node2", "node3")); // the cap: one of the two nodes stays usable
+    p.excludeHosts(Set.of());
+    assertEquals(List.of(List.of(List.of("node2"), List.of()), List.of(List.of(), List.of("node2"))),
+        amRm.blacklistUpdates);
+  }
+
   private final class Services implements YarnAmServices {
     @Override public ApplicationAttemptId attemptId() {
       return ATTEMPT;
