@@ -8,6 +8,7 @@ import io.weft.config.CoreOptions;
 import io.weft.driver.DriverServices;
 import io.weft.executor.ExecutorEnv;
 import io.weft.io.TextFileNode;
+import io.weft.io.avro.AvroFileNode;
 import io.weft.plan.Dependency;
 import io.weft.plan.Node;
 import io.weft.plan.ParallelCollectionNode;
@@ -36,6 +37,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,6 +184,34 @@ public final class WeftContext implements AutoCloseable {
   public Dataset<String> textFile(String path, int minPartitions) {
     checkOpen();
     return new Dataset<>(new TextFileNode(this, path, minPartitions));
+  }
+
+  /**
+   * Records of Avro data files (a file, a directory or a glob) as generic records, each read with
+   * its file's own schema; about one partition per block, split at Avro sync markers
+   * (docs/FORMATS.md). Generic records are not {@code Serializable}: shuffles move them with the
+   * Avro fast path of the record serializer; map them to own types before {@code collect}.
+   */
+  public Dataset<GenericRecord> avroFile(String path) {
+    return avroFile(path, (Schema) null);
+  }
+
+  /**
+   * Records of Avro data files read with {@code readerSchema} (Avro schema resolution: added
+   * fields take their defaults, removed fields are skipped); a schema that cannot be resolved
+   * against a file's fails the job naming both.
+   */
+  public Dataset<GenericRecord> avroFile(String path, Schema readerSchema) {
+    checkOpen();
+    return new Dataset<>(new AvroFileNode<>(this, path, Math.min(2, defaultParallelism), readerSchema,
+        null, null));
+  }
+
+  /** Records of Avro data files as instances of a generated specific record class. */
+  public <T extends SpecificRecord> Dataset<T> avroFile(String path, Class<T> recordClass) {
+    checkOpen();
+    return new Dataset<>(new AvroFileNode<>(this, path, Math.min(2, defaultParallelism), null,
+        recordClass, null));
   }
 
   public <T> Dataset<T> parallelize(List<T> data) {

@@ -30,6 +30,7 @@ import java.util.List;
  *   PAIR                       key, value (each a tagged value: nesting is recursive)
  *   LIST                       varint size, elements (read back as an ArrayList)
  *   JAVA                       varint length, one object in Java serialization
+ *   AVRO                       an Avro record, schema once per stream ({@link AvroRecordCodec})
  *   BYTE_BUFFER                varint length, the buffer's remaining bytes (read back as a heap
  *                              buffer: {@code ByteBuffer.wrap(bytes)} is how a byte[] becomes a key)
  * </pre>
@@ -61,6 +62,8 @@ public final class WeftSerializer implements Serializer {
   static final int LIST = 13;
   static final int JAVA = 14;
   static final int BYTE_BUFFER = 15;
+  /** An Avro record: see {@link AvroRecordCodec}. */
+  static final int AVRO = 16;
 
   /** Buffer of each stream: big enough to amortise calls on the underlying stream, small enough
    *  that a reduce task merging hundreds of spill segments does not notice it. */
@@ -91,6 +94,7 @@ public final class WeftSerializer implements Serializer {
   private static final class Writer implements SerializationStream {
     private final RecordOutput out;
     private ByteArrayOutputStream javaBytes; // reused by the fallback, created on first use
+    private AvroRecordCodec.Writer avro; // created on the first Avro record
 
     Writer(RecordOutput out) {
       this.out = out;
@@ -155,6 +159,12 @@ public final class WeftSerializer implements Serializer {
         for (Object e : list) {
           writeObject(e);
         }
+      } else if (AvroRecordCodec.handles(v)) {
+        if (avro == null) {
+          avro = new AvroRecordCodec.Writer();
+        }
+        out.writeByte(AVRO);
+        avro.write(out, (org.apache.avro.generic.IndexedRecord) v);
       } else {
         writeJava(v);
       }
@@ -188,6 +198,7 @@ public final class WeftSerializer implements Serializer {
 
   private static final class Reader implements DeserializationStream {
     private final RecordInput in;
+    private AvroRecordCodec.Reader avro; // created on the first Avro record
 
     Reader(RecordInput in) {
       this.in = in;
@@ -261,6 +272,11 @@ public final class WeftSerializer implements Serializer {
           in.readFully(b, 0, b.length);
           return ByteBuffer.wrap(b);
         }
+        case AVRO:
+          if (avro == null) {
+            avro = new AvroRecordCodec.Reader();
+          }
+          return avro.read(in);
         default:
           throw new StreamCorruptedException("unknown record tag " + tag + " (not written by WeftSerializer?)");
       }
