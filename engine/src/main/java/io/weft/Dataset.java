@@ -10,6 +10,7 @@ import io.weft.function.VoidFn;
 import io.weft.function.VoidPartitionFn;
 import io.weft.io.TextOutput;
 import io.weft.io.avro.AvroOutput;
+import io.weft.io.parquet.ParquetOutput;
 import io.weft.plan.CoalescedNode;
 import io.weft.plan.Iterators;
 import io.weft.plan.MapPartitionsNode;
@@ -313,6 +314,20 @@ public class Dataset<T> {
   /** {@link #saveAsAvroFile(String, Schema)} with an Avro codec: null, deflate, snappy, zstandard, ... */
   public void saveAsAvroFile(String path, Schema schema, String codec) {
     AvroOutput.save(context(), node, path, schema, codec);
+  }
+
+  /**
+   * Writes Avro records as Parquet files {@code part-NNNNN.parquet} (snappy) plus
+   * {@code _SUCCESS} under {@code path}, which must not exist; nothing appears unless the whole
+   * job succeeds.
+   */
+  public void saveAsParquetFile(String path, Schema schema) {
+    saveAsParquetFile(path, schema, "snappy");
+  }
+
+  /** {@link #saveAsParquetFile(String, Schema)} with a Parquet codec: uncompressed, snappy, gzip, zstd, ... */
+  public void saveAsParquetFile(String path, Schema schema, String codec) {
+    ParquetOutput.save(context(), node, path, schema, codec);
   }
 
   public int getNumPartitions() {

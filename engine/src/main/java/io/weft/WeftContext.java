@@ -9,6 +9,7 @@ import io.weft.driver.DriverServices;
 import io.weft.executor.ExecutorEnv;
 import io.weft.io.TextFileNode;
 import io.weft.io.avro.AvroFileNode;
+import io.weft.io.parquet.ParquetFileNode;
 import io.weft.plan.Dependency;
 import io.weft.plan.Node;
 import io.weft.plan.ParallelCollectionNode;
@@ -41,6 +42,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.filter2.predicate.FilterPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -212,6 +214,30 @@ public final class WeftContext implements AutoCloseable {
     checkOpen();
     return new Dataset<>(new AvroFileNode<>(this, path, Math.min(2, defaultParallelism), null,
         recordClass, null));
+  }
+
+  /**
+   * Rows of Parquet files (a file, a directory or a glob) as Avro records; about one partition
+   * per block, each reading the row groups whose midpoint lies in it (docs/FORMATS.md).
+   */
+  public Dataset<GenericRecord> parquetFile(String path) {
+    return parquetFile(path, null, null);
+  }
+
+  /** Rows of Parquet files with only the columns of {@code projection} (an Avro record schema). */
+  public Dataset<GenericRecord> parquetFile(String path, Schema projection) {
+    return parquetFile(path, projection, null);
+  }
+
+  /**
+   * Rows of Parquet files, projected to {@code projection}'s columns (null: all) and filtered by
+   * {@code filter} (Parquet's {@code FilterApi}; null: all rows): row groups whose statistics
+   * exclude every match are skipped without being read.
+   */
+  public Dataset<GenericRecord> parquetFile(String path, Schema projection, FilterPredicate filter) {
+    checkOpen();
+    return new Dataset<>(new ParquetFileNode<>(this, path, Math.min(2, defaultParallelism), projection,
+        filter, null));
   }
 
   public <T> Dataset<T> parallelize(List<T> data) {
