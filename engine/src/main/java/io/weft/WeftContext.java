@@ -10,6 +10,7 @@ import io.weft.executor.ExecutorEnv;
 import io.weft.io.TextFileNode;
 import io.weft.io.avro.AvroFileNode;
 import io.weft.io.parquet.ParquetFileNode;
+import io.weft.io.hadoop.HadoopFileNode;
 import io.weft.plan.Dependency;
 import io.weft.plan.Node;
 import io.weft.plan.ParallelCollectionNode;
@@ -42,6 +43,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.mapreduce.InputFormat;
+import org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat;
 import org.apache.parquet.filter2.predicate.FilterPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -238,6 +241,27 @@ public final class WeftContext implements AutoCloseable {
     checkOpen();
     return new Dataset<>(new ParquetFileNode<>(this, path, Math.min(2, defaultParallelism), projection,
         filter, null));
+  }
+
+  /**
+   * Key-value pairs of SequenceFiles, one partition per block; keys and values are copies of the
+   * reader's Writables (map them to Java values before a shuffle or {@code collect}: Writables are
+   * not Serializable).
+   */
+  public <K, V> PairDataset<K, V> sequenceFile(String path, Class<K> keyClass, Class<V> valueClass) {
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Class<? extends InputFormat<K, V>> format = (Class) SequenceFileInputFormat.class;
+    return hadoopFile(path, format, keyClass, valueClass);
+  }
+
+  /**
+   * Key-value pairs read by any {@code org.apache.hadoop.mapreduce.InputFormat}, one partition per
+   * split it makes; Writables are copied out of the reader's reused objects.
+   */
+  public <K, V> PairDataset<K, V> hadoopFile(String path, Class<? extends InputFormat<K, V>> formatClass,
+      Class<K> keyClass, Class<V> valueClass) {
+    checkOpen();
+    return new PairDataset<>(new HadoopFileNode<>(this, path, formatClass, keyClass, valueClass, null));
   }
 
   public <T> Dataset<T> parallelize(List<T> data) {
