@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * output.
  */
 @Timeout(120)
-class AvroJobsTest {
+public class AvroJobsTest {
   @TempDir static Path tmp;
   private static WeftContext wc;
 
@@ -154,7 +154,25 @@ class AvroJobsTest {
     assertFalse(Files.exists(tmp.resolve("lz")));
   }
 
-  static String causes(Throwable e) {
+  @Test
+  void corruptInputFailsTheJobNamingTheFileAndLeavesNoOutput() throws IOException {
+    Path bad = tmp.resolve("corrupt.avro");
+    Users.write(bad.toFile(), Users.SCHEMA, Users.users(5000), 4096, CodecFactory.nullCodec());
+    byte[] bytes = Files.readAllBytes(bad);
+    for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
+      bytes[i] = (byte) 0xff; // garbage in the middle of a block
+    }
+    Files.write(bad, bytes);
+    Path out = tmp.resolve("from-corrupt");
+
+    RuntimeException e = assertThrows(RuntimeException.class,
+        () -> wc.avroFile(bad.toString()).saveAsParquetFile(out.toString(), Users.SCHEMA));
+
+    assertTrue(causes(e).contains("Cannot read file:" + bad), causes(e));
+    assertFalse(Files.exists(out), "no output directory after a failed job");
+  }
+
+  public static String causes(Throwable e) {
     StringBuilder b = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {
       b.append(t).append(" | ");

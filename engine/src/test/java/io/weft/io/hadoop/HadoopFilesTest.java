@@ -161,6 +161,11 @@ class HadoopFilesTest {
         wc.sequenceFile(file.toString(), Text.class, LongWritable.class).map(kv -> kv.key().toString()).count());
 
     assertTrue(causes(e).contains(InputReadException.class.getName() + ": Cannot read " + "file:" + file), causes(e));
+
+    Path out = tmp.resolve("from-truncated");
+    assertThrows(RuntimeException.class, () -> wc.sequenceFile(file.toString(), Text.class, LongWritable.class)
+        .mapToPair(kv -> Pair.of(kv.key().toString(), kv.value().get())).saveAsSequenceFile(out.toString()));
+    assertFalse(Files.exists(out), "no output directory after a failed job");
   }
 
   @Test

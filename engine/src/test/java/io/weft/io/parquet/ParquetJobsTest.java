@@ -108,6 +108,27 @@ class ParquetJobsTest {
   }
 
   @Test
+  void corruptInputFailsTheJobNamingTheFileAndLeavesNoOutput() throws IOException {
+    Path good = tmp.resolve("good-for-corruption");
+    wc.parallelize(IntStream.range(0, 5000).boxed().toList(), 1).map(i -> Users.user(i))
+        .saveAsParquetFile(good.toString(), Users.SCHEMA, "uncompressed");
+    Path bad = tmp.resolve("corrupt.parquet");
+    byte[] bytes = Files.readAllBytes(good.resolve("part-00000.parquet"));
+    for (int i = 4; i < bytes.length / 2; i++) {
+      bytes[i] = (byte) (i * 31); // the column data, not the footer
+    }
+    Files.write(bad, bytes);
+    Path out = tmp.resolve("from-corrupt");
+
+    RuntimeException e = assertThrows(RuntimeException.class,
+        () -> wc.parquetFile(bad.toString()).saveAsAvroFile(out.toString(), Users.SCHEMA));
+
+    String causes = io.weft.io.avro.AvroJobsTest.causes(e);
+    assertTrue(causes.contains("Cannot read file:" + bad), causes);
+    assertFalse(Files.exists(out), "no output directory after a failed job");
+  }
+
+  @Test
   void failingJobLeavesNoOutputAndUnknownCodecIsRefused() {
     Path out = tmp.resolve("failed");
     assertThrows(RuntimeException.class, () ->
