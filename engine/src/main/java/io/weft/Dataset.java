@@ -9,6 +9,8 @@ import io.weft.function.PredicateFn;
 import io.weft.function.VoidFn;
 import io.weft.function.VoidPartitionFn;
 import io.weft.io.TextOutput;
+import io.weft.io.avro.AvroOutput;
+import io.weft.io.parquet.ParquetOutput;
 import io.weft.plan.CoalescedNode;
 import io.weft.plan.Iterators;
 import io.weft.plan.MapPartitionsNode;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import org.apache.avro.Schema;
 
 /**
  * An immutable, partitioned collection computed lazily from its lineage. Transformations
@@ -300,6 +303,34 @@ public class Dataset<T> {
    */
   public void saveAsTextFile(String path) {
     TextOutput.saveAsTextFile(context(), node, path, String::valueOf);
+  }
+
+  /**
+   * Writes Avro records ({@code GenericRecord} or generated specific records) as Avro data files
+   * {@code part-NNNNN.avro} with the snappy codec, plus {@code _SUCCESS}, under {@code path},
+   * which must not exist; nothing appears unless the whole job succeeds.
+   */
+  public void saveAsAvroFile(String path, Schema schema) {
+    saveAsAvroFile(path, schema, "snappy");
+  }
+
+  /** {@link #saveAsAvroFile(String, Schema)} with an Avro codec: null, deflate, snappy, zstandard, ... */
+  public void saveAsAvroFile(String path, Schema schema, String codec) {
+    AvroOutput.save(context(), node, path, schema, codec);
+  }
+
+  /**
+   * Writes Avro records as Parquet files {@code part-NNNNN.parquet} (snappy) plus
+   * {@code _SUCCESS} under {@code path}, which must not exist; nothing appears unless the whole
+   * job succeeds.
+   */
+  public void saveAsParquetFile(String path, Schema schema) {
+    saveAsParquetFile(path, schema, "snappy");
+  }
+
+  /** {@link #saveAsParquetFile(String, Schema)} with a Parquet codec: uncompressed, snappy, gzip, zstd, ... */
+  public void saveAsParquetFile(String path, Schema schema, String codec) {
+    ParquetOutput.save(context(), node, path, schema, codec);
   }
 
   public int getNumPartitions() {

@@ -5,6 +5,7 @@ import io.weft.function.Fn;
 import io.weft.function.Fn2;
 import io.weft.function.PredicateFn;
 import io.weft.io.TextOutput;
+import io.weft.io.hadoop.HadoopOutput;
 import io.weft.plan.Aggregator;
 import io.weft.plan.CoGroupedNode;
 import io.weft.plan.Iterators;
@@ -22,6 +23,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
 
 /**
  * A dataset of key-value {@link Pair}s, with the operations that group, combine, join and sort
@@ -369,6 +372,33 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   @Override
   public void saveAsTextFile(String path) {
     TextOutput.saveAsTextFile(context(), node(), path, kv -> kv.key() + "\t" + kv.value());
+  }
+
+  /**
+   * Writes the pairs as SequenceFiles ({@code part-m-NNNNN}) plus {@code _SUCCESS} under
+   * {@code path}, which must not exist. Keys and values are Writables, or String, Long, Integer,
+   * Double, Float, Boolean, byte[] (converted to Text, LongWritable, ...); each partition's
+   * classes are those of its first record. An empty partition writes no file.
+   */
+  public void saveAsSequenceFile(String path) {
+    HadoopOutput.save(context(), node(), path, HadoopOutput.sequenceFileFormat(), null, null, true, Map.of());
+  }
+
+  /** {@link #saveAsSequenceFile(String)}, block-compressed with a Hadoop codec (e.g. {@code DefaultCodec}). */
+  public void saveAsSequenceFile(String path, Class<? extends CompressionCodec> codec) {
+    HadoopOutput.save(context(), node(), path, HadoopOutput.sequenceFileFormat(), null, null, true,
+        HadoopOutput.sequenceFileCompression(codec));
+  }
+
+  /**
+   * Writes the pairs with any Hadoop {@code FileOutputFormat} (told {@code keyClass} and
+   * {@code valueClass} as its output classes) through Weft's commit protocol: the format's part
+   * files and {@code _SUCCESS} under {@code path}, or nothing.
+   */
+  @SuppressWarnings("rawtypes")
+  public void saveAsHadoopFile(String path, Class<? extends FileOutputFormat> formatClass, Class<?> keyClass,
+      Class<?> valueClass) {
+    HadoopOutput.save(context(), node(), path, formatClass, keyClass, valueClass, false, Map.of());
   }
 
   // ---------------------------------------------------------------- covariant overrides

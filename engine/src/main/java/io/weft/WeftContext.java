@@ -9,6 +9,9 @@ import io.weft.driver.ContextCleaner;
 import io.weft.driver.DriverServices;
 import io.weft.executor.ExecutorEnv;
 import io.weft.io.TextFileNode;
+import io.weft.io.avro.AvroFileNode;
+import io.weft.io.hadoop.HadoopFileNode;
+import io.weft.io.parquet.ParquetFileNode;
 import io.weft.plan.Dependency;
 import io.weft.plan.Node;
 import io.weft.plan.ParallelCollectionNode;
@@ -38,7 +41,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.mapreduce.InputFormat;
+import org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat;
+import org.apache.parquet.filter2.predicate.FilterPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -186,6 +195,79 @@ public final class WeftContext implements AutoCloseable {
   public Dataset<String> textFile(String path, int minPartitions) {
     checkOpen();
     return new Dataset<>(new TextFileNode(this, path, minPartitions));
+  }
+
+  /**
+   * Records of Avro data files (a file, a directory or a glob) as generic records, each read with
+   * its file's own schema; about one partition per block, split at Avro sync markers
+   * (docs/FORMATS.md). Generic records are not {@code Serializable}: shuffles move them with the
+   * Avro fast path of the record serializer; map them to own types before {@code collect}.
+   */
+  public Dataset<GenericRecord> avroFile(String path) {
+    return avroFile(path, (Schema) null);
+  }
+
+  /**
+   * Records of Avro data files read with {@code readerSchema} (Avro schema resolution: added
+   * fields take their defaults, removed fields are skipped); a schema that cannot be resolved
+   * against a file's fails the job naming both.
+   */
+  public Dataset<GenericRecord> avroFile(String path, Schema readerSchema) {
+    checkOpen();
+    return new Dataset<>(new AvroFileNode<>(this, path, Math.min(2, defaultParallelism), readerSchema,
+        null, null));
+  }
+
+  /** Records of Avro data files as instances of a generated specific record class. */
+  public <T extends SpecificRecord> Dataset<T> avroFile(String path, Class<T> recordClass) {
+    checkOpen();
+    return new Dataset<>(new AvroFileNode<>(this, path, Math.min(2, defaultParallelism), null,
+        recordClass, null));
+  }
+
+  /**
+   * Rows of Parquet files (a file, a directory or a glob) as Avro records; about one partition
+   * per block, each reading the row groups whose midpoint lies in it (docs/FORMATS.md).
+   */
+  public Dataset<GenericRecord> parquetFile(String path) {
+    return parquetFile(path, null, null);
+  }
+
+  /** Rows of Parquet files with only the columns of {@code projection} (an Avro record schema). */
+  public Dataset<GenericRecord> parquetFile(String path, Schema projection) {
+    return parquetFile(path, projection, null);
+  }
+
+  /**
+   * Rows of Parquet files, projected to {@code projection}'s columns (null: all) and filtered by
+   * {@code filter} (Parquet's {@code FilterApi}; null: all rows): row groups whose statistics
+   * exclude every match are skipped without being read.
+   */
+  public Dataset<GenericRecord> parquetFile(String path, Schema projection, FilterPredicate filter) {
+    checkOpen();
+    return new Dataset<>(new ParquetFileNode<>(this, path, Math.min(2, defaultParallelism), projection,
+        filter, null));
+  }
+
+  /**
+   * Key-value pairs of SequenceFiles, one partition per block; keys and values are copies of the
+   * reader's Writables (map them to Java values before a shuffle or {@code collect}: Writables are
+   * not Serializable).
+   */
+  public <K, V> PairDataset<K, V> sequenceFile(String path, Class<K> keyClass, Class<V> valueClass) {
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Class<? extends InputFormat<K, V>> format = (Class) SequenceFileInputFormat.class;
+    return hadoopFile(path, format, keyClass, valueClass);
+  }
+
+  /**
+   * Key-value pairs read by any {@code org.apache.hadoop.mapreduce.InputFormat}, one partition per
+   * split it makes; Writables are copied out of the reader's reused objects.
+   */
+  public <K, V> PairDataset<K, V> hadoopFile(String path, Class<? extends InputFormat<K, V>> formatClass,
+      Class<K> keyClass, Class<V> valueClass) {
+    checkOpen();
+    return new PairDataset<>(new HadoopFileNode<>(this, path, formatClass, keyClass, valueClass, null));
   }
 
   public <T> Dataset<T> parallelize(List<T> data) {

@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a text input (comma-separated paths, directories, globs) into splits on the driver,
+ * Turns a file input (comma-separated paths, directories, globs) into splits on the driver,
  * delegating listing, glob expansion, hidden-file filtering, codec splittability and block
- * placement to Hadoop's {@link TextInputFormat}.
+ * placement to Hadoop's {@link TextInputFormat} (text) or {@link FileInputFormat} (binary formats).
  *
  * <p>Split size follows Spark's "goal size": {@code max split size = total input bytes /
  * minPartitions}, so a small input still gets at least (about) {@code minPartitions} splits,
@@ -34,12 +34,48 @@ import org.slf4j.LoggerFactory;
  * Failure: a missing path or an empty glob becomes an {@link InvalidInputException} naming every
  * offending path; other listing failures an {@link UncheckedIOException} naming the input.
  */
-final class SplitPlanner {
+public final class SplitPlanner {
   private static final Logger LOG = LoggerFactory.getLogger(SplitPlanner.class);
 
   private SplitPlanner() {}
 
   static TextFilePartition[] plan(Configuration conf, String paths, int minPartitions) {
+    List<FileSplit> splits = splits(conf, paths, minPartitions, new ListingOnceTextInputFormat());
+    TextFilePartition[] partitions = new TextFilePartition[splits.size()];
+    for (int i = 0; i < partitions.length; i++) {
+      FileSplit split = splits.get(i);
+      partitions[i] = new TextFilePartition(i, split.getPath().toString(), split.getStart(),
+          split.getLength(), hosts(split));
+    }
+    return partitions;
+  }
+
+  /**
+   * Splits of a binary input (Avro, Parquet, SequenceFile) that its format can cut anywhere:
+   * every file is split at the goal size, whatever its name. The format's reader decides which
+   * records each byte range owns (see {@link FileSplitPartition}).
+   */
+  public static FileSplitPartition[] planSplittable(Configuration conf, String paths, int minPartitions) {
+    List<FileSplit> splits = splits(conf, paths, minPartitions, new ListingOnceSplittableFormat());
+    FileSplitPartition[] partitions = new FileSplitPartition[splits.size()];
+    for (int i = 0; i < partitions.length; i++) {
+      FileSplit split = splits.get(i);
+      partitions[i] = new FileSplitPartition(i, split.getPath().toString(), split.getStart(),
+          split.getLength(), hosts(split));
+    }
+    return partitions;
+  }
+
+  private static List<String> hosts(FileSplit split) {
+    try {
+      return Arrays.asList(split.getLocations());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a FileSplit only returns the hosts it was built with
+    }
+  }
+
+  private static List<FileSplit> splits(Configuration conf, String paths, int minPartitions,
+      ListingOnce format) {
     try {
       // Job.getInstance copies the conf, so the settings below never leak into the caller's.
       Job job = Job.getInstance(conf);
@@ -47,27 +83,55 @@ final class SplitPlanner {
       // Otherwise a sub-directory of an input dir is taken for a file and getSplits fails with an NPE.
       job.getConfiguration().setBooleanIfUnset(
           FileInputFormat.INPUT_DIR_NONRECURSIVE_IGNORE_SUBDIRS, true);
-      ListingOnceTextInputFormat format = new ListingOnceTextInputFormat();
       List<FileStatus> files = format.list(job);
       long totalBytes = files.stream().filter(FileStatus::isFile).mapToLong(FileStatus::getLen).sum();
       long goalSize = Math.max(1, totalBytes / minPartitions);
       long maxSplit = Math.min(goalSize, FileInputFormat.getMaxSplitSize(job));
       FileInputFormat.setMaxInputSplitSize(job, maxSplit);
-      List<InputSplit> splits = format.getSplits(job);
-      TextFilePartition[] partitions = new TextFilePartition[splits.size()];
-      for (int i = 0; i < partitions.length; i++) {
-        FileSplit split = (FileSplit) splits.get(i);
-        List<String> hosts = Arrays.asList(split.getLocations());
-        partitions[i] = new TextFilePartition(i, split.getPath().toString(), split.getStart(),
-            split.getLength(), hosts);
+      List<FileSplit> splits = new ArrayList<>();
+      for (InputSplit split : format.getSplits(job)) {
+        splits.add((FileSplit) split);
       }
       LOG.info("Input {}: {} files, {} bytes, {} splits (max split size {} bytes)",
-          paths, files.size(), totalBytes, partitions.length, maxSplit);
-      return partitions;
+          paths, files.size(), totalBytes, splits.size(), maxSplit);
+      return splits;
     } catch (org.apache.hadoop.mapreduce.lib.input.InvalidInputException e) {
       throw new InvalidInputException(e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list input " + paths + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while listing input " + paths, e);
+    }
+  }
+
+  /** A Hadoop input format whose listing can be done before, and reused by, {@code getSplits}. */
+  private interface ListingOnce {
+    List<FileStatus> list(JobContext job) throws IOException;
+
+    List<InputSplit> getSplits(JobContext job) throws IOException, InterruptedException;
+  }
+
+  /** {@link ListingOnceTextInputFormat} for formats that are splittable whatever the file name. */
+  private static final class ListingOnceSplittableFormat extends FileInputFormat<Object, Object>
+      implements ListingOnce {
+    private List<FileStatus> listed;
+
+    @Override
+    public List<FileStatus> list(JobContext job) throws IOException {
+      listed = new ArrayList<>(super.listStatus(job));
+      return listed;
+    }
+
+    @Override
+    protected List<FileStatus> listStatus(JobContext job) throws IOException {
+      return listed != null ? listed : super.listStatus(job);
+    }
+
+    @Override
+    public org.apache.hadoop.mapreduce.RecordReader<Object, Object> createRecordReader(
+        InputSplit split, org.apache.hadoop.mapreduce.TaskAttemptContext context) {
+      throw new UnsupportedOperationException("only plans splits");
     }
   }
 
@@ -75,10 +139,11 @@ final class SplitPlanner {
    * A {@link TextInputFormat} that lists its input once: the planner needs the listing to
    * compute the goal size before {@code getSplits}, which would list (and glob) again.
    */
-  private static final class ListingOnceTextInputFormat extends TextInputFormat {
+  private static final class ListingOnceTextInputFormat extends TextInputFormat implements ListingOnce {
     private List<FileStatus> listed;
 
-    List<FileStatus> list(JobContext job) throws IOException {
+    @Override
+    public List<FileStatus> list(JobContext job) throws IOException {
       listed = new ArrayList<>(super.listStatus(job));
       return listed;
     }

@@ -34,6 +34,7 @@ import java.util.List;
  *                              then its fields): every other type
  *   JAVA                       varint length, one object in Java serialization (a Serializable
  *                              class Kryo cannot handle, such as a java.* class closed to reflection)
+ *   AVRO                       an Avro record, schema once per stream ({@link AvroRecordCodec})
  *   BYTE_BUFFER                varint length, the buffer's remaining bytes (read back as a heap
  *                              buffer: {@code ByteBuffer.wrap(bytes)} is how a byte[] becomes a key)
  * </pre>
@@ -71,6 +72,8 @@ public final class WeftSerializer implements Serializer {
   static final int JAVA = 14;
   static final int BYTE_BUFFER = 15;
   static final int KRYO = 16;
+  /** An Avro record: see {@link AvroRecordCodec}. */
+  static final int AVRO = 17;
 
   /** Buffer of each stream: big enough to amortise calls on the underlying stream, small enough
    *  that a reduce task merging hundreds of spill segments does not notice it. */
@@ -129,6 +132,7 @@ public final class WeftSerializer implements Serializer {
     private final RecordOutput out;
     private final KryoCodec kryo;
     private ByteArrayOutputStream javaBytes; // reused by the fallback, created on first use
+    private AvroRecordCodec.Writer avro; // created on the first Avro record
 
     Writer(RecordOutput out, KryoCodec kryo) {
       this.out = out;
@@ -194,6 +198,12 @@ public final class WeftSerializer implements Serializer {
         for (Object e : list) {
           writeObject(e);
         }
+      } else if (AvroRecordCodec.handles(v)) {
+        if (avro == null) {
+          avro = new AvroRecordCodec.Writer();
+        }
+        out.writeByte(AVRO);
+        avro.write(out, (org.apache.avro.generic.IndexedRecord) v);
       } else {
         writeKryo(v);
       }
@@ -239,6 +249,7 @@ public final class WeftSerializer implements Serializer {
   private static final class Reader implements DeserializationStream {
     private final RecordInput in;
     private final KryoCodec kryo;
+    private AvroRecordCodec.Reader avro; // created on the first Avro record
 
     Reader(RecordInput in, KryoCodec kryo) {
       this.in = in;
@@ -318,6 +329,11 @@ public final class WeftSerializer implements Serializer {
           in.readFully(b, 0, b.length);
           return ByteBuffer.wrap(b);
         }
+        case AVRO:
+          if (avro == null) {
+            avro = new AvroRecordCodec.Reader();
+          }
+          return avro.read(in);
         default:
           throw new StreamCorruptedException("unknown record tag " + tag + " (not written by WeftSerializer?)");
       }

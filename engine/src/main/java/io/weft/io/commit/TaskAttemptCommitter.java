@@ -39,6 +39,14 @@ public final class TaskAttemptCommitter {
     return committer.getWorkPath().getFileSystem(context.getConfiguration());
   }
 
+  /**
+   * The attempt's Hadoop context (output directory and attempt id set), for a Hadoop
+   * {@code FileOutputFormat} to write its files into this attempt's work directory itself.
+   */
+  public TaskAttemptContext hadoopContext() {
+    return context;
+  }
+
   /** Where this attempt writes the file that will be published as {@code <out>/name}. */
   public Path newTaskFile(String name) throws IOException {
     files.add(name);

@@ -1,0 +1,92 @@
+package io.weft.io.parquet;
+
+import io.weft.TaskContext;
+import io.weft.WeftContext;
+import io.weft.io.FileRecordIterator;
+import io.weft.io.FileSplitPartition;
+import io.weft.io.SplitPlanner;
+import io.weft.plan.Dependency;
+import io.weft.plan.Node;
+import io.weft.plan.Partition;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import org.apache.avro.Schema;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.filter2.predicate.FilterPredicate;
+
+/**
+ * A source node whose records are the rows of Parquet files as Avro records (Parquet's Avro
+ * binding: generic records, or specific records when the file's Avro schema names a class on the
+ * classpath), optionally projected to some columns and filtered by a predicate. Paths as for text.
+ *
+ * <p>Driver side: byte-range splits from {@link SplitPlanner#planSplittable} (about one per
+ * block), each preferring its blocks' hosts; footers are not read on the driver, so planning costs
+ * one listing whatever the number of files. Executor side: {@link ParquetSplitIterator} reads the
+ * row groups whose midpoint lies in its split. A bad file fails the task with an
+ * {@code InputReadException} naming the file (and Parquet's block index when it knows it).
+ *
+ * <p>The filter predicate ({@code org.apache.parquet.filter2.predicate.FilterApi}) is shipped with
+ * the node: Parquet's predicates are serializable.
+ */
+public final class ParquetFileNode<T> extends Node<T> {
+  private static final long serialVersionUID = 1L;
+
+  private final String path;
+  private final int minPartitions;
+  private final String projectionJson;
+  private final FilterPredicate filter;
+  private final transient Configuration driverConfOverride;
+
+  /**
+   * @param projection the columns to read, as an Avro record schema with a subset of the file's
+   *     fields (null: all)
+   * @param filter rows to keep (null: all)
+   * @param driverConf lists the input instead of the context's configuration (tests), or null
+   */
+  public ParquetFileNode(WeftContext ctx, String path, int minPartitions, Schema projection,
+      FilterPredicate filter, Configuration driverConf) {
+    super(ctx);
+    if (path == null || path.isBlank()) {
+      throw new IllegalArgumentException("parquetFile: the input path is empty");
+    }
+    if (minPartitions < 1) {
+      throw new IllegalArgumentException("parquetFile(" + path + "): minPartitions must be at least 1, not "
+          + minPartitions);
+    }
+    this.path = path;
+    this.minPartitions = minPartitions;
+    this.projectionJson = projection == null ? null : projection.toString();
+    this.filter = filter;
+    this.driverConfOverride = driverConf;
+    setName("parquet " + path);
+  }
+
+  public String path() {
+    return path;
+  }
+
+  @Override
+  protected Partition[] computePartitions() {
+    Configuration conf = driverConfOverride != null
+        ? driverConfOverride
+        : Objects.requireNonNull(context(), "partitions are computed on the driver").hadoopConfiguration();
+    return SplitPlanner.planSplittable(conf, path, minPartitions);
+  }
+
+  @Override
+  public List<Dependency> dependencies() {
+    return List.of();
+  }
+
+  @Override
+  public Iterator<T> compute(Partition partition, TaskContext task) {
+    return FileRecordIterator.start(
+        new ParquetSplitIterator<>((FileSplitPartition) partition, projectionJson, filter, task));
+  }
+
+  @Override
+  public List<String> preferredLocations(Partition partition) {
+    return ((FileSplitPartition) partition).preferredHosts();
+  }
+}
