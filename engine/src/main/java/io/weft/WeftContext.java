@@ -13,6 +13,7 @@ import io.weft.plan.Node;
 import io.weft.plan.ParallelCollectionNode;
 import io.weft.scheduler.DagScheduler;
 import io.weft.scheduler.EventLoop;
+import io.weft.scheduler.JobGroup;
 import io.weft.scheduler.JobWaiter;
 import io.weft.scheduler.OutputCommitCoordinator;
 import io.weft.scheduler.ResultFn;
@@ -68,6 +69,8 @@ public final class WeftContext implements AutoCloseable {
   private final AtomicInteger nextNodeId = new AtomicInteger();
   private final AtomicInteger nextShuffleId = new AtomicInteger();
   private final AtomicInteger nextJobId = new AtomicInteger();
+  /** The job group of each thread's next jobs; inherited by threads it starts, as Spark's is. */
+  private final InheritableThreadLocal<JobGroup> jobGroup = new InheritableThreadLocal<>();
   private final AtomicLong nextBroadcastId = new AtomicLong();
   private final AtomicLong nextAccumulatorId = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -252,8 +255,49 @@ public final class WeftContext implements AutoCloseable {
     if (partitions.length == 0) {
       return waiter.await();
     }
-    loop.post(new SchedulerEvent.JobSubmitted(jobId, node, fn, partitions.clone(), waiter, callSite()));
+    loop.post(new SchedulerEvent.JobSubmitted(jobId, node, fn, partitions.clone(), waiter, callSite(),
+        jobGroup.get()));
     return waiter.await();
+  }
+
+  // ---------------------------------------------------------------- cancelling jobs
+
+  /**
+   * Puts the jobs this thread (and threads it starts afterwards) submits from now on into group
+   * {@code groupId}, so another thread can cancel them together with {@link #cancelJobGroup}.
+   * {@code description} appears in logs and in the cancelled job's message.
+   */
+  public void setJobGroup(String groupId, String description) {
+    jobGroup.set(new JobGroup(groupId, description));
+  }
+
+  /** This thread's later jobs belong to no group. */
+  public void clearJobGroup() {
+    jobGroup.remove();
+  }
+
+  /**
+   * Cancels the running jobs of group {@code groupId}: their tasks are interrupted (a task also
+   * stops at its next record), an output job's partial output is aborted, and each job's caller
+   * gets a {@link JobCancelledException} naming the group once its tasks have ended. Returns at
+   * once; the context stays usable.
+   */
+  public void cancelJobGroup(String groupId) {
+    loop.post(new SchedulerEvent.JobGroupCancelled(groupId, "job group '" + groupId + "' was cancelled"));
+  }
+
+  /** Cancels every running job, as {@link #cancelJobGroup} does for one group. */
+  public void cancelAllJobs() {
+    loop.post(new SchedulerEvent.JobGroupCancelled(null, "all jobs were cancelled"));
+  }
+
+  /**
+   * Cancels one job, by the id that {@link io.weft.status.WeftListener}s see in its
+   * {@code JobStarted} event; as {@link #cancelJobGroup} otherwise. An unknown or finished job is
+   * ignored.
+   */
+  public void cancelJob(int jobId) {
+    loop.post(new SchedulerEvent.JobCancelled(jobId, "job " + jobId + " was cancelled"));
   }
 
   private static void computeLineagePartitions(Node<?> node) {

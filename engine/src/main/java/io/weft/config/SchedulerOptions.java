@@ -1,5 +1,6 @@
 package io.weft.config;
 
+import static io.weft.config.ConfigEntry.bytesConf;
 import static io.weft.config.ConfigEntry.doubleConf;
 import static io.weft.config.ConfigEntry.durationMsConf;
 import static io.weft.config.ConfigEntry.intConf;
@@ -38,6 +39,14 @@ public final class SchedulerOptions {
   public static final ConfigEntry<Long> LOCALITY_WAIT_RACK = durationMsConf("weft.locality.wait.rack")
       .doc("How long a task set waits for a slot on a rack holding its input (RACK_LOCAL) "
           + "before it accepts ANY. Default: weft.locality.wait.")
+      .check(n -> n >= 0, "non-negative")
+      .register();
+
+  public static final ConfigEntry<Long> MAX_RESULT_SIZE = bytesConf("weft.driver.maxResultSize")
+      .doc("Most bytes of serialized task results one job may bring back to the driver (collect, "
+          + "take, countByKey...); a job over it fails, naming this setting, before the driver runs "
+          + "out of memory. 0 means no limit.")
+      .defaultValue("1g")
       .check(n -> n >= 0, "non-negative")
       .register();
 

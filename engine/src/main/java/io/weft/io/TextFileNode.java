@@ -3,6 +3,7 @@ package io.weft.io;
 import io.weft.TaskContext;
 import io.weft.WeftContext;
 import io.weft.plan.Dependency;
+import io.weft.plan.Iterators;
 import io.weft.plan.Node;
 import io.weft.plan.Partition;
 import java.util.Iterator;
@@ -80,7 +81,8 @@ public final class TextFileNode extends Node<String> {
 
   @Override
   public Iterator<String> compute(Partition partition, TaskContext task) {
-    return LineReaderIterator.open((TextFilePartition) partition, task);
+    // reading a local file ignores interrupts: check each line for a kill
+    return Iterators.interruptible(LineReaderIterator.open((TextFilePartition) partition, task));
   }
 
   @Override

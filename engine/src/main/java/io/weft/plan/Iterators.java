@@ -1,5 +1,6 @@
 package io.weft.plan;
 
+import io.weft.executor.TaskInterruptedException;
 import io.weft.executor.UserFunctionException;
 import io.weft.function.FlatMapFn;
 import io.weft.function.Fn;
@@ -15,6 +16,28 @@ import java.util.NoSuchElementException;
  */
 public final class Iterators {
   private Iterators() {}
+
+  /**
+   * Checks before each record that the task's thread was not interrupted: a kill interrupts the
+   * thread, and code that never blocks (a user function over an in-memory partition, a read of a
+   * local file) would otherwise run on to the end of its partition. The check is one field read.
+   */
+  public static <T> Iterator<T> interruptible(Iterator<T> in) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new TaskInterruptedException();
+        }
+        return in.hasNext();
+      }
+
+      @Override
+      public T next() {
+        return in.next();
+      }
+    };
+  }
 
   public static <T, R> Iterator<R> map(Iterator<T> in, Fn<T, R> f) {
     return new Iterator<>() {

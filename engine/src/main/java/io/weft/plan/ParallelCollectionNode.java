@@ -42,6 +42,7 @@ public final class ParallelCollectionNode<T> extends Node<T> {
   @Override
   @SuppressWarnings("unchecked")
   public Iterator<T> compute(Partition partition, TaskContext task) {
-    return ((Slice<T>) partition).values().iterator();
+    // an in-memory slice never blocks: check each record for a kill
+    return Iterators.interruptible(((Slice<T>) partition).values().iterator());
   }
 }

@@ -13,6 +13,10 @@ final class ActiveJob {
   final Stage.ResultStage finalStage;
   final JobWaiter waiter;
   final String callSite;
+  /** The group the job was submitted in, or null. */
+  final JobGroup group;
+  /** Bytes of serialized results the driver holds for this job (weft.driver.maxResultSize bounds it). */
+  long resultBytes;
   final boolean[] finished;
   int numFinished;
   final long startTimeMs;
@@ -20,8 +24,10 @@ final class ActiveJob {
   JobFailedException failure;
   final java.util.Set<Long> tasksToDrain = new java.util.HashSet<>();
 
-  ActiveJob(int jobId, Stage.ResultStage finalStage, JobWaiter waiter, String callSite, long startTimeMs) {
+  ActiveJob(int jobId, Stage.ResultStage finalStage, JobWaiter waiter, String callSite, JobGroup group,
+      long startTimeMs) {
     this.jobId = jobId;
+    this.group = group;
     this.finalStage = finalStage;
     this.waiter = waiter;
     this.callSite = callSite;

@@ -1,9 +1,11 @@
 package io.weft.scheduler;
 
+import io.weft.JobCancelledException;
 import io.weft.JobFailedException;
 import io.weft.WeftConf;
 import io.weft.cluster.ClusterBackend;
 import io.weft.config.SchedulerOptions;
+import io.weft.config.Sizes;
 import io.weft.scheduler.SchedulerEvent.JobCancelled;
 import io.weft.scheduler.SchedulerEvent.JobSubmitted;
 import io.weft.scheduler.SchedulerEvent.LocalityTimerFired;
@@ -55,6 +57,8 @@ public final class DagScheduler {
   private final Consumer<Map<Long, Long>> accumulatorSink;
   private final OutputCommitCoordinator commits;
   private final int maxStageAttempts;
+  /** weft.driver.maxResultSize in bytes; 0 for no limit. */
+  private final long maxResultBytes;
   private final SerializerInstance closureSerializer = JavaSerializer.instance();
 
   private final StagePlanner planner = new StagePlanner();
@@ -84,6 +88,7 @@ public final class DagScheduler {
     this.accumulatorSink = accumulatorSink;
     this.commits = commits;
     this.maxStageAttempts = conf.get(SchedulerOptions.STAGE_MAX_ATTEMPTS);
+    this.maxResultBytes = conf.get(SchedulerOptions.MAX_RESULT_SIZE);
     this.tasks = new TaskScheduler(backend, clock, LocalityWaits.from(conf),
         conf.get(SchedulerOptions.TASK_MAX_FAILURES), backend.rackResolver(),
         delay -> events.postLater(new LocalityTimerFired(), delay));
@@ -135,7 +140,13 @@ public final class DagScheduler {
     } else if (event instanceof JobCancelled e) {
       ActiveJob job = jobs.get(e.jobId());
       if (job != null) {
-        failJob(job, new JobFailedException("Job " + e.jobId() + " cancelled: " + e.reason(), null));
+        cancel(job, e.reason());
+      }
+    } else if (event instanceof SchedulerEvent.JobGroupCancelled e) {
+      for (ActiveJob job : List.copyOf(jobs.values())) {
+        if (e.groupId() == null || (job.group != null && job.group.id().equals(e.groupId()))) {
+          cancel(job, e.reason());
+        }
       }
     } else if (event instanceof SchedulerEvent.NodeUnpersisted e) {
       cache.removeNode(e.nodeId());
@@ -201,7 +212,7 @@ public final class DagScheduler {
       e.waiter().jobFailed(ex);
       return;
     }
-    ActiveJob job = new ActiveJob(e.jobId(), stage, e.waiter(), e.callSite(), clock.millis());
+    ActiveJob job = new ActiveJob(e.jobId(), stage, e.waiter(), e.callSite(), e.group(), clock.millis());
     stage.job = job;
     jobs.put(job.jobId, job);
     registerStages(stage);
@@ -333,6 +344,15 @@ public final class DagScheduler {
       }
       int output = outputIndex(rs, partition);
       if (!job.finished[output]) {
+        job.resultBytes += s.value().length;
+        if (maxResultBytes > 0 && job.resultBytes > maxResultBytes) {
+          failJob(job, new JobFailedException("Job " + job.jobId + " failed: the serialized results of "
+              + (job.numFinished + 1) + " of " + job.finished.length + " tasks (" + Sizes.formatBytes(job.resultBytes)
+              + ") are bigger than " + SchedulerOptions.MAX_RESULT_SIZE.key() + " ("
+              + Sizes.formatBytes(maxResultBytes) + "); raise it, or write the result out instead of "
+              + "collecting it", null));
+          return;
+        }
         job.finished[output] = true;
         job.numFinished++;
         job.waiter.taskSucceeded(output, s.value());
@@ -435,6 +455,12 @@ public final class DagScheduler {
     LOG.info("Job {} finished in {} ms", job.jobId, clock.millis() - job.startTimeMs);
     endJob(job);
     bus.post(new ListenerEvent.JobEnded(job.jobId, true, null, clock.millis()));
+  }
+
+  private void cancel(ActiveJob job, String reason) {
+    String group = job.group == null ? "" : " of job group " + job.group;
+    failJob(job, new JobCancelledException("Job " + job.jobId + group + " cancelled: " + reason,
+        job.group == null ? null : job.group.id()));
   }
 
   /**

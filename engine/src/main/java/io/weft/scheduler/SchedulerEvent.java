@@ -10,10 +10,25 @@ import io.weft.plan.Node;
 public sealed interface SchedulerEvent {
   /** Sent by {@code WeftContext.runJob} on the caller's thread, after the lineage's partitions were computed. */
   record JobSubmitted(int jobId, Node<?> finalNode, ResultFn<?, ?> fn, int[] partitions,
-      JobWaiter waiter, String callSite) implements SchedulerEvent {}
+      JobWaiter waiter, String callSite, JobGroup group) implements SchedulerEvent {
+    /** A job in no group. */
+    public JobSubmitted(int jobId, Node<?> finalNode, ResultFn<?, ?> fn, int[] partitions, JobWaiter waiter,
+        String callSite) {
+      this(jobId, finalNode, fn, partitions, waiter, callSite, null);
+    }
+  }
 
-  /** Sent by {@code WeftContext} to cancel a job; a negative id cancels all (the context is closing). */
+  /**
+   * Sent by {@code WeftContext} to fail every job: a negative id fails all jobs with {@code reason}
+   * (the context is closing); a job id cancels that job ({@code cancelJob}).
+   */
   record JobCancelled(int jobId, String reason) implements SchedulerEvent {}
+
+  /**
+   * Sent by {@code WeftContext.cancelJobGroup} (a group id) or {@code cancelAllJobs} (a null
+   * group id): cancel the matching running jobs; the context stays open.
+   */
+  record JobGroupCancelled(String groupId, String reason) implements SchedulerEvent {}
 
   /** Sent by the cluster backend: an executor registered. */
   record ExecutorAdded(ExecutorInfo executor) implements SchedulerEvent {}

@@ -4,6 +4,7 @@ import io.weft.Pair;
 import io.weft.TaskContext;
 import io.weft.WeftConf;
 import io.weft.config.ShuffleOptions;
+import io.weft.plan.Iterators;
 import io.weft.plan.Node;
 import io.weft.plan.Partition;
 import io.weft.plan.ShuffleDependency;
@@ -25,7 +26,8 @@ public final class Task {
     public MapStatus run(Partition partition, TaskContext task) {
       Node<Pair<Object, Object>> mapNode = (Node<Pair<Object, Object>>) node;
       ShuffleDependency dep = dependency;
-      long[] sizes = new SortShuffleWriter().write(dep, partition.index(), mapNode.iterator(partition, task), task);
+      long[] sizes = new SortShuffleWriter().write(dep, partition.index(),
+          Iterators.interruptible(mapNode.iterator(partition, task)), task);
       WeftConf conf = task.env().conf();
       return MapStatus.of(new MapOutputLocation(task.env().executorId(), task.env().host(),
           task.env().blockServerPort()), sizes, conf.get(ShuffleOptions.HIGHLY_COMPRESS_ABOVE),
@@ -39,7 +41,7 @@ public final class Task {
     public Object run(Partition partition, TaskContext task) throws Exception {
       Node n = node;
       ResultFn f = fn;
-      return f.apply(task, n.iterator(partition, task));
+      return f.apply(task, Iterators.interruptible(n.iterator(partition, task)));
     }
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weft.it.apps.PrintsAndReturns;
 import io.weft.it.apps.RunsUntilKilled;
 import io.weft.it.apps.ThrowsOnStart;
+import io.weft.it.apps.WaitsForRelease;
 import io.weft.it.yarn.WeftOnYarn;
 import io.weft.yarn.client.Launcher;
 import io.weft.yarn.client.WeftSubmit;
@@ -118,6 +119,59 @@ class YarnSubmitIT {
       assertEquals(YarnApplicationState.KILLED, report(appId).getYarnApplicationState());
       assertTrue(err.toString(StandardCharsets.UTF_8).contains("KILLED"), err.toString(StandardCharsets.UTF_8));
       assertStagingDirGone(appId);
+    }
+  }
+
+  /**
+   * The ResourceManager's progress for the application follows the AM's finished share of tasks:
+   * with the map stage done and the reduce stage held back by the test, the RM reports between 0
+   * and 100%; once the job ends, 100%. (Issue 13 found it stuck at 0% for a whole run.)
+   */
+  @Test
+  void resourceManagerProgressMovesWithTheTasksAndEndsAtOneHundredPercent() throws Exception {
+    Path release = tmp.resolve("release-progress");
+    YarnSubmission s = submission(WaitsForRelease.class, WeftOnYarn.appJar(WaitsForRelease.class, tmp),
+        List.of(release.toString()), List.of(), Map.of("weft.executor.instances", "1",
+            "weft.executor.memory", "384m", "weft.executor.memoryOverhead", "128m", "weft.executor.cores", "2"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (YarnSubmitter submitter = new YarnSubmitter(CLUSTER.configuration(),
+        new PrintStream(out, true, StandardCharsets.UTF_8), System.err)) {
+      ApplicationId appId = submitter.submit(s);
+      float midway = awaitProgressAbove(appId, 0f);
+      Files.createFile(release);
+      int rc = submitter.awaitCompletion(appId, s.conf());
+      Run run = new Run(appId, rc, out.toString(StandardCharsets.UTF_8), "");
+      printLogsIfFailing(run, () -> {
+        assertTrue(midway > 0f && midway < 1f, "progress while the reduce stage waits: " + midway);
+        assertEquals(0, rc, run.output());
+        ApplicationReport report = report(appId);
+        assertEquals(FinalApplicationStatus.SUCCEEDED, report.getFinalApplicationStatus());
+        assertEquals(1f, report.getProgress(), "the RM's progress of the finished application");
+        ByteArrayOutputStream logs = new ByteArrayOutputStream();
+        CLUSTER.printContainerLogs(appId.toString(), new PrintStream(logs, true, StandardCharsets.UTF_8));
+        String driverOut = logs.toString(StandardCharsets.UTF_8);
+        Map<Integer, Long> expected = new HashMap<>();
+        for (int i = 0; i < 2000; i++) {
+          expected.merge(i % 10, (long) i, Long::sum);
+        }
+        expected.forEach((k, v) -> assertTrue(driverOut.contains("WaitsForRelease: " + k + "=" + v),
+            "sum of key " + k + " in the driver's output:\n" + driverOut));
+      });
+    }
+  }
+
+  /** Polls the RM (bounded) until it reports more than {@code floor} for the application; returns that. */
+  private static float awaitProgressAbove(ApplicationId appId, float floor) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (true) {
+      ApplicationReport r = report(appId);
+      if (r.getProgress() > floor) {
+        return r.getProgress();
+      }
+      assertTrue(r.getYarnApplicationState() != YarnApplicationState.FINISHED
+          && r.getYarnApplicationState() != YarnApplicationState.FAILED, appId + " ended at progress 0: " + r);
+      assertTrue(System.nanoTime() < deadline, "the RM never reported progress above " + floor + " for " + appId);
+      Thread.sleep(100);
     }
   }
 
