@@ -51,6 +51,17 @@ public class Dataset<T> {
     return node.context();
   }
 
+  /**
+   * Computes this dataset now (a job) and writes it to the application's checkpoint directory
+   * ({@link WeftContext#setCheckpointDir}, required); returns a dataset that reads it back and
+   * whose lineage starts there. Checkpoint an iterative program's state every few iterations to
+   * keep its lineage, task size and driver memory flat. Cache the dataset first if it is used
+   * again before the checkpoint, or it is computed twice.
+   */
+  public Dataset<T> checkpoint() {
+    return new Dataset<>(io.weft.io.CheckpointNode.write(node));
+  }
+
   // ---------------------------------------------------------------- transformations
 
   public <R> Dataset<R> map(Fn<T, R> f) {

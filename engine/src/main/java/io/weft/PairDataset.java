@@ -41,6 +41,12 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
     super(node);
   }
 
+  /** {@link Dataset#checkpoint()}, keeping the partitioner (a join on it needs no new shuffle). */
+  @Override
+  public PairDataset<K, V> checkpoint() {
+    return new PairDataset<>(io.weft.io.CheckpointNode.write(node()));
+  }
+
   // ---------------------------------------------------------------- aggregation
 
   public PairDataset<K, V> reduceByKey(Fn2<V, V, V> f) {

@@ -70,6 +70,8 @@ public final class WeftContext implements AutoCloseable {
 
   private final WeftConf conf;
   private final Configuration hadoopConf;
+  /** This application's own directory under the one given to setCheckpointDir, or null. */
+  private volatile String checkpointDir;
   private final ClusterBackend backend;
   private final ListenerBus bus = new ListenerBus();
   private final EventLoop<SchedulerEvent> loop = new EventLoop<>("weft-dag-scheduler");
@@ -480,6 +482,55 @@ public final class WeftContext implements AutoCloseable {
     } finally {
       bus.waitUntilEmpty(2_000);
       bus.stop();
+      deleteCheckpoints();
+    }
+  }
+
+  // ---------------------------------------------------------------- checkpoints
+
+  /**
+   * Where {@link Dataset#checkpoint()} writes: this application gets its own new directory under
+   * {@code dir} (on YARN a directory of the cluster's file system, e.g. HDFS; a relative path
+   * is under the user's home there), removed when the context closes.
+   */
+  public void setCheckpointDir(String dir) {
+    try {
+      org.apache.hadoop.fs.Path base = new org.apache.hadoop.fs.Path(dir);
+      org.apache.hadoop.fs.FileSystem fs = base.getFileSystem(hadoopConf);
+      org.apache.hadoop.fs.Path own = fs.makeQualified(
+          new org.apache.hadoop.fs.Path(base, conf.appName() + "-" + java.util.UUID.randomUUID()));
+      if (!fs.mkdirs(own)) {
+        throw new java.io.IOException("mkdirs returned false");
+      }
+      checkpointDir = own.toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot create checkpoint directory under " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * This application's checkpoint directory.
+   *
+   * @throws IllegalStateException if {@link #setCheckpointDir} was not called
+   */
+  public String checkpointDir() {
+    String dir = checkpointDir;
+    if (dir == null) {
+      throw new IllegalStateException("checkpoint() needs a checkpoint directory: call "
+          + "WeftContext.setCheckpointDir(dir) first (on YARN a directory on HDFS)");
+    }
+    return dir;
+  }
+
+  private void deleteCheckpoints() {
+    String dir = checkpointDir;
+    if (dir != null) {
+      try {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
+        path.getFileSystem(hadoopConf).delete(path, true);
+      } catch (java.io.IOException | RuntimeException e) {
+        LOG.warn("Could not delete checkpoint directory {}", dir, e);
+      }
     }
   }
 }
