@@ -141,20 +141,9 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   }
 
   public PairDataset<K, Iterable<V>> groupByKey(Partitioner partitioner) {
-    PairDataset<K, ArrayList<V>> grouped = combine(
-        v -> {
-          ArrayList<V> l = new ArrayList<>();
-          l.add(v);
-          return l;
-        },
-        (l, v) -> {
-          l.add(v);
-          return l;
-        },
-        (a, b) -> {
-          a.addAll(b);
-          return a;
-        }, partitioner, false, "groupByKey");
+    Aggregator<K, V, ArrayList<V>> lists = Aggregator.grouping();
+    PairDataset<K, ArrayList<V>> grouped = combine(lists.createCombiner(), lists.mergeValue(), lists.mergeCombiners(),
+        partitioner, false, "groupByKey");
     return grouped.mapValues(l -> (Iterable<V>) l);
   }
 

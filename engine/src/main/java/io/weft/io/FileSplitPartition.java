@@ -32,17 +32,4 @@ public record FileSplitPartition(int index, String path, long start, long length
   public long end() {
     return start + length;
   }
-
-  /**
-   * The hosts worth waiting for: the local file system reports {@code localhost} for every
-   * block, which is no real preference, and on a cluster would only make tasks wait for a host
-   * that never offers a slot.
-   */
-  public List<String> preferredHosts() {
-    return preferredHosts(hosts);
-  }
-
-  static List<String> preferredHosts(List<String> hosts) {
-    return hosts.stream().filter(h -> !h.equals("localhost")).toList();
-  }
 }

@@ -2,13 +2,10 @@ package io.weft.io;
 
 import io.weft.TaskContext;
 import io.weft.WeftContext;
-import io.weft.plan.Dependency;
 import io.weft.plan.Iterators;
-import io.weft.plan.Node;
 import io.weft.plan.Partition;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -28,13 +25,10 @@ import org.apache.hadoop.conf.Configuration;
  *
  * <p>Threading: as any node, created and planned on the driver, computed on task threads.
  */
-public final class TextFileNode extends Node<String> {
+public final class TextFileNode extends FileSourceNode<String> {
   private static final long serialVersionUID = 1L;
 
-  private final String path;
   private final int minPartitions;
-  /** Replaces the context's Hadoop configuration in tests that run without a scheduler. */
-  private final transient Configuration driverConfOverride;
 
   /**
    * @param ctx the driver's context, whose Hadoop configuration is used to list the input
@@ -47,36 +41,14 @@ public final class TextFileNode extends Node<String> {
 
   /** For tests: lists the input with {@code driverConf} instead of the context's configuration. */
   TextFileNode(WeftContext ctx, String path, int minPartitions, Configuration driverConf) {
-    super(ctx);
-    if (path == null || path.isBlank()) {
-      throw new IllegalArgumentException("textFile: the input path is empty");
-    }
-    if (minPartitions < 1) {
-      throw new IllegalArgumentException("textFile(" + path + "): minPartitions must be at least 1, not "
-          + minPartitions);
-    }
-    this.path = path;
+    super(ctx, "textFile", path, minPartitions, driverConf);
     this.minPartitions = minPartitions;
-    this.driverConfOverride = driverConf;
     setName(path);
   }
 
-  /** The input path(s) as given. */
-  public String path() {
-    return path;
-  }
-
   @Override
-  protected Partition[] computePartitions() {
-    Configuration conf = driverConfOverride != null
-        ? driverConfOverride
-        : Objects.requireNonNull(context(), "partitions are computed on the driver").hadoopConfiguration();
-    return SplitPlanner.plan(conf, path, minPartitions);
-  }
-
-  @Override
-  public List<Dependency> dependencies() {
-    return List.of();
+  protected Partition[] plan(Configuration conf) {
+    return SplitPlanner.plan(conf, path(), minPartitions);
   }
 
   @Override
@@ -86,9 +58,7 @@ public final class TextFileNode extends Node<String> {
   }
 
   @Override
-  public List<String> preferredLocations(Partition partition) {
-    // the local file system reports "localhost" for every block: no real preference, and on a
-    // cluster it would only make tasks wait for a host that never offers a slot
-    return ((TextFilePartition) partition).hosts().stream().filter(h -> !h.equals("localhost")).toList();
+  protected List<String> blockHosts(Partition partition) {
+    return ((TextFilePartition) partition).hosts();
   }
 }

@@ -11,4 +11,23 @@ import java.io.Serializable;
  */
 public record Aggregator<K, V, C>(
     Fn<V, C> createCombiner, Fn2<C, V, C> mergeValue, Fn2<C, C, C> mergeCombiners)
-    implements Serializable {}
+    implements Serializable {
+
+  /** Collects a key's values into one list: groupByKey, and the build side of a shuffle join. */
+  public static <K, V> Aggregator<K, V, java.util.ArrayList<V>> grouping() {
+    return new Aggregator<>(
+        v -> {
+          java.util.ArrayList<V> l = new java.util.ArrayList<>();
+          l.add(v);
+          return l;
+        },
+        (l, v) -> {
+          l.add(v);
+          return l;
+        },
+        (a, b) -> {
+          a.addAll(b);
+          return a;
+        });
+  }
+}

@@ -6,7 +6,6 @@ import io.weft.TaskContext;
 import io.weft.UnsupportedKeyException;
 import io.weft.executor.UserFunctionException;
 import io.weft.serialization.Serializer;
-import io.weft.shuffle.ShuffleReader;
 import io.weft.shuffle.sort.ExternalSorter;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,11 +19,7 @@ import java.util.List;
  * <p>Values are tagged with their parent's index and combined with an {@link ExternalSorter},
  * so a key with more values than fit in memory spills instead of failing.
  */
-public final class CoGroupedNode<K> extends Node<Pair<K, List<List<Object>>>> {
-  private final List<Node<? extends Pair<K, ?>>> parents;
-  private final List<Dependency> dependencies;
-  private final Partitioner partitioner;
-  private final Serializer serializer;
+public final class CoGroupedNode<K> extends CoPartitionedNode<K, Pair<K, List<List<Object>>>> {
   private final String operation;
 
   public CoGroupedNode(List<Node<? extends Pair<K, ?>>> parents, Partitioner partitioner, Serializer serializer) {
@@ -32,56 +27,16 @@ public final class CoGroupedNode<K> extends Node<Pair<K, List<List<Object>>>> {
   }
 
   /** @param operation the user-facing operation ({@code join}...), named in errors about keys */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public CoGroupedNode(List<Node<? extends Pair<K, ?>>> parents, Partitioner partitioner, Serializer serializer,
       String operation) {
-    super(parents.get(0).context());
-    this.parents = List.copyOf(parents);
-    this.partitioner = partitioner;
-    this.serializer = serializer;
+    super(parents, partitioner, serializer, operation);
     this.operation = operation;
-    List<Dependency> deps = new ArrayList<>();
-    for (Node<? extends Pair<K, ?>> p : parents) {
-      if (partitioner.equals(p.partitioner())) {
-        deps.add(new NarrowDependency.OneToOne(p));
-      } else {
-        deps.add(new ShuffleDependency((Node) p, context().newShuffleId(), partitioner, serializer,
-            null, false, null, operation));
-      }
-    }
-    this.dependencies = List.copyOf(deps);
-  }
-
-  private record CoGroupPartition(int index, List<Partition> narrowParents) implements Partition {}
-
-  @Override
-  protected Partition[] computePartitions() {
-    Partition[] out = new Partition[partitioner.numPartitions()];
-    for (int i = 0; i < out.length; i++) {
-      List<Partition> narrow = new ArrayList<>();
-      for (int d = 0; d < dependencies.size(); d++) {
-        narrow.add(dependencies.get(d) instanceof NarrowDependency ? parents.get(d).partitions()[i] : null);
-      }
-      out[i] = new CoGroupPartition(i, narrow);
-    }
-    return out;
-  }
-
-  @Override
-  public List<Dependency> dependencies() {
-    return dependencies;
-  }
-
-  @Override
-  public Partitioner partitioner() {
-    return partitioner;
   }
 
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   public Iterator<Pair<K, List<List<Object>>>> compute(Partition partition, TaskContext task) {
-    CoGroupPartition cp = (CoGroupPartition) partition;
-    int n = dependencies.size();
+    int n = dependencies().size();
     Aggregator<K, Pair<Integer, Object>, List<List<Object>>> agg = new Aggregator<>(
         tagged -> {
           List<List<Object>> groups = new ArrayList<>(n);
@@ -102,15 +57,9 @@ public final class CoGroupedNode<K> extends Node<Pair<K, List<List<Object>>>> {
           return a;
         });
     ExternalSorter<K, Pair<Integer, Object>, List<List<Object>>> sorter =
-        new ExternalSorter<>(task, agg, null, null, serializer);
+        new ExternalSorter<>(task, agg, null, null, serializer());
     for (int d = 0; d < n; d++) {
-      Iterator<? extends Pair<K, ?>> records;
-      Dependency dep = dependencies.get(d);
-      if (dep instanceof ShuffleDependency s) {
-        records = ShuffleReader.read(s, cp.index(), cp.index() + 1, task);
-      } else {
-        records = ((Node<? extends Pair<K, ?>>) parents.get(d)).iterator(cp.narrowParents().get(d), task);
-      }
+      Iterator<? extends Pair<K, ?>> records = records(d, partition, task);
       final int tag = d;
       Iterator<Pair<K, Pair<Integer, Object>>> tagged = new Iterator<>() {
         @Override

@@ -4,13 +4,11 @@ import io.weft.TaskContext;
 import io.weft.WeftContext;
 import io.weft.io.FileSplitPartition;
 import io.weft.io.FileRecordIterator;
+import io.weft.io.FileSourceNode;
 import io.weft.io.SplitPlanner;
-import io.weft.plan.Dependency;
-import io.weft.plan.Node;
 import io.weft.plan.Partition;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.hadoop.conf.Configuration;
 
@@ -30,15 +28,13 @@ import org.apache.hadoop.conf.Configuration;
  *
  * @param <T> {@code GenericRecord}, or the specific record class
  */
-public final class AvroFileNode<T> extends Node<T> {
+public final class AvroFileNode<T> extends FileSourceNode<T> {
   private static final long serialVersionUID = 1L;
 
-  private final String path;
   private final int minPartitions;
   /** Null: read with the file's own schema. Kept as JSON: parsed once per task. */
   private final String readerSchemaJson;
   private final Class<T> specificClass;
-  private final transient Configuration driverConfOverride;
 
   /**
    * @param readerSchema the schema to read records as, or null for each file's own
@@ -47,40 +43,19 @@ public final class AvroFileNode<T> extends Node<T> {
    */
   public AvroFileNode(WeftContext ctx, String path, int minPartitions, Schema readerSchema,
       Class<T> specificClass, Configuration driverConf) {
-    super(ctx);
-    if (path == null || path.isBlank()) {
-      throw new IllegalArgumentException("avroFile: the input path is empty");
-    }
-    if (minPartitions < 1) {
-      throw new IllegalArgumentException("avroFile(" + path + "): minPartitions must be at least 1, not "
-          + minPartitions);
-    }
+    super(ctx, "avroFile", path, minPartitions, driverConf);
     if (specificClass != null) {
       AvroSchemas.ofClass(specificClass); // fail on the driver if it is no record class
     }
-    this.path = path;
     this.minPartitions = minPartitions;
     this.readerSchemaJson = readerSchema == null ? null : readerSchema.toString();
     this.specificClass = specificClass;
-    this.driverConfOverride = driverConf;
     setName("avro " + path);
   }
 
-  public String path() {
-    return path;
-  }
-
   @Override
-  protected Partition[] computePartitions() {
-    Configuration conf = driverConfOverride != null
-        ? driverConfOverride
-        : Objects.requireNonNull(context(), "partitions are computed on the driver").hadoopConfiguration();
-    return SplitPlanner.planSplittable(conf, path, minPartitions);
-  }
-
-  @Override
-  public List<Dependency> dependencies() {
-    return List.of();
+  protected Partition[] plan(Configuration conf) {
+    return SplitPlanner.planSplittable(conf, path(), minPartitions);
   }
 
   @Override
@@ -90,7 +65,7 @@ public final class AvroFileNode<T> extends Node<T> {
   }
 
   @Override
-  public List<String> preferredLocations(Partition partition) {
-    return ((FileSplitPartition) partition).preferredHosts();
+  protected List<String> blockHosts(Partition partition) {
+    return ((FileSplitPartition) partition).hosts();
   }
 }

@@ -4,8 +4,7 @@ import io.weft.Pair;
 import io.weft.TaskContext;
 import io.weft.WeftContext;
 import io.weft.io.FileRecordIterator;
-import io.weft.plan.Dependency;
-import io.weft.plan.Node;
+import io.weft.io.FileSourceNode;
 import io.weft.plan.Partition;
 import java.util.Iterator;
 import java.util.List;
@@ -23,41 +22,26 @@ import org.apache.hadoop.mapreduce.InputFormat;
  * <p>Writables are not {@code Serializable}: map them to plain Java values before a shuffle or a
  * {@code collect} (e.g. {@code Text::toString}, {@code LongWritable::get}).
  */
-public final class HadoopFileNode<K, V> extends Node<Pair<K, V>> {
+public final class HadoopFileNode<K, V> extends FileSourceNode<Pair<K, V>> {
   private static final long serialVersionUID = 1L;
 
-  private final String path;
   private final Class<? extends InputFormat<K, V>> formatClass;
   private final Class<K> keyClass;
   private final Class<V> valueClass;
-  private final transient Configuration driverConfOverride;
 
   /** @param driverConf plans the splits instead of the context's configuration (tests), or null */
   public HadoopFileNode(WeftContext ctx, String path, Class<? extends InputFormat<K, V>> formatClass,
       Class<K> keyClass, Class<V> valueClass, Configuration driverConf) {
-    super(ctx);
-    if (path == null || path.isBlank()) {
-      throw new IllegalArgumentException("hadoopFile: the input path is empty");
-    }
-    this.path = path;
+    super(ctx, "hadoopFile", path, 1, driverConf);
     this.formatClass = Objects.requireNonNull(formatClass, "input format class");
     this.keyClass = Objects.requireNonNull(keyClass, "key class");
     this.valueClass = Objects.requireNonNull(valueClass, "value class");
-    this.driverConfOverride = driverConf;
     setName(formatClass.getSimpleName() + " " + path);
   }
 
   @Override
-  protected Partition[] computePartitions() {
-    Configuration conf = driverConfOverride != null
-        ? driverConfOverride
-        : Objects.requireNonNull(context(), "partitions are computed on the driver").hadoopConfiguration();
-    return HadoopSplits.plan(conf, path, formatClass);
-  }
-
-  @Override
-  public List<Dependency> dependencies() {
-    return List.of();
+  protected Partition[] plan(Configuration conf) {
+    return HadoopSplits.plan(conf, path(), formatClass);
   }
 
   @Override
@@ -67,7 +51,7 @@ public final class HadoopFileNode<K, V> extends Node<Pair<K, V>> {
   }
 
   @Override
-  public List<String> preferredLocations(Partition partition) {
-    return ((HadoopSplitPartition) partition).hosts().stream().filter(h -> !h.equals("localhost")).toList();
+  protected List<String> blockHosts(Partition partition) {
+    return ((HadoopSplitPartition) partition).hosts();
   }
 }

@@ -3,14 +3,12 @@ package io.weft.io.parquet;
 import io.weft.TaskContext;
 import io.weft.WeftContext;
 import io.weft.io.FileRecordIterator;
+import io.weft.io.FileSourceNode;
 import io.weft.io.FileSplitPartition;
 import io.weft.io.SplitPlanner;
-import io.weft.plan.Dependency;
-import io.weft.plan.Node;
 import io.weft.plan.Partition;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.filter2.predicate.FilterPredicate;
@@ -29,14 +27,12 @@ import org.apache.parquet.filter2.predicate.FilterPredicate;
  * <p>The filter predicate ({@code org.apache.parquet.filter2.predicate.FilterApi}) is shipped with
  * the node: Parquet's predicates are serializable.
  */
-public final class ParquetFileNode<T> extends Node<T> {
+public final class ParquetFileNode<T> extends FileSourceNode<T> {
   private static final long serialVersionUID = 1L;
 
-  private final String path;
   private final int minPartitions;
   private final String projectionJson;
   private final FilterPredicate filter;
-  private final transient Configuration driverConfOverride;
 
   /**
    * @param projection the columns to read, as an Avro record schema with a subset of the file's
@@ -46,37 +42,16 @@ public final class ParquetFileNode<T> extends Node<T> {
    */
   public ParquetFileNode(WeftContext ctx, String path, int minPartitions, Schema projection,
       FilterPredicate filter, Configuration driverConf) {
-    super(ctx);
-    if (path == null || path.isBlank()) {
-      throw new IllegalArgumentException("parquetFile: the input path is empty");
-    }
-    if (minPartitions < 1) {
-      throw new IllegalArgumentException("parquetFile(" + path + "): minPartitions must be at least 1, not "
-          + minPartitions);
-    }
-    this.path = path;
+    super(ctx, "parquetFile", path, minPartitions, driverConf);
     this.minPartitions = minPartitions;
     this.projectionJson = projection == null ? null : projection.toString();
     this.filter = filter;
-    this.driverConfOverride = driverConf;
     setName("parquet " + path);
   }
 
-  public String path() {
-    return path;
-  }
-
   @Override
-  protected Partition[] computePartitions() {
-    Configuration conf = driverConfOverride != null
-        ? driverConfOverride
-        : Objects.requireNonNull(context(), "partitions are computed on the driver").hadoopConfiguration();
-    return SplitPlanner.planSplittable(conf, path, minPartitions);
-  }
-
-  @Override
-  public List<Dependency> dependencies() {
-    return List.of();
+  protected Partition[] plan(Configuration conf) {
+    return SplitPlanner.planSplittable(conf, path(), minPartitions);
   }
 
   @Override
@@ -86,7 +61,7 @@ public final class ParquetFileNode<T> extends Node<T> {
   }
 
   @Override
-  public List<String> preferredLocations(Partition partition) {
-    return ((FileSplitPartition) partition).preferredHosts();
+  protected List<String> blockHosts(Partition partition) {
+    return ((FileSplitPartition) partition).hosts();
   }
 }

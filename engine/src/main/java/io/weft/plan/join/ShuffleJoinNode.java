@@ -9,14 +9,12 @@ import io.weft.Partitioner;
 import io.weft.TaskContext;
 import io.weft.UnsupportedKeyException;
 import io.weft.plan.Aggregator;
-import io.weft.plan.Dependency;
-import io.weft.plan.NarrowDependency;
+import io.weft.plan.CoPartitionedNode;
 import io.weft.plan.Node;
 import io.weft.plan.Partition;
 import io.weft.plan.ShuffleDependency;
 import io.weft.serialization.Serializer;
 import io.weft.shuffle.ShuffleBlocks;
-import io.weft.shuffle.ShuffleReader;
 import io.weft.shuffle.sort.ExternalSorter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,34 +46,16 @@ import java.util.Map;
  *
  * <p>Threading: one task thread; the sorters' spills go when the task completes.
  */
-public final class ShuffleJoinNode<K> extends Node<Pair<K, Object>> {
-  private final List<Node<? extends Pair<K, ?>>> parents;
-  private final List<Dependency> dependencies;
-  private final Partitioner partitioner;
-  private final Serializer serializer;
+public final class ShuffleJoinNode<K> extends CoPartitionedNode<K, Pair<K, Object>> {
   private final JoinType type;
   private final String reason;
 
   /** @param reason why the planner chose a shuffle join, for {@code explain()} */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public ShuffleJoinNode(Node<? extends Pair<K, ?>> left, Node<? extends Pair<K, ?>> right, Partitioner partitioner,
       Serializer serializer, JoinType type, String reason) {
-    super(left.context());
-    this.parents = List.of(left, right);
-    this.partitioner = partitioner;
-    this.serializer = serializer;
+    super(List.of(left, right), partitioner, serializer, type.operation());
     this.type = type;
     this.reason = reason;
-    List<Dependency> deps = new ArrayList<>();
-    for (Node<? extends Pair<K, ?>> p : parents) {
-      if (partitioner.equals(p.partitioner())) {
-        deps.add(new NarrowDependency.OneToOne(p));
-      } else {
-        deps.add(new ShuffleDependency((Node) p, context().newShuffleId(), partitioner, serializer,
-            null, false, null, type.operation()));
-      }
-    }
-    this.dependencies = List.copyOf(deps);
   }
 
   public JoinType joinType() {
@@ -87,46 +67,20 @@ public final class ShuffleJoinNode<K> extends Node<Pair<K, Object>> {
     return reason;
   }
 
-  private record JoinPartition(int index, List<Partition> narrowParents) implements Partition {}
-
-  @Override
-  protected Partition[] computePartitions() {
-    Partition[] out = new Partition[partitioner.numPartitions()];
-    for (int i = 0; i < out.length; i++) {
-      List<Partition> narrow = new ArrayList<>();
-      for (int d = 0; d < 2; d++) {
-        narrow.add(dependencies.get(d) instanceof NarrowDependency ? parents.get(d).partitions()[i] : null);
-      }
-      out[i] = new JoinPartition(i, narrow);
-    }
-    return out;
-  }
-
-  @Override
-  public List<Dependency> dependencies() {
-    return dependencies;
-  }
-
-  @Override
-  public Partitioner partitioner() {
-    return partitioner;
-  }
-
   @Override
   public Iterator<Pair<K, Object>> compute(Partition partition, TaskContext task) {
-    JoinPartition jp = (JoinPartition) partition;
-    long leftBytes = shuffleBytes(0, jp.index(), task);
-    long rightBytes = shuffleBytes(1, jp.index(), task);
+    long leftBytes = shuffleBytes(0, partition.index(), task);
+    long rightBytes = shuffleBytes(1, partition.index(), task);
     boolean buildIsRight = leftBytes < 0 || rightBytes < 0 || rightBytes <= leftBytes;
     int build = buildIsRight ? 1 : 0;
     ExternalSorter<Object, Object, ArrayList<Object>> groups =
-        new ExternalSorter<>(task, grouping(), null, null, serializer);
+        new ExternalSorter<>(task, Aggregator.<Object, Object>grouping(), null, null, serializer());
     try {
-      groups.insertAll(records(build, jp, task));
+      groups.insertAll(pairs(build, partition, task));
     } catch (UnsupportedKeyException e) {
       throw e.in(type.operation());
     }
-    Iterator<? extends Pair<?, ?>> streamed = records(1 - build, jp, task);
+    Iterator<? extends Pair<?, ?>> streamed = pairs(1 - build, partition, task);
     Iterator<Pair<Object, Object>> out;
     if (groups.spillCount() == 0) {
       Map<Object, List<Object>> table = new HashMap<>();
@@ -142,7 +96,7 @@ public final class ShuffleJoinNode<K> extends Node<Pair<K, Object>> {
 
   /** Bytes side {@code d} shuffles into {@code reduceId}, or -1 when read in place. */
   private long shuffleBytes(int d, int reduceId, TaskContext task) {
-    if (!(dependencies.get(d) instanceof ShuffleDependency<?, ?, ?> s)) {
+    if (!(dependencies().get(d) instanceof ShuffleDependency<?, ?, ?> s)) {
       return -1;
     }
     ShuffleBlocks blocks = task.shuffleBlocks(s.shuffleId());
@@ -156,30 +110,8 @@ public final class ShuffleJoinNode<K> extends Node<Pair<K, Object>> {
   }
 
   @SuppressWarnings("unchecked")
-  private Iterator<Pair<Object, Object>> records(int d, JoinPartition jp, TaskContext task) {
-    Dependency dep = dependencies.get(d);
-    Iterator<?> it = dep instanceof ShuffleDependency<?, ?, ?> s
-        ? ShuffleReader.read(s, jp.index(), jp.index() + 1, task)
-        : parents.get(d).iterator(jp.narrowParents().get(d), task);
-    return (Iterator<Pair<Object, Object>>) it;
-  }
-
-  /** Collects a key's values into one list (what groupByKey does, for the build side only). */
-  private static Aggregator<Object, Object, ArrayList<Object>> grouping() {
-    return new Aggregator<>(
-        v -> {
-          ArrayList<Object> l = new ArrayList<>();
-          l.add(v);
-          return l;
-        },
-        (l, v) -> {
-          l.add(v);
-          return l;
-        },
-        (a, b) -> {
-          a.addAll(b);
-          return a;
-        });
+  private Iterator<Pair<Object, Object>> pairs(int d, Partition partition, TaskContext task) {
+    return (Iterator<Pair<Object, Object>>) (Iterator<?>) records(d, partition, task);
   }
 
   /**
@@ -189,7 +121,7 @@ public final class ShuffleJoinNode<K> extends Node<Pair<K, Object>> {
   private Iterator<JoinIterator.Run> sortMergeRuns(ExternalSorter<Object, Object, ArrayList<Object>> groups,
       Iterator<? extends Pair<?, ?>> streamed, TaskContext task) {
     Comparator<Object> byHash = (a, b) -> Integer.compare(KeyHash.hash(a), KeyHash.hash(b));
-    ExternalSorter<Object, Object, Object> sortedStream = new ExternalSorter<>(task, null, null, byHash, serializer);
+    ExternalSorter<Object, Object, Object> sortedStream = new ExternalSorter<>(task, null, null, byHash, serializer());
     @SuppressWarnings("unchecked")
     Iterator<Pair<Object, Object>> s = (Iterator<Pair<Object, Object>>) streamed;
     try {

@@ -132,8 +132,12 @@ class ApplicationMasterTest {
     assertEquals(2, RunsInAm.parallelism, "weft.executor.cores task slots inside the AM");
     assertTrue(RunsInAm.progressLine.contains("inside the ApplicationMaster"), RunsInAm.progressLine);
     assertEquals(1000, RunsInAm.heartbeatMs, "nothing is ever pending: the idle heartbeat from the start");
-    assertEquals(List.of(new TestingAmRmClient.Unregistration(FinalApplicationStatus.SUCCEEDED,
-        ApplicationMaster.RAN_IN_AM, amRm.trackingUrl)), amRm.unregistrations);
+    assertEquals(1, amRm.unregistrations.size(), "unregistered once: " + amRm.unregistrations);
+    TestingAmRmClient.Unregistration end = amRm.unregistrations.get(0);
+    assertEquals(FinalApplicationStatus.SUCCEEDED, end.status());
+    assertEquals(amRm.trackingUrl, end.trackingUrl());
+    // the diagnostic says where the tasks ran, then (as for every application) their locality
+    assertEquals(ApplicationMaster.RAN_IN_AM + "\nTasks by locality: NO_PREF=8", end.diagnostic());
   }
 
   @Test
