@@ -1,5 +1,6 @@
 package io.weft.config;
 
+import static io.weft.config.ConfigEntry.booleanConf;
 import static io.weft.config.ConfigEntry.bytesConf;
 import static io.weft.config.ConfigEntry.doubleConf;
 import static io.weft.config.ConfigEntry.durationMsConf;
@@ -48,6 +49,14 @@ public final class SchedulerOptions {
           + "out of memory. 0 means no limit.")
       .defaultValue("1g")
       .check(n -> n >= 0, "non-negative")
+      .register();
+
+  public static final ConfigEntry<Boolean> REDUCE_LOCALITY = booleanConf("weft.shuffle.reduceLocality.enabled")
+      .doc("Whether a reduce task prefers the hosts that wrote at least a fifth of its input bytes "
+          + "(the map outputs' block sizes), as Spark's spark.shuffle.reduceLocality.enabled; only for "
+          + "shuffles of fewer than 1,000 map and 1,000 reduce partitions, where the cost of choosing is small. "
+          + "Off by default: on most clusters the map outputs are spread and the wait costs more than it saves.")
+      .defaultValue("false")
       .register();
 
   public static final ConfigEntry<Integer> STAGE_MAX_ATTEMPTS = intConf("weft.stage.maxAttempts")

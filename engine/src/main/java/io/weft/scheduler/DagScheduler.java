@@ -95,7 +95,8 @@ public final class DagScheduler {
     tasks.useExclusions(new io.weft.scheduler.task.ExcludeOnFailure(
         io.weft.scheduler.task.ExcludeOnFailure.Settings.from(conf), clock, bus::post, backend::excludedHostsChanged));
     tasks.useSpeculation(io.weft.scheduler.task.Speculation.from(conf));
-    this.submitter = new StageSubmitter(mapOutputs, cache, tasks, closureSerializer);
+    this.submitter = new StageSubmitter(mapOutputs, cache, tasks, closureSerializer,
+        conf.get(SchedulerOptions.REDUCE_LOCALITY));
     this.executors = new ExecutorLifecycle(tasks, mapOutputs, cache, backend, bus, clock, events, conf,
         new ExecutorLifecycle.Jobs() {
           @Override

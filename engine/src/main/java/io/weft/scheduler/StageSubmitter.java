@@ -4,6 +4,7 @@ import io.weft.plan.Dependency;
 import io.weft.plan.NarrowDependency;
 import io.weft.plan.Node;
 import io.weft.plan.Partition;
+import io.weft.plan.ShuffleDependency;
 import io.weft.scheduler.task.TaskLocation;
 import io.weft.scheduler.task.TaskScheduler;
 import io.weft.scheduler.task.TaskSet;
@@ -11,8 +12,10 @@ import io.weft.serialization.SerializerInstance;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,8 +25,10 @@ import java.util.Set;
  * the result (run it, finish an empty stage, or abort on {@link NotSerializableException}).
  *
  * <p>Preferred locations, best first: executors that cache the partition, then the hosts the
- * node itself names (an input split's block hosts), else those of the first parent partition
- * reached through narrow dependencies.
+ * node itself names (an input split's block hosts), then (with
+ * {@code weft.shuffle.reduceLocality.enabled}) the hosts that wrote at least a fifth of the bytes
+ * a reduce partition reads, else those of the first parent partition reached through narrow
+ * dependencies.
  *
  * <p>Threading: owned by the scheduler's event thread.
  */
@@ -32,6 +37,12 @@ final class StageSubmitter {
   private final CacheTracker cache;
   private final TaskScheduler tasks;
   private final SerializerInstance closureSerializer;
+  private final boolean reduceLocality;
+
+  /** A reduce task prefers the hosts holding at least this share of its input bytes (Spark's figure). */
+  static final double REDUCE_HOST_FRACTION = 0.2;
+  /** Reduce locality is worked out only below these partition counts: it costs maps x reduces. */
+  static final int REDUCE_LOCALITY_MAX_PARTITIONS = 1000;
 
   /** The stage's binary or one of its partitions cannot be serialized; the cause says why. */
   static final class NotSerializableException extends RuntimeException {
@@ -41,11 +52,12 @@ final class StageSubmitter {
   }
 
   StageSubmitter(MapOutputTracker mapOutputs, CacheTracker cache, TaskScheduler tasks,
-      SerializerInstance closureSerializer) {
+      SerializerInstance closureSerializer, boolean reduceLocality) {
     this.mapOutputs = mapOutputs;
     this.cache = cache;
     this.tasks = tasks;
     this.closureSerializer = closureSerializer;
+    this.reduceLocality = reduceLocality;
   }
 
   /**
@@ -118,12 +130,58 @@ final class StageSubmitter {
       if (!hosts.isEmpty()) {
         return hosts.stream().map(TaskLocation::host).toList();
       }
+      if (reduceLocality) {
+        List<TaskLocation> writers = hostsHoldingInput(v.node(), v.partition());
+        if (!writers.isEmpty()) {
+          return writers;
+        }
+      }
       for (Dependency dep : v.node().dependencies()) {
         if (dep instanceof NarrowDependency narrow) {
           for (int parent : narrow.parentPartitions(v.partition())) {
             toVisit.add(new Visit(narrow.parent(), parent));
           }
         }
+      }
+    }
+    return List.of();
+  }
+
+  /**
+   * The hosts whose map outputs hold at least {@link #REDUCE_HOST_FRACTION} of the bytes that
+   * reduce partition {@code reduceId} of {@code node} reads from one of its shuffles, most bytes
+   * first; none for a shuffle too large to be worth it or not fully written.
+   */
+  private List<TaskLocation> hostsHoldingInput(Node<?> node, int reduceId) {
+    for (Dependency dep : node.dependencies()) {
+      if (!(dep instanceof ShuffleDependency<?, ?, ?> s) || !mapOutputs.containsShuffle(s.shuffleId())
+          || s.partitioner().numPartitions() >= REDUCE_LOCALITY_MAX_PARTITIONS) {
+        continue;
+      }
+      MapStatus[] statuses = mapOutputs.statuses(s.shuffleId());
+      if (statuses.length >= REDUCE_LOCALITY_MAX_PARTITIONS) {
+        continue;
+      }
+      Map<String, Long> bytesByHost = new HashMap<>();
+      long total = 0;
+      for (MapStatus m : statuses) {
+        long bytes = m == null ? 0 : m.blockSize(reduceId);
+        if (bytes > 0) {
+          bytesByHost.merge(m.location().host(), bytes, Long::sum);
+          total += bytes;
+        }
+      }
+      if (total == 0) {
+        continue;
+      }
+      double enough = total * REDUCE_HOST_FRACTION;
+      List<TaskLocation> hosts = bytesByHost.entrySet().stream()
+          .filter(e -> e.getValue() >= enough)
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .map(e -> TaskLocation.host(e.getKey()))
+          .toList();
+      if (!hosts.isEmpty()) {
+        return hosts;
       }
     }
     return List.of();
