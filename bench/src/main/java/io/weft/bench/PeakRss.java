@@ -3,22 +3,22 @@ package io.weft.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.stream.Stream;
 
 /**
- * The peak resident memory of a running process and its descendants, read from Linux's
- * {@code /proc/PID/status} ({@code VmHWM}, the kernel's own high-water mark of each process) while
- * the process runs. Each process's mark only grows, so sampling it every few milliseconds loses at
- * most what a process allocated in its last interval; the result is the sum of each process's
- * highest mark (a {@code bin/weft} run is one JVM: the launcher script {@code exec}s it).
+ * The peak resident memory of a running process, read from Linux's {@code /proc/PID/status}
+ * ({@code VmHWM}, the kernel's own high-water mark) while it runs; the last sample before the
+ * process ends is its peak. Every run the benchmark compares is one JVM ({@code bin/weft}
+ * {@code exec}s it; {@code --compare} needs {@code local[N]}), so that process is all there is.
+ * Its children are deliberately not added: a JVM that forks a helper (Hadoop runs {@code chmod},
+ * {@code groups}...) gives the child, until it execs, a copy of its own resident pages, and adding
+ * that child's mark once counted a 1.3 GiB run as 4.7 GiB.
  */
 final class PeakRss implements Runnable {
   private static final long SAMPLE_MILLIS = 20;
   private final Process process;
-  private final Map<Long, Long> peakByPid = new HashMap<>();
   private final Thread thread;
+  /** Written by the sampling thread only; read after it ended. */
+  private volatile long peakBytes = -1;
 
   private PeakRss(Process process) {
     this.process = process;
@@ -33,12 +33,10 @@ final class PeakRss implements Runnable {
     return watcher;
   }
 
-  /** Waits for the sampling to end (the process has exited) and returns the peak bytes, or -1 without /proc. */
+  /** Waits for the sampling to end (the process has exited) and returns its peak bytes, or -1 without /proc. */
   long peakBytes() throws InterruptedException {
     thread.join();
-    synchronized (peakByPid) {
-      return peakByPid.isEmpty() ? -1 : peakByPid.values().stream().mapToLong(Long::longValue).sum();
-    }
+    return peakBytes;
   }
 
   @Override
@@ -47,23 +45,14 @@ final class PeakRss implements Runnable {
       return;
     }
     while (process.isAlive()) {
-      sample(process.toHandle());
-      try (Stream<ProcessHandle> children = process.descendants()) {
-        children.forEach(this::sample);
+      long kib = vmHwmKib(process.pid());
+      if (kib > 0) {
+        peakBytes = Math.max(peakBytes, kib * 1024);
       }
       try {
         Thread.sleep(SAMPLE_MILLIS);
       } catch (InterruptedException e) {
         return;
-      }
-    }
-  }
-
-  private void sample(ProcessHandle handle) {
-    long kib = vmHwmKib(handle.pid());
-    if (kib > 0) {
-      synchronized (peakByPid) {
-        peakByPid.merge(handle.pid(), kib * 1024, Math::max);
       }
     }
   }
@@ -77,7 +66,7 @@ final class PeakRss implements Runnable {
         }
       }
     } catch (IOException | RuntimeException e) {
-      // the process ended between the listing and the read
+      // the process ended between the check and the read
     }
     return -1;
   }
