@@ -17,6 +17,8 @@ import io.weft.plan.MapPartitionsNode;
 import io.weft.plan.Node;
 import io.weft.plan.UnionNode;
 import io.weft.serialization.JavaSerializer;
+import io.weft.serialization.RecordBatches;
+import io.weft.serialization.Serializer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -166,14 +168,15 @@ public class Dataset<T> {
 
   // ---------------------------------------------------------------- actions
 
+  /**
+   * All records, in partition order. They travel to the driver written by the data serializer
+   * ({@link RecordBatches}), so whatever can be shuffled can be collected.
+   */
   public List<T> collect() {
-    List<ArrayList<T>> parts = context().runJob(node, (task, it) -> {
-      ArrayList<T> out = new ArrayList<>();
-      it.forEachRemaining(out::add);
-      return out;
-    });
+    Serializer serializer = context().serializer();
+    List<byte[]> parts = context().runJob(node, (task, it) -> RecordBatches.write(serializer, it));
     List<T> all = new ArrayList<>();
-    parts.forEach(all::addAll);
+    parts.forEach(batch -> RecordBatches.readInto(serializer, batch, all));
     return all;
   }
 
@@ -196,6 +199,7 @@ public class Dataset<T> {
    */
   public List<T> take(int n) {
     List<T> out = new ArrayList<>();
+    Serializer serializer = context().serializer();
     int total = node.numPartitions();
     int scanned = 0;
     int factor = context().conf().get(io.weft.config.CoreOptions.TAKE_SCALE_UP);
@@ -207,19 +211,17 @@ public class Dataset<T> {
         parts[i] = scanned + i;
       }
       int left = n - out.size();
-      List<ArrayList<T>> results = context().runJob(node, (task, it) -> {
+      List<byte[]> results = context().runJob(node, (task, it) -> {
         ArrayList<T> taken = new ArrayList<>();
         while (taken.size() < left && it.hasNext()) {
           taken.add(it.next());
         }
-        return taken;
+        return RecordBatches.write(serializer, taken.iterator());
       }, parts);
-      for (ArrayList<T> r : results) {
-        for (T t : r) {
-          if (out.size() < n) {
-            out.add(t);
-          }
-        }
+      for (byte[] taken : results) {
+        List<T> r = new ArrayList<>();
+        RecordBatches.readInto(serializer, taken, r);
+        out.addAll(r.subList(0, Math.min(r.size(), n - out.size())));
       }
       scanned += count;
       // the first rounds found too little: estimate from the yield so far (with 50% slack),
@@ -241,7 +243,8 @@ public class Dataset<T> {
 
   /** Combines all elements with an associative, commutative {@code f}; fails on an empty dataset. */
   public T reduce(Fn2<T, T, T> f) {
-    List<ArrayList<T>> partials = context().runJob(node, (task, it) -> {
+    Serializer serializer = context().serializer();
+    List<byte[]> partials = context().runJob(node, (task, it) -> {
       ArrayList<T> acc = new ArrayList<>(1);
       if (it.hasNext()) {
         T r = it.next();
@@ -250,11 +253,13 @@ public class Dataset<T> {
         }
         acc.add(r);
       }
-      return acc;
+      return RecordBatches.write(serializer, acc.iterator());
     });
     T result = null;
     boolean any = false;
-    for (ArrayList<T> p : partials) {
+    for (byte[] batch : partials) {
+      List<T> p = new ArrayList<>(1);
+      RecordBatches.readInto(serializer, batch, p);
       for (T v : p) {
         result = any ? call(f, result, v) : v;
         any = true;

@@ -16,6 +16,7 @@ import io.weft.plan.ShuffledNode;
 import io.weft.plan.join.JoinPlanner;
 import io.weft.plan.join.JoinType;
 import io.weft.serialization.JavaSerializer;
+import io.weft.serialization.RecordBatches;
 import io.weft.serialization.Serializer;
 import io.weft.shuffle.sort.ExternalSorter;
 import java.util.ArrayList;
@@ -348,7 +349,8 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
     Partitioner p = node().partitioner();
     if (p != null) {
       int part = p.partitionFor(key);
-      List<ArrayList<V>> found = context().runJob(node(), (task, it) -> {
+      Serializer serializer = context().serializer();
+      List<byte[]> found = context().runJob(node(), (task, it) -> {
         ArrayList<V> out = new ArrayList<>();
         while (it.hasNext()) {
           Pair<K, V> kv = it.next();
@@ -356,9 +358,11 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
             out.add(kv.value());
           }
         }
-        return out;
+        return RecordBatches.write(serializer, out.iterator());
       }, new int[] {part});
-      return found.get(0);
+      List<V> values = new ArrayList<>();
+      RecordBatches.readInto(serializer, found.get(0), values);
+      return values;
     }
     return filter(kv -> java.util.Objects.equals(kv.key(), key)).values().collect();
   }
