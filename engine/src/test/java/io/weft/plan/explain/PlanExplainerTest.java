@@ -101,6 +101,9 @@ class PlanExplainerTest {
   }
 
   private static int stagesRun(PairDataset<?, ?> ds) {
+    // listeners hear events asynchronously: let earlier jobs' events (a broadcast join collects
+    // its small side when it is defined) reach the bus's listeners before counting this job's
+    assertTrue(wc.listenerBus().waitUntilEmpty(30_000), "listener bus drained before the job");
     java.util.Set<Integer> stages = java.util.concurrent.ConcurrentHashMap.newKeySet();
     io.weft.status.WeftListener listener = e -> {
       if (e instanceof io.weft.status.ListenerEvent.TaskEnded t) {
