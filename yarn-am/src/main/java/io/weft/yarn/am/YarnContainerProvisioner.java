@@ -242,6 +242,11 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     }
   }
 
+  /** Waits until the placement thread has done what it was handed so far (for tests). */
+  void awaitPlacement() throws InterruptedException, java.util.concurrent.ExecutionException {
+    placementThread.submit(() -> { }).get();
+  }
+
   @Override
   public void containersAllocated(List<Container> containers) {
     for (Container c : containers) {

@@ -228,16 +228,13 @@ class YarnContainerProvisionerTest {
 
   @Test
   void theWaitingTasksDemandMovesOutstandingRequestsToTheirHostsAndASurplusContainerIsReleased()
-      throws InterruptedException {
+      throws Exception {
     YarnContainerProvisioner p = provisioner(2);
     assertEquals(2, amRm.outstanding().size());
 
     p.localityDemandChanged(new io.weft.cluster.LocalityDemand(6, 6, Map.of("node7", 6)));
     // re-planned on the provisioner's placement thread, not the caller's (the scheduler's)
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (amRm.removed.size() < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    p.awaitPlacement();
     List<List<String>> nodes = amRm.outstanding().stream().map(ContainerRequest::getNodes).toList();
     assertEquals(List.of(List.of("node7"), List.of("node7")), nodes, "both requests name the data's host");
     assertEquals(List.of("/default-rack"), amRm.outstanding().get(0).getRacks(), "no topology configured");
