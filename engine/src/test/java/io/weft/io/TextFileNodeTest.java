@@ -11,16 +11,19 @@ import io.weft.plan.Partition;
 import io.weft.testing.TestingDriverEndpoint;
 import io.weft.testing.TestingJobRunner;
 import io.weft.testing.TestingTasks;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.compress.BZip2Codec;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.util.ReflectionUtils;
@@ -186,6 +189,38 @@ class TextFileNodeTest {
 
     assertEquals("x", it.next());
     assertEquals("y", it.next());
+  }
+
+  @Test
+  void linesDecodeAsJavaReadsTheFile() throws IOException {
+    List<String> lines = List.of("plain ascii", "", "caf\u00e9 na\u00efve", "\u6f22\u5b57 kanji",
+        "emoji \ud83d\ude00 here", "tab\tsep\rcr", "latin1 \u00ff\u00fe");
+    Path file = writeLines(tmp.resolve("utf8.txt"), lines);
+
+    assertEquals(Files.readAllLines(file, StandardCharsets.UTF_8), TestingTasks.readAll(textFile(file.toString(), 1), env));
+  }
+
+  @Test
+  void malformedBytesBecomeReplacementCharactersAsHadoopTextDoes() throws IOException {
+    byte[][] lines = {
+        {'a', (byte) 0xff, 'b'},                 // never valid in UTF-8
+        {'c', (byte) 0xe6, (byte) 0xbc},         // a 3-byte sequence cut short
+        {(byte) 0xc3, 'd'},                      // lead byte without its continuation
+        {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, // an encoded surrogate
+    };
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    List<String> expected = new ArrayList<>();
+    for (byte[] line : lines) {
+      bytes.write(line);
+      bytes.write('\n');
+      expected.add(new Text(line).toString()); // Hadoop's decoder, as read before
+    }
+    Path file = Files.write(tmp.resolve("bad.txt"), bytes.toByteArray());
+
+    List<String> read = TestingTasks.readAll(textFile(file.toString(), 1), env);
+
+    assertEquals(expected, read);
+    assertTrue(read.get(0).contains("\ufffd"), read.get(0));
   }
 
   private TextFileNode textFile(String path, int minPartitions) {
