@@ -7,13 +7,21 @@ import java.util.Comparator;
  * Serializable natural ordering of {@link Comparable} keys, nulls first; the default ordering of
  * {@code sortByKey} and {@code sortBy}.
  */
-final class NaturalOrder<K> implements Comparator<K>, Serializable {
+public final class NaturalOrder<K> implements Comparator<K>, Serializable {
   @SuppressWarnings("rawtypes")
   static final NaturalOrder INSTANCE = new NaturalOrder();
 
   @SuppressWarnings("unchecked")
   static <K> Comparator<K> get() {
     return INSTANCE;
+  }
+
+  /**
+   * Whether {@code ordering} is this natural order, which lets a sorter of string keys sort by a
+   * binary key prefix instead of calling the comparator for every comparison.
+   */
+  public static boolean isNatural(Comparator<?> ordering) {
+    return ordering == INSTANCE || ordering == Comparator.naturalOrder();
   }
 
   @Override

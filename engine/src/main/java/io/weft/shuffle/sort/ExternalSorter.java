@@ -5,6 +5,7 @@ import com.google.common.collect.Iterators;
 import com.google.common.collect.PeekingIterator;
 import com.google.common.io.CountingOutputStream;
 import io.weft.KeyHash;
+import io.weft.NaturalOrder;
 import io.weft.Pair;
 import io.weft.Partitioner;
 import io.weft.TaskContext;
@@ -96,7 +97,7 @@ public final class ExternalSorter<K, V, C> {
     this.ordered = ordering != null;
     if (ordering != null) {
       Comparator<Object> byOrdering = (a, b) -> ordering.compare((K) a, (K) b);
-      this.keyComparator = byOrdering;
+      this.keyComparator = NaturalOrder.isNatural(ordering) ? new PrefixSort.NaturalKeyOrder(byOrdering) : byOrdering;
     } else if (aggregator != null) {
       this.keyComparator = (a, b) -> Integer.compare(KeyHash.hash(a), KeyHash.hash(b));
     } else {

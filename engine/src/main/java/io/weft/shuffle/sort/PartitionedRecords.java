@@ -11,7 +11,8 @@ import java.util.Iterator;
  * partition, by a key comparator (if any): what a spill writes and what the final merge reads.
  *
  * <p>Sorting is a counting sort by partition (linear, no comparisons) followed by a comparison
- * sort of each partition's slice; no per-record objects are allocated beyond the pairs.
+ * sort of each partition's slice; no per-record objects are allocated beyond the pairs. String
+ * keys in their natural order are sorted by a binary prefix instead ({@link PrefixSort}).
  * Not thread-safe; built and read by one task thread.
  */
 final class PartitionedRecords<K, C> {
@@ -43,8 +44,10 @@ final class PartitionedRecords<K, C> {
     }
     if (keyComparator != null) {
       Comparator<Object> byKey = (a, b) -> keyComparator.compare(((Pair<?, ?>) a).key(), ((Pair<?, ?>) b).key());
+      boolean byPrefix = keyComparator instanceof PrefixSort.NaturalKeyOrder;
       for (int p = 0; p < numPartitions; p++) {
-        if (starts[p + 1] - starts[p] > 1) {
+        if (starts[p + 1] - starts[p] > 1
+            && !(byPrefix && PrefixSort.sortStringKeys(sorted, starts[p], starts[p + 1], keyComparator))) {
           Arrays.sort(sorted, starts[p], starts[p + 1], byKey);
         }
       }
