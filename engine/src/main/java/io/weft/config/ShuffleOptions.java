@@ -65,4 +65,14 @@ public final class ShuffleOptions {
       .defaultValue("256")
       .check(n -> n > 0, "positive")
       .register();
+
+  public static final ConfigEntry<Integer> BYPASS_MERGE_THRESHOLD = intConf("weft.shuffle.sort.bypassMergeThreshold")
+      .doc("A map task whose shuffle neither combines map-side nor has more reduce partitions than this "
+          + "serializes each record straight into one file per reduce partition and concatenates them, "
+          + "instead of buffering, grouping and spilling the records. Each partition holds an open "
+          + "file buffer (weft.shuffle.file.buffer) while the task runs. 0 turns it off. Like "
+          + "Spark's spark.shuffle.sort.bypassMergeThreshold.")
+      .defaultValue("200")
+      .check(n -> n >= 0, "zero or positive")
+      .register();
 }

@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With map-side combine the records go through an {@link ExternalSorter} with the shuffle's
  * aggregator (sorted by hash, or by the key ordering if there is one); otherwise they are only
- * grouped by partition, since the reduce side sorts and aggregates anyway.
+ * grouped by partition, since the reduce side sorts and aggregates anyway: with at most
+ * {@code weft.shuffle.sort.bypassMergeThreshold} partitions, by serializing each record straight
+ * into its partition's file ({@link BypassMergeShuffleWriter}), else through an
+ * {@link ExternalSorter} without aggregator.
  *
  * <p>Threading: stateless; {@link #write} runs on the map task's thread and may run on several
  * at once. Failure handling: I/O errors are {@link UncheckedIOException}s naming the file;
@@ -32,6 +35,9 @@ public final class SortShuffleWriter {
   /** Writes and commits map output {@code mapIndex} of {@code dep}; returns each block's length. */
   public <K, V, C> long[] write(ShuffleDependency<K, V, C> dep, int mapIndex,
       Iterator<Pair<K, V>> records, TaskContext task) {
+    if (!dep.mapSideCombine() && BypassMergeShuffleWriter.applies(task, dep.partitioner().numPartitions())) {
+      return writeBypassingMerge(dep, mapIndex, records, task);
+    }
     ExternalSorter<K, V, ?> sorter = dep.mapSideCombine()
         ? new ExternalSorter<K, V, C>(task, dep.aggregator(), dep.partitioner(), dep.keyOrdering(), dep.serializer())
         : new ExternalSorter<K, V, V>(task, (Aggregator<K, V, V>) null, dep.partitioner(), null, dep.serializer());
@@ -48,6 +54,27 @@ public final class SortShuffleWriter {
       return committed;
     } finally {
       sorter.stop();
+      if (tmpData.exists() && !tmpData.delete()) {
+        LOG.warn("could not delete temporary shuffle file {}", tmpData);
+      }
+    }
+  }
+
+  private <K, V> long[] writeBypassingMerge(ShuffleDependency<K, V, ?> dep, int mapIndex,
+      Iterator<Pair<K, V>> records, TaskContext task) {
+    File tmpData = task.env().localDirs().tempFile("shuffle_" + dep.shuffleId() + "_" + mapIndex + ".data");
+    try (BypassMergeShuffleWriter writer =
+        new BypassMergeShuffleWriter(task, dep.partitioner(), dep.serializer().newInstance())) {
+      try {
+        writer.writeAll(records);
+      } catch (UnsupportedKeyException e) {
+        throw e.in(dep.operation());
+      }
+      long[] lengths = writer.writePartitionedFile(tmpData);
+      long[] committed = task.env().shuffleResolver().commit(dep.shuffleId(), mapIndex, tmpData, lengths);
+      task.metrics().addShuffleWrite(writer.recordsWritten(), tmpDataLength(lengths));
+      return committed;
+    } finally {
       if (tmpData.exists() && !tmpData.delete()) {
         LOG.warn("could not delete temporary shuffle file {}", tmpData);
       }
