@@ -10,10 +10,10 @@ import java.util.Objects;
 
 /**
  * The aggregation map of a sorter with an aggregator: one combiner per (partition, key), in an
- * open-addressing hash table over a single {@code Object[]} (key at 2i, combiner at 2i+1) with a
- * parallel int array of partitions, like Spark's {@code AppendOnlyMap}. Entries are never
- * removed, which keeps probing simple: quadratic (triangular) probing over a power-of-two
- * table, grown at 70% load. A null key is stored as a private sentinel. Keys are hashed with
+ * open-addressing hash table over a single {@code Object[]} (key at 2i, combiner at 2i+1) with
+ * parallel int arrays of partitions and key hashes, like Spark's {@code AppendOnlyMap}.
+ * Entries are never removed, which keeps probing simple: quadratic (triangular) probing over a
+ * power-of-two table, grown at 70% load. A null key is stored as a private sentinel. Keys are hashed with
  * {@link KeyHash}, like the partitioner, and compared with {@code equals}.
  *
  * <p>Why not a HashMap: no entry objects and no (partition, key) tuple per record, so the
@@ -30,6 +30,8 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
   private final Aggregator<K, V, C> aggregator;
   private Object[] data;
   private int[] partitions;
+  /** Each slot's key hash (as {@link #rehash}ed): most probes that miss stop here, without touching the key. */
+  private int[] hashes;
   private int mask;
   private int size;
   private int growThreshold;
@@ -39,12 +41,14 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
     this.aggregator = aggregator;
     allocate(64);
     // only the table counts: the aggregator's functions are not data
-    tracker = new SizeTracker(() -> SizeEstimator.estimate(data) + SizeEstimator.estimate(partitions));
+    tracker = new SizeTracker(() -> SizeEstimator.estimate(data) + SizeEstimator.estimate(partitions)
+        + SizeEstimator.estimate(hashes));
   }
 
   private void allocate(int capacity) {
     data = new Object[2 * capacity];
     partitions = new int[capacity];
+    hashes = new int[capacity];
     mask = capacity - 1;
     growThreshold = (int) (capacity * LOAD_FACTOR);
   }
@@ -63,19 +67,21 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
   @SuppressWarnings("unchecked")
   void insert(int partition, K key, V value) {
     Object k = key == null ? NULL_KEY : key;
-    int pos = rehash(KeyHash.hash(key)) & mask;
+    int hash = rehash(KeyHash.hash(key));
+    int pos = hash & mask;
     for (int delta = 1; ; delta++) {
       Object current = data[2 * pos];
       if (current == null) {
         data[2 * pos] = k;
         data[2 * pos + 1] = Aggregators.create(aggregator, value);
         partitions[pos] = partition;
+        hashes[pos] = hash;
         if (++size > growThreshold) {
           grow();
         }
         break;
       }
-      if (partitions[pos] == partition && (current == k || current.equals(k))) {
+      if (hashes[pos] == hash && partitions[pos] == partition && (current == k || current.equals(k))) {
         data[2 * pos + 1] = Aggregators.mergeValue(aggregator, (C) data[2 * pos + 1], value);
         break;
       }
@@ -91,17 +97,19 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
     }
     Object[] oldData = data;
     int[] oldPartitions = partitions;
+    int[] oldHashes = hashes;
     allocate(capacity * 2);
     for (int i = 0; i < oldPartitions.length; i++) {
       Object k = oldData[2 * i];
       if (k != null) {
-        int pos = rehash(k == NULL_KEY ? 0 : KeyHash.hash(k)) & mask;
+        int pos = oldHashes[i] & mask;
         for (int delta = 1; data[2 * pos] != null; delta++) {
           pos = (pos + delta) & mask;
         }
         data[2 * pos] = k;
         data[2 * pos + 1] = oldData[2 * i + 1];
         partitions[pos] = oldPartitions[i];
+        hashes[pos] = oldHashes[i];
       }
     }
     if (tracker != null) {
@@ -147,6 +155,7 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
     }
     data = null; // destructive, as documented: let the table go before the sort allocates
     partitions = null;
+    hashes = null;
     return PartitionedRecords.sort(pairs, parts, n, numPartitions, keyComparator);
   }
 }
