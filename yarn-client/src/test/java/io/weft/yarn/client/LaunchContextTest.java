@@ -70,7 +70,22 @@ class LaunchContextTest {
     Configuration conf = new Configuration(false);
     conf.set(YarnConfiguration.YARN_APPLICATION_CLASSPATH, "/opt/hadoop/etc, /opt/hadoop/share/*");
     assertEquals(List.of("{{PWD}}/__weft_conf__", "{{PWD}}/__weft_libs__/*", "/opt/hadoop/etc", "/opt/hadoop/share/*"),
-        List.of(AmLaunchContext.classPath(conf).split(ApplicationConstants.CLASS_PATH_SEPARATOR)));
+        List.of(AmLaunchContext.classPath(conf, List.of()).split(ApplicationConstants.CLASS_PATH_SEPARATOR)));
+  }
+
+  @Test
+  void withARecordedJarOrderTheJarsComeFirstRelativeAsTheCdsArchiveWasMadeWith() {
+    Configuration conf = new Configuration(false);
+    conf.set(YarnConfiguration.YARN_APPLICATION_CLASSPATH, "/opt/hadoop/etc");
+    assertEquals(List.of("__weft_libs__/weft-yarn-client.jar", "__weft_libs__/b.jar", "{{PWD}}/__weft_conf__",
+            "/opt/hadoop/etc"),
+        List.of(AmLaunchContext.classPath(conf, List.of("weft-yarn-client.jar", "b.jar"))
+            .split(ApplicationConstants.CLASS_PATH_SEPARATOR)));
+    WeftConf weft = new WeftConf(false).set("weft.am.extraJavaOptions", "-Xshare:off");
+    List<String> flags = io.weft.yarn.JvmStart.flags(weft, true);
+    assertEquals(List.of("-XX:SharedArchiveFile=__weft_libs__/weft-runtime.jsa", "-Xshare:auto"), flags);
+    assertEquals(List.of(), io.weft.yarn.JvmStart.flags(weft.set("weft.yarn.cds.enabled", "false"), true));
+    assertEquals(List.of(), io.weft.yarn.JvmStart.flags(new WeftConf(false), false), "no CDS archive shipped");
   }
 
   @Test
@@ -111,7 +126,7 @@ class LaunchContextTest {
     byte[] secret = AppSecret.generate(new SecureRandom());
     Credentials creds = YarnSubmitter.amCredentials(hadoopConf, secret);
     ContainerSizes sizes = ContainerSizes.of(s.conf());
-    ContainerLaunchContext ctx = AmLaunchContext.build(r, sizes, List.of(), hadoopConf, creds);
+    ContainerLaunchContext ctx = AmLaunchContext.build(r, sizes, List.of(), staged.runtimeJars(), hadoopConf, creds);
 
     String visible = String.join(" ", ctx.getCommands()) + ctx.getEnvironment();
     for (String encoding : List.of(new String(secret, StandardCharsets.ISO_8859_1),
