@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
 import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
@@ -29,9 +30,9 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
  * the file system's; {@link #containerClassPath}). {@code -Xshare:auto} makes any mismatch harmless: the JVM prints a
  * {@code [cds]} warning on the container's stderr and loads the classes from the jars.
  *
- * <p>The words returned here go before the user's {@code weft.am.extraJavaOptions} /
- * {@code weft.executor.extraJavaOptions}, so the user's options win (the JVM takes the last of
- * repeated flags; {@code -Xshare:off} turns CDS off).
+ * <p>The flags ({@link #flags}) go before the user's {@code weft.am.extraJavaOptions} /
+ * {@code weft.executor.extraJavaOptions} ({@link #javaOptions}), so the user's options win (the
+ * JVM takes the last of repeated flags; {@code -Xshare:off} turns CDS off).
  *
  * <p>Stateless; threading: any.
  */
@@ -44,18 +45,62 @@ public final class JvmStart {
   /** The runtime jars' names, one a line, in the order the CDS archive was made with. */
   public static final String CLASSPATH_FILE = "weft-runtime.classpath";
 
+  /** Which container a JVM is. */
+  public enum Role { APPLICATION_MASTER, EXECUTOR }
+
+  /** Executors with at most this heap use the serial collector ({@link #flags}). */
+  public static final long SERIAL_GC_MAX_HEAP_MB = 1024;
+
+  private static final Pattern CHOOSES_GC = Pattern.compile("-XX:\\+Use\\w*GC\\b");
+
   /**
-   * The JVM flags of a container, before the user's extra options.
-   *
-   * @param cds whether the runtime archive holds a CDS archive to use
+   * The words after {@code -Xmx} and {@code -Djava.io.tmpdir} on a container's command line: Weft's
+   * {@link #flags}, then the user's extra options for that role, each quoted for the shell.
    */
-  public static List<String> flags(WeftConf conf, boolean cds) {
+  public static List<String> javaOptions(WeftConf conf, Role role, boolean cds) {
+    List<String> options = new ArrayList<>(flags(conf, role, cds));
+    options.addAll(YarnOptions.javaOptions(conf, extraOptions(role)));
+    return List.copyOf(options);
+  }
+
+  /**
+   * Weft's JVM flags for a container, chosen for short-lived batch JVMs (measured with
+   * {@code bin/weft bench --yarn}, docs/BENCHMARKS.md):
+   *
+   * <ul>
+   *   <li>with {@code cds} (the runtime archive holds a CDS archive) and {@code weft.yarn.cds.enabled}:
+   *       {@code -XX:SharedArchiveFile=__weft_libs__/weft-runtime.jsa -Xshare:auto};
+   *   <li>the ApplicationMaster, unless the tasks run inside it: {@code -XX:TieredStopAtLevel=1}.
+   *       The driver schedules and computes little, so the quick C1 compiler alone serves it and
+   *       leaves the cores to the executors starting beside it; an AM that runs the tasks keeps C2;
+   *   <li>an executor of at most {@value #SERIAL_GC_MAX_HEAP_MB} MiB heap: {@code -XX:+UseSerialGC},
+   *       which starts no GC worker threads and pauses briefly on such heaps; not when the user's
+   *       options choose a collector (two would stop the JVM from starting).
+   * </ul>
+   *
+   * Any of them is undone by the user's options, which come after ({@code -XX:TieredStopAtLevel=4},
+   * {@code -Xshare:off}).
+   */
+  public static List<String> flags(WeftConf conf, Role role, boolean cds) {
     List<String> flags = new ArrayList<>();
     if (cds && conf.get(YarnOptions.CDS_ENABLED)) {
       flags.add("-XX:SharedArchiveFile=" + YarnConstants.LIBS_DIR + "/" + CDS_FILE);
       flags.add("-Xshare:auto");
     }
+    if (role == Role.APPLICATION_MASTER && !YarnOptions.runsInAm(conf)) {
+      flags.add("-XX:TieredStopAtLevel=1");
+    }
+    String user = conf.get(extraOptions(role));
+    boolean userChoosesGc = user != null && CHOOSES_GC.matcher(user).find();
+    if (role == Role.EXECUTOR && !userChoosesGc
+        && YarnOptions.toMb(conf.get(YarnOptions.EXECUTOR_MEMORY)) <= SERIAL_GC_MAX_HEAP_MB) {
+      flags.add("-XX:+UseSerialGC");
+    }
     return flags;
+  }
+
+  private static io.weft.config.ConfigEntry<String> extraOptions(Role role) {
+    return role == Role.APPLICATION_MASTER ? YarnOptions.AM_EXTRA_JAVA_OPTIONS : YarnOptions.EXECUTOR_EXTRA_JAVA_OPTIONS;
   }
 
   /**

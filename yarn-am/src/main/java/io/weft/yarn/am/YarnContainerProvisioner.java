@@ -129,14 +129,8 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     Integer configured = conf.get(YarnOptions.MAX_EXECUTOR_FAILURES);
     return new Plan(instances, ContainerSizes.of(conf),
         configured != null ? configured : ExecutorOptions.maxFailures(conf, instances),
-        javaOptions(conf, JvmStart.hasCds(java.nio.file.Path.of(YarnConstants.LIBS_DIR))));
-  }
-
-  /** Weft's choice of JVM flags ({@link JvmStart}), then weft.executor.extraJavaOptions, which win. */
-  static List<String> javaOptions(WeftConf conf, boolean cds) {
-    List<String> options = new ArrayList<>(JvmStart.flags(conf, cds));
-    options.addAll(YarnOptions.javaOptions(conf, YarnOptions.EXECUTOR_EXTRA_JAVA_OPTIONS));
-    return List.copyOf(options);
+        // Weft's choice of JVM flags, then weft.executor.extraJavaOptions, which win
+        JvmStart.javaOptions(conf, JvmStart.Role.EXECUTOR, JvmStart.hasCds(java.nio.file.Path.of(YarnConstants.LIBS_DIR))));
   }
 
   Plan plan() {

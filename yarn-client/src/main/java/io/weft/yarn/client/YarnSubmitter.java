@@ -271,9 +271,10 @@ public final class YarnSubmitter implements AutoCloseable {
     Properties props = launchProperties(s, conf, staged, area);
     resources.put(YarnConstants.CONF_DIR, area.write(YarnConstants.CONF_ARCHIVE_FILE,
         ConfArchive.build(hadoopConf, props), LocalResourceType.ARCHIVE));
-    java.util.List<String> javaOptions = new java.util.ArrayList<>(JvmStart.flags(conf, !staged.runtimeJars().isEmpty()));
-    javaOptions.addAll(YarnOptions.javaOptions(conf, YarnOptions.AM_EXTRA_JAVA_OPTIONS)); // the user's win
-    return AmLaunchContext.build(resources, sizes, javaOptions, staged.runtimeJars(), hadoopConf,
+    // Weft's JVM flags, then weft.am.extraJavaOptions, which win
+    return AmLaunchContext.build(resources, sizes,
+        JvmStart.javaOptions(conf, JvmStart.Role.APPLICATION_MASTER, !staged.runtimeJars().isEmpty()),
+        staged.runtimeJars(), hadoopConf,
         amCredentials(hadoopConf, AppSecret.generate(random)));
   }
 

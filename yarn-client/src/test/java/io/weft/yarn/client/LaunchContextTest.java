@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weft.WeftConf;
 import io.weft.yarn.AppSecret;
 import io.weft.yarn.ContainerSizes;
+import io.weft.yarn.JvmStart;
 import io.weft.yarn.StagedResources;
 import io.weft.yarn.YarnConstants;
 import java.io.IOException;
@@ -81,11 +82,25 @@ class LaunchContextTest {
             "/opt/hadoop/etc"),
         List.of(AmLaunchContext.classPath(conf, List.of("weft-yarn-client.jar", "b.jar"))
             .split(ApplicationConstants.CLASS_PATH_SEPARATOR)));
+  }
+
+  @Test
+  void jvmFlagsComeBeforeTheUsersOptionsWhichWin() {
     WeftConf weft = new WeftConf(false).set("weft.am.extraJavaOptions", "-Xshare:off");
-    List<String> flags = io.weft.yarn.JvmStart.flags(weft, true);
-    assertEquals(List.of("-XX:SharedArchiveFile=__weft_libs__/weft-runtime.jsa", "-Xshare:auto"), flags);
-    assertEquals(List.of(), io.weft.yarn.JvmStart.flags(weft.set("weft.yarn.cds.enabled", "false"), true));
-    assertEquals(List.of(), io.weft.yarn.JvmStart.flags(new WeftConf(false), false), "no CDS archive shipped");
+    assertEquals(List.of("-XX:SharedArchiveFile=__weft_libs__/weft-runtime.jsa", "-Xshare:auto",
+        "-XX:TieredStopAtLevel=1", "'-Xshare:off'"), JvmStart.javaOptions(weft, JvmStart.Role.APPLICATION_MASTER, true));
+    assertEquals(List.of("-XX:TieredStopAtLevel=1"),
+        JvmStart.flags(new WeftConf(false).set("weft.yarn.cds.enabled", "false"), JvmStart.Role.APPLICATION_MASTER, true));
+    assertEquals(List.of(), JvmStart.flags(new WeftConf(false).set("weft.yarn.inAm.mode", "on"),
+        JvmStart.Role.APPLICATION_MASTER, false), "an AM that runs the tasks keeps the optimizing compiler");
+
+    WeftConf small = new WeftConf(false).set("weft.executor.memory", "1g");
+    assertEquals(List.of("-XX:+UseSerialGC"), JvmStart.flags(small, JvmStart.Role.EXECUTOR, false));
+    assertEquals(List.of(), JvmStart.flags(new WeftConf(false).set("weft.executor.memory", "1025m"),
+        JvmStart.Role.EXECUTOR, false), "a larger heap keeps the JVM's default collector");
+    small.set("weft.executor.extraJavaOptions", "-Dx=1 -XX:+UseParallelGC");
+    assertEquals(List.of("'-Dx=1'", "'-XX:+UseParallelGC'"), JvmStart.javaOptions(small, JvmStart.Role.EXECUTOR, false),
+        "the user's collector alone: a second one would stop the JVM from starting");
   }
 
   @Test
