@@ -293,10 +293,6 @@ public final class ApplicationMaster {
   }
 
   /**
-   * The client's resources plus the configuration archive, which cannot describe itself in
-   * weft.properties (its size and timestamp exist only once it is written): it is read back here.
-   */
-  /**
    * The staging directory's file system, opened on another thread while the AM registers: it is
    * first needed right after registration, for the executors' resources, and creating an HDFS client
    * in a fresh JVM (class loading, mostly) took about as long as registering.
@@ -312,6 +308,10 @@ public final class ApplicationMaster {
     });
   }
 
+  /**
+   * The client's resources plus the configuration archive, which cannot describe itself in
+   * weft.properties (its size and timestamp exist only once it is written): it is read back here.
+   */
   private Map<String, LocalResource> executorResources(LaunchDetails launch, org.apache.hadoop.fs.Path stagingDir)
       throws IOException {
     Map<String, LocalResource> resources = new LinkedHashMap<>(launch.resources());
