@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * client reads the entry's local time differently, and its containers then run without CDS).
  *
  * <p>It uses this JVM's {@code java}: a container JVM of another build ignores the archive.
- * Takes a few seconds, once per Weft build (the cold submission). Failure: logged, and
- * {@link #build} returns null; the runtime is then published without it.
+ * Takes a few seconds, once per Weft build (the cold submission), while the jars are uploaded.
+ * Threading: any; {@link #build} blocks until the training run ends. Failure: never thrown: logged,
+ * and {@link #build} returns null; the runtime is then published without it.
  */
 final class CdsArchive {
   private static final Logger LOG = LoggerFactory.getLogger(CdsArchive.class);
@@ -84,8 +85,8 @@ final class CdsArchive {
         throw new IOException("the training run exited with " + p.exitValue() + ": " + tail(log));
       }
       return new Made(dir, jsa);
-    } catch (IOException e) {
-      LOG.warn("No class-data sharing archive for Weft's runtime (containers start without it): {}", e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("No class-data sharing archive for Weft's runtime (containers start without it): {}", e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       LOG.warn("No class-data sharing archive for Weft's runtime: interrupted");

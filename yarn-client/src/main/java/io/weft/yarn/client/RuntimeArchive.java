@@ -152,15 +152,22 @@ public final class RuntimeArchive {
     removeStaleTemporaries(fs, dir);
     Path temp = new Path(dir, target.getName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
     boolean ordered = recordsOrder(jars);
-    CdsArchive.Made made = cds && ordered ? CdsArchive.build(jars, ENTRY_TIME) : null;
+    // the training run goes on while the jars are uploaded; its archive is the zip's last entry
+    java.util.concurrent.CompletableFuture<CdsArchive.Made> training = cds && ordered
+        ? java.util.concurrent.CompletableFuture.supplyAsync(() -> CdsArchive.build(jars, ENTRY_TIME))
+        : java.util.concurrent.CompletableFuture.completedFuture(null);
     try {
-      writeZip(fs, temp, jars, ordered, made == null ? null : made.jsa());
+      writeZip(fs, temp, jars, ordered, () -> {
+        CdsArchive.Made made = training.join();
+        return made == null ? null : made.jsa();
+      });
       fs.setPermission(temp, WORLD_READABLE_FILE); // before it has its final name: never published private
       return install(fs, temp, target);
     } finally {
       if (fs.exists(temp)) {
         fs.delete(temp, false);
       }
+      CdsArchive.Made made = training.join(); // also after a failed upload: never leave its scratch behind
       if (made != null) {
         made.close();
       }
@@ -185,10 +192,10 @@ public final class RuntimeArchive {
   /**
    * The jars as entries of a zip at {@code path}, stored uncompressed (jars are compressed
    * already), then, when {@code ordered}, {@link JvmStart#CLASSPATH_FILE} (their names in order)
-   * and the CDS archive {@code jsa} when there is one, compressed.
+   * and the CDS archive {@code jsa} supplies (asked for after the jars) when there is one, compressed.
    */
   private static void writeZip(FileSystem fs, Path path, List<java.nio.file.Path> jars, boolean ordered,
-      java.nio.file.Path jsa) throws IOException {
+      java.util.function.Supplier<java.nio.file.Path> cdsArchive) throws IOException {
     try (OutputStream file = new BufferedOutputStream(fs.create(path, false), 1 << 16);
          ZipOutputStream zip = new ZipOutputStream(file)) {
       zip.setLevel(0);
@@ -204,6 +211,7 @@ public final class RuntimeArchive {
         zip.write(names.toString().getBytes(StandardCharsets.UTF_8));
         zip.closeEntry();
       }
+      java.nio.file.Path jsa = ordered ? cdsArchive.get() : null;
       if (jsa != null) {
         zip.setLevel(1); // unlike the jars, a CDS archive shrinks to about a third (43 -> 12 MB)
         putEntry(zip, JvmStart.CDS_FILE);
