@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.it.apps.SumsAndPrints;
 import io.weft.it.yarn.WeftOnYarn;
+import io.weft.yarn.JvmStart;
 import io.weft.yarn.StagedResources;
 import io.weft.yarn.client.RuntimeArchive;
 import java.io.ByteArrayInputStream;
@@ -94,6 +95,41 @@ class YarnRuntimeArchiveIT {
     assertEquals(List.of(), localizedRuntimes("usercache"), "never localized per user or application");
   }
 
+  /**
+   * The published archive holds a class-data sharing archive and the jar order it was made with,
+   * and the AM's and the executor's JVMs map it: both run with {@code -Xshare:on} (the user's
+   * options come last and win over Weft's {@code -Xshare:auto}), which makes a JVM that cannot use
+   * its {@code -XX:SharedArchiveFile} (another class path, a jar of another time or size, another
+   * JDK build) exit at start with "Unable to use shared archive"; the application would then fail.
+   */
+  @Test
+  void containersStartWithTheRuntimesClassDataSharingArchive() throws Exception {
+    FileSystem fs = CLUSTER.fileSystem();
+    Path jar = WeftOnYarn.appJar(SumsAndPrints.class, tmp);
+    Map<String, String> settings = WeftOnYarn.settings("cds", 1);
+    settings.put("weft.yarn.archive.dir", "/cds/archives");
+    settings.put("weft.am.extraJavaOptions", "-Xshare:on");
+    settings.put("weft.executor.extraJavaOptions", "-Xshare:on");
+    WeftOnYarn.Run run = WeftOnYarn.run(CLUSTER, SumsAndPrints.class.getName(), jar, List.of("100"), settings);
+    assertSucceededWithItsTasks(run);
+
+    org.apache.hadoop.fs.Path archive = fs.makeQualified(
+        new org.apache.hadoop.fs.Path("/cds/archives/" + RuntimeArchive.fileName(WeftOnYarn.weftJars())));
+    List<String> entries = new ArrayList<>();
+    String order = null;
+    try (ZipInputStream zip = new ZipInputStream(fs.open(archive))) {
+      for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+        entries.add(e.getName());
+        if (e.getName().equals(JvmStart.CLASSPATH_FILE)) {
+          order = new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+      }
+    }
+    assertTrue(entries.contains(JvmStart.CDS_FILE), entries.toString());
+    assertEquals(WeftOnYarn.weftJars().stream().map(p -> p.getFileName().toString()).toList(),
+        List.of(order.split("\n")));
+  }
+
   @Test
   void concurrentFirstPublicationsLeaveOneCompleteArchive() throws Exception {
     FileSystem fs = CLUSTER.fileSystem();
@@ -133,7 +169,7 @@ class YarnRuntimeArchiveIT {
         assertEquals(jar.getFileName().toString(), zip.getNextEntry().getName());
         assertArrayEquals(Files.readAllBytes(jar), zip.readAllBytes());
       }
-      assertEquals(null, zip.getNextEntry());
+      assertEquals(null, zip.getNextEntry(), "these jars are not zips: no class-path order, no CDS archive");
     }
   }
 

@@ -102,6 +102,15 @@ public final class YarnOptions {
       .check(n -> n >= 0, "non-negative")
       .register();
 
+  public static final ConfigEntry<Boolean> CDS_ENABLED = booleanConf("weft.yarn.cds.enabled")
+      .doc("Whether weft submit, when it publishes a new runtime archive, also makes a class-data "
+          + "sharing (AppCDS) archive of the classes the ApplicationMaster and executors load (a few "
+          + "seconds, once per Weft build) and whether containers start with it (-Xshare:auto: a JVM "
+          + "of another build ignores it with a warning on its stderr). Needs the containers' Java "
+          + "to be the client's.")
+      .defaultValue("true")
+      .register();
+
   public static final ConfigEntry<Boolean> PRESERVE_STAGING_FILES = booleanConf("weft.yarn.preserveStagingFiles")
       .doc("Keep the application's staging directory (/user/<user>/.weftStaging/<appId>) after "
           + "it ends, for debugging.")

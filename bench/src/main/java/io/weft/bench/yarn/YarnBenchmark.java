@@ -21,7 +21,7 @@ import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 
 /**
- * {@code bin/weft bench --yarn [--runs N] [--dir DIR] [--size BYTES]}: how long a user waits for
+ * {@code bin/weft bench --yarn [--runs N] [--dir DIR] [--size BYTES] [--conf KEY=VALUE]...}: how long a user waits for
  * a small application on YARN, phase by phase. Starts the embedded cluster in this JVM (2
  * NodeManagers, 1 DataNode, 128 MB blocks), writes a text input of {@code --size} (64 MB) to HDFS,
  * then runs each workload {@code --runs} times (3) through {@code $WEFT_HOME/bin/weft submit} in a
@@ -30,13 +30,14 @@ import org.apache.hadoop.yarn.client.api.YarnClient;
  * WordCount of the input. Each workload's first run is cold: it gets a fresh
  * {@code weft.yarn.archive.dir}, so it uploads Weft's runtime and the NodeManagers localize it;
  * the others reuse it. Prints (and writes to {@code DIR/results-yarn.md}) the phase table
- * ({@link RunTimeline} says where each moment comes from) with per-workload medians.
+ * ({@link RunTimeline} says where each moment comes from) with per-workload medians. Each
+ * {@code --conf} goes to every submission (to compare JVM flags, say).
  *
  * <p>A measurement, not a test: a run that fails stops the benchmark, naming its log; the
  * integration tests check results.
  */
 public final class YarnBenchmark {
-  private static final String USAGE = "usage: weft bench --yarn [--runs N] [--dir DIR] [--size BYTES]";
+  private static final String USAGE = "usage: weft bench --yarn [--runs N] [--dir DIR] [--size BYTES] [--conf KEY=VALUE]...";
   private static final Pattern SUBMITTED = Pattern.compile("Submitted (application_\\d+_\\d+) ");
   private static final Pattern UPLOADED = Pattern.compile("Weft runtime: uploaded (\\S+) \\(([^)]*)\\)");
 
@@ -48,9 +49,12 @@ public final class YarnBenchmark {
   private final int runs;
   private final long sizeBytes;
   private final PrintStream out;
+  /** {@code --conf} pairs given to every submission. */
+  private final List<String> confs;
 
-  YarnBenchmark(Path weftHome, Path dir, int runs, long sizeBytes, PrintStream out) {
+  YarnBenchmark(Path weftHome, Path dir, int runs, long sizeBytes, List<String> confs, PrintStream out) {
     this.weftHome = weftHome;
+    this.confs = List.copyOf(confs);
     this.dir = dir;
     this.runs = runs;
     this.sizeBytes = sizeBytes;
@@ -61,12 +65,14 @@ public final class YarnBenchmark {
     Path dir = Path.of(System.getProperty("java.io.tmpdir"), "weft-bench-yarn");
     int runs = 3;
     long size = 64L << 20;
+    List<String> confs = new ArrayList<>();
     try {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--runs" -> runs = Integer.parseInt(value(args, ++i));
           case "--dir" -> dir = Path.of(value(args, ++i));
           case "--size" -> size = io.weft.config.Sizes.parseBytes(value(args, ++i));
+          case "--conf" -> confs.add(value(args, ++i));
           default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
         }
       }
@@ -84,7 +90,7 @@ public final class YarnBenchmark {
       System.exit(2);
       return;
     }
-    int rc = new YarnBenchmark(Path.of(home), dir.toAbsolutePath(), runs, size, System.out).run();
+    int rc = new YarnBenchmark(Path.of(home), dir.toAbsolutePath(), runs, size, confs, System.out).run();
     System.exit(rc);
   }
 
@@ -153,6 +159,9 @@ public final class YarnBenchmark {
     List<String> cmd = new ArrayList<>(List.of(weftHome.resolve("bin").resolve("weft").toString(), "submit",
         "--master", "yarn", "--class", w.mainClass(), "--num-executors", "2", "--executor-cores", "1",
         "--executor-memory", "512m", "--conf", "weft.yarn.archive.dir=/bench/archives/" + slug));
+    for (String c : confs) {
+      cmd.addAll(List.of("--conf", c));
+    }
     cmd.addAll(w.options());
     cmd.add(w.jar().toString());
     cmd.addAll(w.args());

@@ -76,6 +76,8 @@ public final class ApplicationMaster {
   private final Path workDir;
   private final AmClientFactory clients;
   private final CompletableFuture<AmCallbacks.Stop> stopRequest = new CompletableFuture<>();
+  /** The staging directory's file system, being opened since the start ({@link #openStagingFileSystem}). */
+  private CompletableFuture<FileSystem> stagingFs;
 
   /**
    * @param env the container's environment ({@code CONTAINER_ID}, {@code NM_HOST})
@@ -116,6 +118,7 @@ public final class ApplicationMaster {
       return 1;
     }
     LOG.info("ApplicationMaster {} starting {}", attemptId, launch.mainClass());
+    stagingFs = openStagingFileSystem(launch);
     AmStatus status = YarnOptions.runsInAm(launch.conf()) ? AmStatus.inAm(launch.conf().appName())
         : new AmStatus(launch.conf().appName(), launch.conf().get(YarnOptions.EXECUTOR_INSTANCES));
     try (StatusServer http = StatusServer.start(status, host())) {
@@ -290,6 +293,22 @@ public final class ApplicationMaster {
   }
 
   /**
+   * The staging directory's file system, opened on another thread while the AM registers: it is
+   * first needed right after registration, for the executors' resources, and creating an HDFS client
+   * in a fresh JVM (class loading, mostly) took about as long as registering.
+   */
+  private CompletableFuture<FileSystem> openStagingFileSystem(LaunchDetails launch) {
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(launch.stagingDir());
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return dir.getFileSystem(hadoopConf);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  /**
    * The client's resources plus the configuration archive, which cannot describe itself in
    * weft.properties (its size and timestamp exist only once it is written): it is read back here.
    */
@@ -297,11 +316,22 @@ public final class ApplicationMaster {
       throws IOException {
     Map<String, LocalResource> resources = new LinkedHashMap<>(launch.resources());
     org.apache.hadoop.fs.Path archive = new org.apache.hadoop.fs.Path(stagingDir, YarnConstants.CONF_ARCHIVE_FILE);
-    FileSystem fs = archive.getFileSystem(hadoopConf);
+    FileSystem fs = stagingFs != null ? joinStagingFs() : archive.getFileSystem(hadoopConf);
     FileStatus st = fs.getFileStatus(archive);
     resources.put(YarnConstants.CONF_DIR, LocalResource.newInstance(URL.fromPath(fs.makeQualified(archive)),
         LocalResourceType.ARCHIVE, LocalResourceVisibility.APPLICATION, st.getLen(), st.getModificationTime()));
     return resources;
+  }
+
+  private FileSystem joinStagingFs() throws IOException {
+    try {
+      return stagingFs.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof java.io.UncheckedIOException u) {
+        throw u.getCause();
+      }
+      throw e;
+    }
   }
 
   static ApplicationAttemptId attemptId(Map<String, String> env) {

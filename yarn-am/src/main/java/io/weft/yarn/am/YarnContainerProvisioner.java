@@ -7,6 +7,7 @@ import io.weft.cluster.TopologyRackResolver;
 import io.weft.config.ExecutorOptions;
 import io.weft.cluster.remote.ExecutorProvisioner;
 import io.weft.yarn.ContainerSizes;
+import io.weft.yarn.JvmStart;
 import io.weft.yarn.YarnConstants;
 import io.weft.yarn.YarnOptions;
 import io.weft.yarn.executor.YarnExecutorMain;
@@ -28,7 +29,6 @@ import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.Priority;
 import org.apache.hadoop.yarn.api.records.Resource;
-import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,7 +128,8 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     Integer configured = conf.get(YarnOptions.MAX_EXECUTOR_FAILURES);
     return new Plan(instances, ContainerSizes.of(conf),
         configured != null ? configured : ExecutorOptions.maxFailures(conf, instances),
-        List.copyOf(YarnOptions.javaOptions(conf, YarnOptions.EXECUTOR_EXTRA_JAVA_OPTIONS)));
+        // Weft's choice of JVM flags, then weft.executor.extraJavaOptions, which win
+        JvmStart.javaOptions(conf, JvmStart.Role.EXECUTOR, JvmStart.hasCds(java.nio.file.Path.of(YarnConstants.LIBS_DIR))));
   }
 
   Plan plan() {
@@ -309,19 +310,10 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
         List.of(String.join(" ", command)), null, services.executorTokens(), null);
   }
 
-  /** Weft's conf and jars, the application's jars, then the cluster's own class path. */
+  /** Weft's conf and jars, the application's jars, then the cluster's own class path ({@link JvmStart}). */
   static String classPath(Configuration conf, List<String> appClassPath) {
-    List<String> entries = new ArrayList<>();
-    entries.add(Environment.PWD.$$() + "/" + YarnConstants.CONF_DIR);
-    entries.add(Environment.PWD.$$() + "/" + YarnConstants.LIBS_DIR + "/*");
-    for (String jar : appClassPath) {
-      entries.add(Environment.PWD.$$() + "/" + jar);
-    }
-    for (String c : conf.getStrings(YarnConfiguration.YARN_APPLICATION_CLASSPATH,
-        YarnConfiguration.DEFAULT_YARN_CROSS_PLATFORM_APPLICATION_CLASSPATH)) {
-      entries.add(c.trim());
-    }
-    return String.join(ApplicationConstants.CLASS_PATH_SEPARATOR, entries);
+    return JvmStart.containerClassPath(JvmStart.recordedJars(java.nio.file.Path.of(YarnConstants.LIBS_DIR)),
+        appClassPath, conf);
   }
 
   @Override

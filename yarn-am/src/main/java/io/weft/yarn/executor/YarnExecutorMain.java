@@ -2,22 +2,27 @@ package io.weft.yarn.executor;
 
 import io.weft.executor.ExecutorProcess;
 import io.weft.yarn.AppSecret;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
 
 /**
  * Main class of an executor container. Arguments: executor id, driver host, driver port, cores.
- * The application secret comes from the container's credentials; scratch space from the
- * NodeManager's local dirs, so YARN cleans it up with the container. Exits 0 when the driver
- * tells it to stop (or is gone), 1 when it cannot start.
+ * The application secret comes from the container's credentials ({@link #containerCredentials});
+ * scratch space from the NodeManager's local dirs, so YARN cleans it up with the container. Exits
+ * 0 when the driver tells it to stop (or is gone), 1 when it cannot start.
  */
 public final class YarnExecutorMain {
   private YarnExecutorMain() {}
 
   public static void main(String[] args) {
     try {
-      byte[] secret = AppSecret.readFrom(UserGroupInformation.getCurrentUser().getCredentials());
+      byte[] secret = AppSecret.readFrom(containerCredentials(System.getenv(UserGroupInformation.HADOOP_TOKEN_FILE_LOCATION)));
       String localDirs = System.getenv(Environment.LOCAL_DIRS.name());
       Path scratch = localDirs != null && !localDirs.isBlank()
           ? Path.of(localDirs.split(",")[0], "weft") : Path.of(System.getProperty("java.io.tmpdir"));
@@ -30,5 +35,24 @@ public final class YarnExecutorMain {
       t.printStackTrace();
       System.exit(1);
     }
+  }
+
+  /**
+   * The container's credentials, read from the token file the NodeManager names in
+   * {@code HADOOP_TOKEN_FILE_LOCATION}, not through {@code UserGroupInformation.getCurrentUser()}:
+   * logging in sets up Hadoop's metrics system, JAAS and a parsed {@code Configuration}, half a
+   * second of an executor's start measured on two busy cores (docs/HADOOP-NOTES.md), and nothing
+   * before registration needs it. A task that reads HDFS logs in then, and the login reads the
+   * same file. Without the variable (not in a YARN container), the current user's credentials.
+   */
+  static Credentials containerCredentials(String tokenFile) throws IOException {
+    if (tokenFile == null || tokenFile.isBlank()) {
+      return UserGroupInformation.getCurrentUser().getCredentials();
+    }
+    Credentials credentials = new Credentials();
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(Path.of(tokenFile))))) {
+      credentials.readTokenStorageStream(in);
+    }
+    return credentials;
   }
 }

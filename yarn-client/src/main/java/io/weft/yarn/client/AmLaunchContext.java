@@ -1,7 +1,7 @@
 package io.weft.yarn.client;
 
 import io.weft.yarn.ContainerSizes;
-import io.weft.yarn.YarnConstants;
+import io.weft.yarn.JvmStart;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -22,10 +22,10 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
  * class path, the local resources and the credentials.
  *
  * <p>Command: {@code {{JAVA_HOME}}/bin/java -Xmx<am heap>m -Djava.io.tmpdir={{PWD}}/tmp
- * [weft.am.extraJavaOptions] io.weft.yarn.am.ApplicationMaster 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr}. Nothing about the
+ * [Weft's JVM flags] [weft.am.extraJavaOptions] io.weft.yarn.am.ApplicationMaster 1><LOG_DIR>/stdout
+ * 2><LOG_DIR>/stderr}. Nothing about the
  * application is on it: main class and arguments travel in {@code weft.properties}, the secret in
- * the credentials. Class path: {@code __weft_conf__} first (so its site files win), then
- * {@code __weft_libs__/*}, then the cluster's {@code yarn.application.classpath}. The
+ * the credentials. Class path: {@link JvmStart#containerClassPath}. The
  * {@code {{…}}} and {@code <CPS>} forms are expanded by the NodeManager for its platform.
  *
  * <p>Pure: a function of its arguments. Threading: any.
@@ -35,11 +35,15 @@ final class AmLaunchContext {
 
   static final String AM_CLASS = "io.weft.yarn.am.ApplicationMaster";
 
-  /** @param javaOptions weft.am.extraJavaOptions, each word quoted for the shell */
+  /**
+   * @param javaOptions Weft's JVM flags ({@link JvmStart#flags}) and weft.am.extraJavaOptions, each
+   *     word quoted for the shell
+   * @param runtimeJars the runtime jars in the runtime archive's recorded order, or empty
+   */
   static ContainerLaunchContext build(Map<String, LocalResource> resources, ContainerSizes sizes,
-      List<String> javaOptions, Configuration hadoopConf, Credentials credentials) {
+      List<String> javaOptions, List<String> runtimeJars, Configuration hadoopConf, Credentials credentials) {
     ContainerLaunchContext ctx = ContainerLaunchContext.newInstance(
-        resources, Map.of(Environment.CLASSPATH.name(), classPath(hadoopConf)),
+        resources, Map.of(Environment.CLASSPATH.name(), classPath(hadoopConf, runtimeJars)),
         List.of(String.join(" ", command(sizes, javaOptions))), null, tokens(credentials), null);
     return ctx;
   }
@@ -56,15 +60,8 @@ final class AmLaunchContext {
     return cmd;
   }
 
-  static String classPath(Configuration hadoopConf) {
-    List<String> entries = new ArrayList<>();
-    entries.add(Environment.PWD.$$() + "/" + YarnConstants.CONF_DIR);
-    entries.add(Environment.PWD.$$() + "/" + YarnConstants.LIBS_DIR + "/*");
-    for (String e : hadoopConf.getTrimmedStrings(YarnConfiguration.YARN_APPLICATION_CLASSPATH,
-        YarnConfiguration.DEFAULT_YARN_CROSS_PLATFORM_APPLICATION_CLASSPATH)) {
-      entries.add(e);
-    }
-    return String.join(ApplicationConstants.CLASS_PATH_SEPARATOR, entries);
+  static String classPath(Configuration hadoopConf, List<String> runtimeJars) {
+    return JvmStart.containerClassPath(runtimeJars, List.of(), hadoopConf);
   }
 
   /** The credentials in the wire form a launch context carries. */

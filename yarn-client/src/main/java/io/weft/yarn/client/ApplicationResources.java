@@ -43,11 +43,13 @@ final class ApplicationResources {
   private ApplicationResources() {}
 
   /**
-   * The staged resources by link name, the link names of the application's class path, and one
-   * line for the user on how Weft's runtime was shipped (uploaded, reused, or configured; null
-   * when the submission named no runtime jars).
+   * The staged resources by link name, the link names of the application's class path, one line
+   * for the user on how Weft's runtime was shipped (uploaded, reused, or configured; null when the
+   * submission named no runtime jars), and the runtime jars' names in the order the shared runtime
+   * archive records ({@link io.weft.yarn.JvmStart}; empty for any other way of shipping them).
    */
-  record Staged(Map<String, LocalResource> resources, List<String> appClassPath, String runtimeNote) {}
+  record Staged(Map<String, LocalResource> resources, List<String> appClassPath, String runtimeNote,
+      List<String> runtimeJars) {}
 
   /** Checks that every input exists and that no two share a link name. */
   static void checkInputs(YarnSubmission s, WeftConf conf, Configuration hadoopConf) throws IOException {
@@ -106,16 +108,20 @@ final class ApplicationResources {
     }
     String archive = conf.get(YarnOptions.ARCHIVE);
     String runtimeNote;
+    List<String> runtimeJars = List.of();
     if (archive != null) {
       LocalResource r = StagingArea.inPlace(new Path(archive), LocalResourceType.ARCHIVE, hadoopConf);
       resources.put(YarnConstants.LIBS_DIR, r);
       runtimeNote = "Weft runtime: " + YarnOptions.ARCHIVE.key() + " " + archive + " (" + r.getVisibility() + ")";
     } else if (!s.weftJars().isEmpty()) {
       runtimeNote = shipRuntime(s.weftJars(), conf, area, hadoopConf, resources);
+      if (resources.containsKey(YarnConstants.LIBS_DIR) && RuntimeArchive.recordsOrder(s.weftJars())) {
+        runtimeJars = s.weftJars().stream().map(j -> j.getFileName().toString()).toList();
+      }
     } else {
       runtimeNote = null; // a caller that ships Weft by other means (tests)
     }
-    return new Staged(resources, classPath, runtimeNote);
+    return new Staged(resources, classPath, runtimeNote, runtimeJars);
   }
 
   /**
@@ -129,7 +135,8 @@ final class ApplicationResources {
     FileSystem fs = dir.getFileSystem(hadoopConf);
     RuntimeArchive.Published published;
     try {
-      published = RuntimeArchive.publish(fs, dir, jars, conf.get(YarnOptions.ARCHIVE_KEEP));
+      published = RuntimeArchive.publish(fs, dir, jars, conf.get(YarnOptions.ARCHIVE_KEEP),
+          conf.get(YarnOptions.CDS_ENABLED));
     } catch (IOException e) {
       for (java.nio.file.Path jar : jars) {
         String name = YarnConstants.LIBS_DIR + "/" + jar.getFileName();

@@ -1,25 +1,19 @@
 package io.weft.yarn.client;
 
 import io.weft.WeftConf;
+import io.weft.yarn.JvmStart;
 import io.weft.yarn.YarnOptions;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.hadoop.conf.Configuration;
@@ -42,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * SHA-256 of every jar's name, size and bytes in class-path order (names, sizes and times would
  * not do: two machines building the same version get different times, and one rebuilt jar with
  * the same size must not reuse a stale archive). Its entries are the jars, flat, as
- * {@code weft.yarn.archive} expects. The hash is computed once per JVM for an unchanged set of
- * files (a workflow server submitting many applications pays it once).
+ * {@code weft.yarn.archive} expects, then their order ({@link JvmStart#CLASSPATH_FILE}) and, when
+ * {@code weft.yarn.cds.enabled}, a class-data sharing archive of them ({@link CdsArchive}). The hash
+ * is computed once per set of files, not per submission ({@link RuntimeDigest}).
  *
  * <p>Publishing is safe against concurrent first submissions: the zip is written under a unique
  * temporary name in the same directory, made readable by everyone (644), and renamed to its final
@@ -72,10 +67,12 @@ public final class RuntimeArchive {
   static final long UNUSED_MS = 24L * 3600 * 1000;
   private static final FsPermission WORLD_READABLE_FILE = new FsPermission((short) 0644);
   private static final FsPermission WORLD_TRAVERSABLE_DIR = new FsPermission((short) 0755);
-  /** A fixed entry time: the zip's bytes depend only on the jars. */
-  private static final long ENTRY_TIME = 315_532_800_000L; // 1980-01-01, the zip format's epoch
-
-  private static final Map<List<Stamp>, String> HASHES = new ConcurrentHashMap<>();
+  /**
+   * A fixed entry time, so the zip's bytes depend only on the jars; the NodeManager gives the
+   * unpacked jars this modification time, which the CDS archive checks ({@link CdsArchive}). Noon
+   * UTC on 2000-01-01: a DOS time (local, 2-second steps) in every time zone.
+   */
+  static final long ENTRY_TIME = 946_728_000_000L;
 
   private RuntimeArchive() {}
 
@@ -86,9 +83,6 @@ public final class RuntimeArchive {
    *     submission published it first)
    */
   public record Published(Path path, boolean uploaded, long bytes) {}
-
-  /** A jar's identity on this machine, to cache its hash: path, size, modification time. */
-  private record Stamp(String path, long size, long modified) {}
 
   /** {@code weft.yarn.archive.dir}, or {@code <home>/.weft/archives} on the default file system; qualified. */
   static Path directory(WeftConf conf, Configuration hadoopConf) throws IOException {
@@ -101,39 +95,22 @@ public final class RuntimeArchive {
     return fs.makeQualified(new Path(fs.getHomeDirectory(), ".weft/archives"));
   }
 
-  /** {@code weft-runtime-<first 16 hex digits of the content hash>.zip}. */
+  /** {@code weft-runtime-<first 16 hex digits of the content hash>.zip} ({@link RuntimeDigest}). */
   public static String fileName(List<java.nio.file.Path> jars) throws IOException {
-    return PREFIX + contentHash(jars).substring(0, HASH_CHARS) + SUFFIX;
+    return PREFIX + RuntimeDigest.of(jars).hash().substring(0, HASH_CHARS) + SUFFIX;
+  }
+
+  /** SHA-256, in hex, over each jar's file name, size and bytes, in order ({@link RuntimeDigest}). */
+  static String contentHash(List<java.nio.file.Path> jars) throws IOException {
+    return RuntimeDigest.contentHash(jars);
   }
 
   /**
-   * SHA-256, in hex, over each jar's file name, size and bytes, in order. Cached per JVM while
-   * the files keep their paths, sizes and modification times.
+   * Whether the archive of {@code jars} records their order ({@link JvmStart#CLASSPATH_FILE}), so
+   * containers list them first on their class path: when none holds a configuration file.
    */
-  static String contentHash(List<java.nio.file.Path> jars) throws IOException {
-    List<Stamp> key = new ArrayList<>();
-    for (java.nio.file.Path jar : jars) {
-      key.add(new Stamp(jar.toAbsolutePath().toString(), Files.size(jar), Files.getLastModifiedTime(jar).toMillis()));
-    }
-    String cached = HASHES.get(key);
-    if (cached != null) {
-      return cached;
-    }
-    MessageDigest sha = sha256();
-    byte[] buffer = new byte[1 << 16];
-    for (java.nio.file.Path jar : jars) {
-      sha.update(jar.getFileName().toString().getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) 0);
-      sha.update(ByteBuffer.allocate(Long.BYTES).putLong(Files.size(jar)).array());
-      try (InputStream in = Files.newInputStream(jar)) {
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          sha.update(buffer, 0, n);
-        }
-      }
-    }
-    String hash = HexFormat.of().formatHex(sha.digest());
-    HASHES.put(key, hash);
-    return hash;
+  static boolean recordsOrder(List<java.nio.file.Path> jars) throws IOException {
+    return RuntimeDigest.of(jars).jarsBeforeConf();
   }
 
   /**
@@ -149,14 +126,24 @@ public final class RuntimeArchive {
    * old ones ({@link #prune}) keeping the newest {@code keep}; 0 removes nothing.
    */
   static Published publish(FileSystem fs, Path dir, List<java.nio.file.Path> jars, int keep) throws IOException {
-    Published p = publishOnly(fs, dir, jars);
+    return publish(fs, dir, jars, keep, false);
+  }
+
+  /**
+   * {@link #publish(FileSystem, Path, List, int)}; with {@code cds}, a newly uploaded archive also
+   * holds a class-data sharing archive of its classes ({@link CdsArchive}), when one can be made.
+   */
+  static Published publish(FileSystem fs, Path dir, List<java.nio.file.Path> jars, int keep, boolean cds)
+      throws IOException {
+    Published p = publishOnly(fs, dir, jars, cds);
     if (p.uploaded() && keep > 0) {
       prune(fs, dir, keep, System.currentTimeMillis());
     }
     return p;
   }
 
-  private static Published publishOnly(FileSystem fs, Path dir, List<java.nio.file.Path> jars) throws IOException {
+  private static Published publishOnly(FileSystem fs, Path dir, List<java.nio.file.Path> jars, boolean cds)
+      throws IOException {
     Path target = new Path(dir, fileName(jars));
     if (fs.exists(target)) {
       return new Published(target, false, fs.getFileStatus(target).getLen());
@@ -164,13 +151,25 @@ public final class RuntimeArchive {
     mkdirsTraversable(fs, dir);
     removeStaleTemporaries(fs, dir);
     Path temp = new Path(dir, target.getName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+    boolean ordered = recordsOrder(jars);
+    // the training run goes on while the jars are uploaded; its archive is the zip's last entry
+    java.util.concurrent.CompletableFuture<CdsArchive.Made> training = cds && ordered
+        ? java.util.concurrent.CompletableFuture.supplyAsync(() -> CdsArchive.build(jars, ENTRY_TIME))
+        : java.util.concurrent.CompletableFuture.completedFuture(null);
     try {
-      writeZip(fs, temp, jars);
+      writeZip(fs, temp, jars, ordered, () -> {
+        CdsArchive.Made made = training.join();
+        return made == null ? null : made.jsa();
+      });
       fs.setPermission(temp, WORLD_READABLE_FILE); // before it has its final name: never published private
       return install(fs, temp, target);
     } finally {
       if (fs.exists(temp)) {
         fs.delete(temp, false);
+      }
+      CdsArchive.Made made = training.join(); // also after a failed upload: never leave its scratch behind
+      if (made != null) {
+        made.close();
       }
     }
   }
@@ -190,19 +189,42 @@ public final class RuntimeArchive {
     }
   }
 
-  /** The jars as entries of a zip at {@code path}, stored uncompressed (jars are compressed already). */
-  private static void writeZip(FileSystem fs, Path path, List<java.nio.file.Path> jars) throws IOException {
+  /**
+   * The jars as entries of a zip at {@code path}, stored uncompressed (jars are compressed
+   * already), then, when {@code ordered}, {@link JvmStart#CLASSPATH_FILE} (their names in order)
+   * and the CDS archive {@code jsa} supplies (asked for after the jars) when there is one, compressed.
+   */
+  private static void writeZip(FileSystem fs, Path path, List<java.nio.file.Path> jars, boolean ordered,
+      java.util.function.Supplier<java.nio.file.Path> cdsArchive) throws IOException {
     try (OutputStream file = new BufferedOutputStream(fs.create(path, false), 1 << 16);
          ZipOutputStream zip = new ZipOutputStream(file)) {
       zip.setLevel(0);
+      StringBuilder names = new StringBuilder();
       for (java.nio.file.Path jar : jars) {
-        ZipEntry entry = new ZipEntry(jar.getFileName().toString());
-        entry.setTime(ENTRY_TIME);
-        zip.putNextEntry(entry);
+        putEntry(zip, jar.getFileName().toString());
         Files.copy(jar, zip);
+        zip.closeEntry();
+        names.append(jar.getFileName()).append('\n');
+      }
+      if (ordered) {
+        putEntry(zip, JvmStart.CLASSPATH_FILE);
+        zip.write(names.toString().getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+      }
+      java.nio.file.Path jsa = ordered ? cdsArchive.get() : null;
+      if (jsa != null) {
+        zip.setLevel(1); // unlike the jars, a CDS archive shrinks to about a third (43 -> 12 MB)
+        putEntry(zip, JvmStart.CDS_FILE);
+        Files.copy(jsa, zip);
         zip.closeEntry();
       }
     }
+  }
+
+  private static void putEntry(ZipOutputStream zip, String name) throws IOException {
+    ZipEntry entry = new ZipEntry(name);
+    entry.setTime(ENTRY_TIME);
+    zip.putNextEntry(entry);
   }
 
   /** mkdirs, then mode 755 on each directory it created (mkdirs applies the umask). */
@@ -317,13 +339,5 @@ public final class RuntimeArchive {
     String m = String.valueOf(e.getMessage() != null ? e.getMessage() : e.toString()).strip();
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl).strip();
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM lacks SHA-256, which every Java platform must provide", e);
-    }
   }
 }

@@ -6,6 +6,7 @@ import io.weft.yarn.AppSecret;
 import io.weft.yarn.ContainerSizes;
 import io.weft.yarn.Diagnostics;
 import io.weft.yarn.StagedResources;
+import io.weft.yarn.JvmStart;
 import io.weft.yarn.YarnConstants;
 import io.weft.yarn.YarnOptions;
 import java.io.IOException;
@@ -270,8 +271,10 @@ public final class YarnSubmitter implements AutoCloseable {
     Properties props = launchProperties(s, conf, staged, area);
     resources.put(YarnConstants.CONF_DIR, area.write(YarnConstants.CONF_ARCHIVE_FILE,
         ConfArchive.build(hadoopConf, props), LocalResourceType.ARCHIVE));
+    // Weft's JVM flags, then weft.am.extraJavaOptions, which win
     return AmLaunchContext.build(resources, sizes,
-        YarnOptions.javaOptions(conf, YarnOptions.AM_EXTRA_JAVA_OPTIONS), hadoopConf,
+        JvmStart.javaOptions(conf, JvmStart.Role.APPLICATION_MASTER, !staged.runtimeJars().isEmpty()),
+        staged.runtimeJars(), hadoopConf,
         amCredentials(hadoopConf, AppSecret.generate(random)));
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weft.WeftConf;
 import io.weft.yarn.AppSecret;
 import io.weft.yarn.ContainerSizes;
+import io.weft.yarn.JvmStart;
 import io.weft.yarn.StagedResources;
 import io.weft.yarn.YarnConstants;
 import java.io.IOException;
@@ -70,7 +71,36 @@ class LaunchContextTest {
     Configuration conf = new Configuration(false);
     conf.set(YarnConfiguration.YARN_APPLICATION_CLASSPATH, "/opt/hadoop/etc, /opt/hadoop/share/*");
     assertEquals(List.of("{{PWD}}/__weft_conf__", "{{PWD}}/__weft_libs__/*", "/opt/hadoop/etc", "/opt/hadoop/share/*"),
-        List.of(AmLaunchContext.classPath(conf).split(ApplicationConstants.CLASS_PATH_SEPARATOR)));
+        List.of(AmLaunchContext.classPath(conf, List.of()).split(ApplicationConstants.CLASS_PATH_SEPARATOR)));
+  }
+
+  @Test
+  void withARecordedJarOrderTheJarsComeFirstRelativeAsTheCdsArchiveWasMadeWith() {
+    Configuration conf = new Configuration(false);
+    conf.set(YarnConfiguration.YARN_APPLICATION_CLASSPATH, "/opt/hadoop/etc");
+    assertEquals(List.of("__weft_libs__/weft-yarn-client.jar", "__weft_libs__/b.jar", "{{PWD}}/__weft_conf__",
+            "/opt/hadoop/etc"),
+        List.of(AmLaunchContext.classPath(conf, List.of("weft-yarn-client.jar", "b.jar"))
+            .split(ApplicationConstants.CLASS_PATH_SEPARATOR)));
+  }
+
+  @Test
+  void jvmFlagsComeBeforeTheUsersOptionsWhichWin() {
+    WeftConf weft = new WeftConf(false).set("weft.am.extraJavaOptions", "-Xshare:off");
+    assertEquals(List.of("-XX:SharedArchiveFile=__weft_libs__/weft-runtime.jsa", "-Xshare:auto",
+        "-XX:TieredStopAtLevel=1", "'-Xshare:off'"), JvmStart.javaOptions(weft, JvmStart.Role.APPLICATION_MASTER, true));
+    assertEquals(List.of("-XX:TieredStopAtLevel=1"),
+        JvmStart.flags(new WeftConf(false).set("weft.yarn.cds.enabled", "false"), JvmStart.Role.APPLICATION_MASTER, true));
+    assertEquals(List.of(), JvmStart.flags(new WeftConf(false).set("weft.yarn.inAm.mode", "on"),
+        JvmStart.Role.APPLICATION_MASTER, false), "an AM that runs the tasks keeps the optimizing compiler");
+
+    WeftConf small = new WeftConf(false).set("weft.executor.memory", "1g");
+    assertEquals(List.of("-XX:+UseSerialGC"), JvmStart.flags(small, JvmStart.Role.EXECUTOR, false));
+    assertEquals(List.of(), JvmStart.flags(new WeftConf(false).set("weft.executor.memory", "1025m"),
+        JvmStart.Role.EXECUTOR, false), "a larger heap keeps the JVM's default collector");
+    small.set("weft.executor.extraJavaOptions", "-Dx=1 -XX:+UseParallelGC");
+    assertEquals(List.of("'-Dx=1'", "'-XX:+UseParallelGC'"), JvmStart.javaOptions(small, JvmStart.Role.EXECUTOR, false),
+        "the user's collector alone: a second one would stop the JVM from starting");
   }
 
   @Test
@@ -111,7 +141,7 @@ class LaunchContextTest {
     byte[] secret = AppSecret.generate(new SecureRandom());
     Credentials creds = YarnSubmitter.amCredentials(hadoopConf, secret);
     ContainerSizes sizes = ContainerSizes.of(s.conf());
-    ContainerLaunchContext ctx = AmLaunchContext.build(r, sizes, List.of(), hadoopConf, creds);
+    ContainerLaunchContext ctx = AmLaunchContext.build(r, sizes, List.of(), staged.runtimeJars(), hadoopConf, creds);
 
     String visible = String.join(" ", ctx.getCommands()) + ctx.getEnvironment();
     for (String encoding : List.of(new String(secret, StandardCharsets.ISO_8859_1),

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.yarn.JvmStart;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -92,7 +94,8 @@ class RuntimeArchiveTest {
     try (ZipFile zip = new ZipFile(local(first.path()).toFile())) {
       List<String> names = new ArrayList<>();
       Collections.list(zip.entries()).forEach(e -> names.add(e.getName()));
-      assertEquals(List.of("weft-yarn-client.jar", "weft-engine.jar"), names, "the jars, flat, in order");
+      assertEquals(List.of("weft-yarn-client.jar", "weft-engine.jar"), names,
+          "the jars, flat, in order (these are not zips: no class-path order is recorded)");
       for (Path jar : jars) {
         ZipEntry e = zip.getEntry(jar.getFileName().toString());
         assertArrayEquals(Files.readAllBytes(jar), zip.getInputStream(e).readAllBytes());
@@ -226,6 +229,70 @@ class RuntimeArchiveTest {
   }
 
   /** A jar-like file of {@code size} pseudo-random bytes from {@code seed} in {@code tmp/dir}. */
+  @Test
+  void theJarOrderIsRecordedWhenNoJarHoldsAConfigurationFile() throws IOException {
+    List<Path> jars = List.of(zipJar("ok", "weft-yarn-client.jar", "io/weft/A.class"),
+        zipJar("ok", "weft-engine.jar", "io/weft/B.class", "core-default.xml"));
+    org.apache.hadoop.fs.Path dir = hpath(tmp.resolve("archives"));
+    RuntimeArchive.Published p = RuntimeArchive.publish(fs, dir, jars);
+    assertTrue(RuntimeArchive.recordsOrder(jars));
+    try (ZipFile zip = new ZipFile(local(p.path()).toFile())) {
+      List<String> names = new ArrayList<>();
+      Collections.list(zip.entries()).forEach(e -> names.add(e.getName()));
+      assertEquals(List.of("weft-yarn-client.jar", "weft-engine.jar", JvmStart.CLASSPATH_FILE), names,
+          "the jars, then their order for the containers' class path (no CDS archive asked for)");
+      assertEquals("weft-yarn-client.jar\nweft-engine.jar\n",
+          new String(zip.getInputStream(zip.getEntry(JvmStart.CLASSPATH_FILE)).readAllBytes(), StandardCharsets.UTF_8));
+      assertEquals(RuntimeArchive.ENTRY_TIME, zip.getEntry("weft-engine.jar").getTime(),
+          "the time the NodeManager gives the unpacked jar, which a CDS archive checks");
+    }
+
+    List<Path> shadowing = List.of(zipJar("bad", "weft-yarn-client.jar", "io/weft/A.class"),
+        zipJar("bad", "some-lib.jar", "log4j.properties"));
+    assertFalse(RuntimeArchive.recordsOrder(shadowing),
+        "a jar's log4j.properties would win over the shipped one if the jars came first");
+    RuntimeArchive.Published q = RuntimeArchive.publish(fs, dir, shadowing);
+    try (ZipFile zip = new ZipFile(local(q.path()).toFile())) {
+      assertEquals(null, zip.getEntry(JvmStart.CLASSPATH_FILE));
+    }
+  }
+
+  @Test
+  void theDigestIsKeptInAFileKeyedByTheJarsPathsSizesAndTimes() throws IOException {
+    Path a = zipJar("d", "weft-engine.jar", "io/weft/A.class");
+    Path cache = tmp.resolve("cache/runtime-digests.properties");
+    RuntimeDigest.Facts facts = RuntimeDigest.of(List.of(a), cache);
+    assertEquals(RuntimeDigest.contentHash(List.of(a)), facts.hash());
+    assertTrue(facts.jarsBeforeConf());
+    java.util.Properties stored = new java.util.Properties();
+    try (var in = Files.newInputStream(cache)) {
+      stored.load(in);
+    }
+    assertEquals(List.of(facts.encode()), List.copyOf(stored.values().stream().map(String::valueOf).toList()));
+
+    FileTime before = Files.getLastModifiedTime(a);
+    Path b = zipJar("d", "weft-engine.jar", "io/weft/B.class"); // a rebuild: same path and size, new bytes
+    Files.setLastModifiedTime(b, FileTime.fromMillis(before.toMillis() + 2000));
+    assertEquals(Files.size(a), Files.size(b));
+    RuntimeDigest.Facts rebuilt = RuntimeDigest.of(List.of(b), cache);
+    assertNotEquals(facts.hash(), rebuilt.hash(), "a new modification time misses the cache");
+    assertEquals(RuntimeDigest.contentHash(List.of(b)), rebuilt.hash());
+  }
+
+  /** A real jar (zip) holding empty entries of these names. */
+  private Path zipJar(String dir, String name, String... entries) throws IOException {
+    Path jar = Files.createDirectories(tmp.resolve(dir)).resolve(name);
+    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+      for (String e : entries) {
+        ZipEntry entry = new ZipEntry(e);
+        entry.setTime(1_000_000_000_000L);
+        zip.putNextEntry(entry);
+        zip.closeEntry();
+      }
+    }
+    return jar;
+  }
+
   private Path jar(String dir, String name, int size, long seed) throws IOException {
     byte[] bytes = new byte[size];
     new java.util.Random(seed).nextBytes(bytes);
