@@ -5,7 +5,9 @@ import io.weft.config.FaultToleranceOptions;
 import io.weft.plan.Node;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -40,6 +42,8 @@ public class DriverRecovery implements AutoCloseable {
   private final List<JournalRecord> earlier;
   private final Configuration hadoopConf;
   private final MapOutputRecovery mapOutputs;
+  /** By node identity (Node keeps Object's equals); weak, so finished datasets can go. */
+  private final Map<Node<?>, Optional<String>> fingerprints = new WeakHashMap<>();
 
   DriverRecovery(int attempt, Journal journal, List<JournalRecord> earlier, Configuration hadoopConf) {
     this.attempt = attempt;
@@ -89,8 +93,12 @@ public class DriverRecovery implements AutoCloseable {
     return earlier;
   }
 
+  /**
+   * Map stages' journal and recovery; null when there is neither a journal nor an earlier record
+   * (local mode, {@link #NONE}), so a driver that cannot use them pays nothing per stage.
+   */
   public MapOutputRecovery mapOutputs() {
-    return mapOutputs;
+    return journal == null && earlier.isEmpty() ? null : mapOutputs;
   }
 
   /** Journals that job {@code jobId} was submitted. */
@@ -146,8 +154,15 @@ public class DriverRecovery implements AutoCloseable {
     }
   }
 
+  /**
+   * The node's fingerprint, computed once per node of this driver (a save asks up to three times:
+   * before it runs, when its job is submitted, when it commits; a large parallelized collection
+   * is serialized each time otherwise).
+   */
   private Optional<String> fingerprint(Node<?> node) {
-    return LineageFingerprint.of(node, hadoopConf);
+    synchronized (fingerprints) {
+      return fingerprints.computeIfAbsent(node, n -> LineageFingerprint.of(n, hadoopConf));
+    }
   }
 
   void append(JournalRecord r) {
@@ -158,6 +173,7 @@ public class DriverRecovery implements AutoCloseable {
 
   @Override
   public void close() {
+    mapOutputs.flush(); // a stage finished just before the end is journaled too
     if (journal != null) {
       journal.close();
     }

@@ -17,7 +17,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
@@ -55,6 +58,33 @@ public final class MapOutputRecovery {
     this.earlierStages = earlier.stream().filter(r -> r.kind().equals(JournalRecord.MAP_STAGE_FINISHED)).toList();
     this.journal = journal;
     this.hadoopConf = hadoopConf;
+  }
+
+  /**
+   * A recovery deciding from {@code earlier} (an earlier attempt's records) and journaling to
+   * {@code journal}; {@link DriverRecovery} makes the driver's, tests their own.
+   */
+  public static MapOutputRecovery of(List<JournalRecord> earlier, Consumer<JournalRecord> journal,
+      Configuration hadoopConf) {
+    return new MapOutputRecovery(earlier, journal, hadoopConf);
+  }
+
+  /** Waits (bounded) until every finished stage handed to {@link #mapStageFinished} is journaled. */
+  public void flush() {
+    ExecutorService w;
+    synchronized (this) {
+      w = writer;
+    }
+    if (w == null) {
+      return;
+    }
+    try {
+      w.submit(() -> { }).get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("Journaling finished map stages did not finish: {}", e.toString());
+    }
   }
 
   /** Journals that every map output of {@code dep} is registered, at {@code statuses}. */

@@ -43,6 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * opens). YARN starts attempt 2, which re-runs main: the summary saved before the kill is
  * recovered, not rewritten; the sort's half-written output is removed and written again. The
  * client reports SUCCEEDED and the output equals a plain-Java sort of the input, each part once.
+ * Attempt 1's executors die with it (they do not reconnect to a new driver yet), so the sort's
+ * map stage runs again; the journal shows that attempt 1's record of it has the lineage
+ * fingerprint and shuffle id attempt 2 computed, i.e. it would have applied.
  *
  * <p>{@code -Dweft.it.soak=N} repeats the scenario N times (default 1); each run prints how long
  * the recovery took (kill to attempt 2 registered, kill to the application's end).
@@ -127,13 +130,24 @@ class YarnAmRestartIT {
       assertEquals(0, count(second, JournalRecord.OUTPUT_SETUP, summary),
           "attempt 2 recovered the summary instead of writing it again: " + second);
       assertEquals(1, count(second, JournalRecord.OUTPUT_COMMITTED, out), "attempt 2 committed the sort: " + second);
-      // attempt 1's executors went with its AM: the map stage ran again (journaled once more)
+      // attempt 1's executors went with its AM (executors do not reconnect to a new driver yet),
+      // so the map stage ran again; but attempt 1's record describes the same computation (same
+      // lineage fingerprint and shuffle id, computed in another JVM): with its executors back,
+      // it would have been recovered (MapOutputRecoverySchedulingTest shows the scheduler side)
       assertEquals(1, count(second, JournalRecord.MAP_STAGE_FINISHED), "attempt 2 recomputed the map stage: " + second);
+      JournalRecord mapsBefore = only(first, JournalRecord.MAP_STAGE_FINISHED);
+      JournalRecord mapsAfter = only(second, JournalRecord.MAP_STAGE_FINISHED);
+      assertEquals(mapsBefore.fingerprint(), mapsAfter.fingerprint(), "same lineage across attempts");
+      assertEquals(mapsBefore.field(0), mapsAfter.field(0), "same shuffle id across attempts");
       return recoveryTimes(fs.getFileStatus(marker).getModificationTime(), result);
     } catch (AssertionError | Exception e) {
       CLUSTER.printContainerLogs(result.appId().toString(), System.err);
       throw e;
     }
+  }
+
+  private static JournalRecord only(List<JournalRecord> records, String kind) {
+    return records.stream().filter(r -> r.kind().equals(kind)).findFirst().orElseThrow();
   }
 
   private static long count(List<JournalRecord> records, String kind) {
