@@ -15,6 +15,7 @@ import io.weft.io.parquet.ParquetFileNode;
 import io.weft.plan.Dependency;
 import io.weft.plan.Node;
 import io.weft.plan.ParallelCollectionNode;
+import io.weft.recovery.DriverRecovery;
 import io.weft.scheduler.DagScheduler;
 import io.weft.scheduler.EventLoop;
 import io.weft.scheduler.JobGroup;
@@ -73,6 +74,8 @@ public final class WeftContext implements AutoCloseable {
   /** This application's own directory under the one given to setCheckpointDir, or null. */
   private volatile String checkpointDir;
   private final ClusterBackend backend;
+  /** Journal and recovery across YARN ApplicationMaster attempts; NONE elsewhere. */
+  private final DriverRecovery recovery;
   private final ListenerBus bus = new ListenerBus();
   private final EventLoop<SchedulerEvent> loop = new EventLoop<>("weft-dag-scheduler");
   /** Removes shuffles and cached blocks of datasets the program dropped. */
@@ -103,6 +106,8 @@ public final class WeftContext implements AutoCloseable {
     backend.listeners().forEach(bus::addListener);
     this.scheduler = new DagScheduler(loop, backend, Clock.SYSTEM, this.conf, bus,
         this::mergeAccumulators, commits);
+    this.recovery = DriverRecovery.fromConf(this.conf, hadoopConf);
+    scheduler.useMapOutputRecovery(recovery.mapOutputs());
     loop.start(scheduler::handle, error -> scheduler.stopAfterInternalError("an event", error));
     LOG.info("Starting Weft application '{}' on {}", this.conf.appName(), this.conf.master());
     try {
@@ -339,6 +344,7 @@ public final class WeftContext implements AutoCloseable {
     computeLineagePartitions(node);
     int jobId = nextJobId.getAndIncrement();
     JobWaiter waiter = new JobWaiter(jobId, partitions.length);
+    recovery.jobSubmitted(jobId, node);
     if (partitions.length == 0) {
       return waiter.await();
     }
@@ -468,6 +474,11 @@ public final class WeftContext implements AutoCloseable {
     LOG.info("Weft application '{}' stopped", conf.appName());
   }
 
+  /** What earlier ApplicationMaster attempts journaled, and this attempt's journal (engine use). */
+  public DriverRecovery recovery() {
+    return recovery;
+  }
+
   /** Watches datasets for the clean-up of their shuffles and cached blocks (engine use). */
   public ContextCleaner cleaner() {
     return cleaner;
@@ -483,6 +494,7 @@ public final class WeftContext implements AutoCloseable {
       bus.waitUntilEmpty(2_000);
       bus.stop();
       deleteCheckpoints();
+      recovery.close();
     }
   }
 

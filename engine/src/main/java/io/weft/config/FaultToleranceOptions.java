@@ -4,6 +4,7 @@ import static io.weft.config.ConfigEntry.booleanConf;
 import static io.weft.config.ConfigEntry.doubleConf;
 import static io.weft.config.ConfigEntry.durationMsConf;
 import static io.weft.config.ConfigEntry.intConf;
+import static io.weft.config.ConfigEntry.stringConf;
 
 /**
  * Settings of the scheduler's defences against bad executors and hosts (exclusion on failure)
@@ -76,5 +77,19 @@ public final class FaultToleranceOptions {
           + "tasks cost more than they save.")
       .defaultValue("100ms")
       .check(n -> n >= 0, "non-negative")
+      .register();
+
+  public static final ConfigEntry<Integer> RECOVERY_ATTEMPT = intConf("weft.recovery.attempt")
+      .doc("Set by the YARN ApplicationMaster, not by users: which ApplicationMaster attempt runs "
+          + "this driver (1 for the first). A later attempt resumes from the journal in "
+          + "weft.recovery.journalDir.")
+      .defaultValue("1")
+      .check(n -> n >= 1, "at least 1")
+      .register();
+
+  public static final ConfigEntry<String> RECOVERY_JOURNAL_DIR = stringConf("weft.recovery.journalDir")
+      .doc("Set by the YARN ApplicationMaster, not by users: the directory (in the application's "
+          + "staging directory) where the driver journals submitted jobs, committed outputs and "
+          + "finished map stages for a later attempt. Unset: no journal.")
       .register();
 }

@@ -6,6 +6,7 @@ import io.weft.io.commit.HadoopCommitProtocol;
 import io.weft.io.commit.TaskAttemptCommitter;
 import io.weft.io.commit.TaskCommitMessage;
 import io.weft.plan.Node;
+import io.weft.recovery.DriverRecovery;
 import io.weft.scheduler.ResultFn;
 import java.io.IOException;
 import java.io.Serializable;
@@ -60,7 +61,7 @@ public final class CommittedOutput {
 
   /** Runs a job on {@code ctx} writing {@code node} to directory {@code path} with {@code writer}. */
   public static <T> void save(WeftContext ctx, Node<T> node, String path, PartitionWriter<T> writer) {
-    save(ctx::runJob, ctx.hadoopConfiguration(), node, path, writer);
+    save(ctx::runJob, ctx.hadoopConfiguration(), ctx.recovery(), node, path, writer);
   }
 
   /**
@@ -71,13 +72,29 @@ public final class CommittedOutput {
    */
   public static <T> void save(JobRunner runner, Configuration conf, Node<T> node, String path,
       PartitionWriter<T> writer) {
+    save(runner, conf, DriverRecovery.NONE, node, path, writer);
+  }
+
+  /**
+   * {@link #save(JobRunner, Configuration, Node, String, PartitionWriter)} under an ApplicationMaster
+   * attempt's {@code recovery}: an output an earlier attempt committed from the same lineage is
+   * kept as it is (no job runs), one it left uncommitted is removed first, and this save's set-up
+   * and commit are journaled (see {@link DriverRecovery}).
+   */
+  public static <T> void save(JobRunner runner, Configuration conf, DriverRecovery recovery, Node<T> node,
+      String path, PartitionWriter<T> writer) {
+    if (recovery.beforeSave(qualify(conf, path), node)) {
+      return;
+    }
     Path out = checkOutput(conf, path);
+    recovery.outputSetUp(out, true); // checkOutput saw no directory: setupJob creates it
     HadoopCommitProtocol protocol =
         new HadoopCommitProtocol(HadoopCommitProtocol.newJobTrackerId(), node.id(), out.toString());
     try {
       setupJob(protocol, conf);
       List<TaskCommitMessage> messages = runner.runJob(node, writeTask(protocol, writer));
       commitJob(protocol, conf, messages);
+      recovery.outputCommitted(out, node, messages.size());
     } catch (RuntimeException | Error e) {
       abortAfter(protocol, conf, e);
       throw e;
@@ -100,6 +117,15 @@ public final class CommittedOutput {
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot commit output directory " + protocol.outputPath() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Path qualify(Configuration conf, String path) {
+    try {
+      Path raw = new Path(path);
+      return raw.getFileSystem(conf).makeQualified(raw);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot check output directory " + path + ": " + e.getMessage(), e);
     }
   }
 

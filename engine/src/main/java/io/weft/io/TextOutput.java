@@ -31,7 +31,7 @@ public final class TextOutput {
    * @throws OutputAlreadyExistsException if {@code path} exists, before any task runs
    */
   public static <T> void saveAsTextFile(WeftContext ctx, Node<T> node, String path, Fn<T, String> format) {
-    save(ctx::runJob, ctx.hadoopConfiguration(), node, path, format);
+    CommittedOutput.save(ctx::runJob, ctx.hadoopConfiguration(), ctx.recovery(), node, path, lines(format));
   }
 
   /** {@link #saveAsTextFile} with the job runner and driver configuration passed in. */

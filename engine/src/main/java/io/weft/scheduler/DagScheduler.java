@@ -250,7 +250,7 @@ public final class DagScheduler {
     }
     List<Stage.ShuffleMapStage> missing = new ArrayList<>();
     for (Stage.ShuffleMapStage parent : stage.parents()) {
-      if (!mapOutputs.isAvailable(parent.shuffleId())) {
+      if (!mapOutputs.isAvailable(parent.shuffleId()) && !submitter.recoverMapOutputs(parent)) {
         missing.add(parent);
       }
     }
@@ -279,6 +279,11 @@ public final class DagScheduler {
     } else {
       tasks.submit(set);
     }
+  }
+
+  /** Before the loop starts: journal finished map stages to, and recover them from, {@code r}. */
+  public void useMapOutputRecovery(io.weft.recovery.MapOutputRecovery r) {
+    submitter.useMapOutputRecovery(r);
   }
 
   /** The earliest active job that needs {@code stage}. */
@@ -382,6 +387,7 @@ public final class DagScheduler {
         stageFinished(ms, null);
         if (mapOutputs.isAvailable(ms.shuffleId())) {
           LOG.info("{} finished; shuffle {} complete", ms, ms.shuffleId());
+          submitter.journalMapStage(ms);
           submitWaitingChildren(ms);
         } else {
           LOG.info("{} finished but lost outputs meanwhile; re-running them", ms);

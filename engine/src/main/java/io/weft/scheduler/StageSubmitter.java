@@ -5,6 +5,7 @@ import io.weft.plan.NarrowDependency;
 import io.weft.plan.Node;
 import io.weft.plan.Partition;
 import io.weft.plan.ShuffleDependency;
+import io.weft.recovery.MapOutputRecovery;
 import io.weft.scheduler.task.TaskLocation;
 import io.weft.scheduler.task.TaskScheduler;
 import io.weft.scheduler.task.TaskSet;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,6 +36,7 @@ import java.util.Set;
  */
 final class StageSubmitter {
   private final MapOutputTracker mapOutputs;
+  private MapOutputRecovery mapOutputRecovery;
   private final CacheTracker cache;
   private final TaskScheduler tasks;
   private final SerializerInstance closureSerializer;
@@ -90,6 +93,38 @@ final class StageSubmitter {
     }
     return new TaskSet(stage.id(), attempt, job.jobId, stage instanceof Stage.ShuffleMapStage, binary,
         pending, reads);
+  }
+
+  /** Where finished map stages are journaled and recovered from; null: nowhere. */
+  void useMapOutputRecovery(MapOutputRecovery recovery) {
+    this.mapOutputRecovery = recovery;
+  }
+
+  /**
+   * Registers the map outputs of {@code stage} that an earlier ApplicationMaster attempt finished
+   * and reconnected executors still serve (see {@link MapOutputRecovery}); only for a shuffle with
+   * no output registered, so a stage's outputs come from one computation. Returns whether the
+   * shuffle is now available.
+   */
+  boolean recoverMapOutputs(Stage.ShuffleMapStage stage) {
+    if (mapOutputRecovery == null
+        || mapOutputs.missingPartitions(stage.shuffleId()).size() != stage.numPartitions()) {
+      return false;
+    }
+    Optional<MapStatus[]> found = mapOutputRecovery.recover(stage.dependency(), tasks.executors().values());
+    found.ifPresent(statuses -> {
+      for (int i = 0; i < statuses.length; i++) {
+        mapOutputs.registerMapOutput(stage.shuffleId(), i, statuses[i]);
+      }
+    });
+    return found.isPresent() && mapOutputs.isAvailable(stage.shuffleId());
+  }
+
+  /** Journals that every output of {@code stage} is registered, for a later attempt. */
+  void journalMapStage(Stage.ShuffleMapStage stage) {
+    if (mapOutputRecovery != null) {
+      mapOutputRecovery.mapStageFinished(stage.dependency(), mapOutputs.statuses(stage.shuffleId()));
+    }
   }
 
   private List<Integer> missingPartitions(Stage stage, ActiveJob job) {

@@ -35,6 +35,9 @@ public final class YarnConstants {
   /** The resolved Weft settings and the launch details, inside {@link #CONF_DIR}. */
   public static final String WEFT_PROPERTIES = "weft.properties";
 
+  /** The driver's recovery journal: a directory in the staging directory, one file per AM attempt. */
+  public static final String JOURNAL_DIR = "journal";
+
   /** Name of the per-user directory (under the home directory) holding staging directories. */
   public static final String STAGING_PARENT = ".weftStaging";
 

@@ -118,9 +118,10 @@ public final class YarnOptions {
       .register();
 
   public static final ConfigEntry<Integer> MAX_APP_ATTEMPTS = intConf("weft.yarn.maxAppAttempts")
-      .doc("ApplicationMaster attempts YARN makes before the application fails (at most "
-          + "yarn.resourcemanager.am.max-attempts).")
-      .defaultValue("1")
+      .doc("ApplicationMaster attempts YARN makes before the application fails (capped by "
+          + "yarn.resourcemanager.am.max-attempts). A later attempt re-runs main and resumes from "
+          + "the journal: committed outputs are not rewritten (docs/FAULT-TOLERANCE.md).")
+      .defaultValue("2")
       .check(n -> n >= 1, "at least 1")
       .register();
 

@@ -43,7 +43,8 @@ public final class AvroOutput {
       throw new IllegalArgumentException("saveAsAvroFile(" + path + "): the schema is null");
     }
     AvroSchemas.codec(codec);
-    CommittedOutput.save(runner, ctx.hadoopConfiguration(), node, path, writer(schema.toString(), codec));
+    CommittedOutput.save(runner, ctx.hadoopConfiguration(), ctx.recovery(), node, path,
+        writer(schema.toString(), codec));
   }
 
   private static <T> CommittedOutput.PartitionWriter<T> writer(String schemaJson, String codec) {

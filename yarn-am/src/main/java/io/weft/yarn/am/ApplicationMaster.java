@@ -1,5 +1,7 @@
 package io.weft.yarn.am;
 
+import io.weft.WeftConf;
+import io.weft.config.FaultToleranceOptions;
 import io.weft.yarn.AppSecret;
 import io.weft.yarn.YarnConstants;
 import io.weft.yarn.YarnOptions;
@@ -205,7 +207,7 @@ public final class ApplicationMaster {
   private Ending runDriver(LaunchDetails launch, RunningAmServices services, AmStatus status) {
     YarnAmServices.Holder.CURRENT.set(services);
     status.setState(AmStatus.State.RUNNING, null);
-    DriverRunner driver = new DriverRunner(launch, workDir);
+    DriverRunner driver = new DriverRunner(withRecovery(launch, services), workDir);
     CompletableFuture<DriverRunner.Outcome> done = driver.start();
     Object first = CompletableFuture.anyOf(done, stopRequest).join();
     if (first instanceof DriverRunner.Outcome outcome) {
@@ -224,6 +226,20 @@ public final class ApplicationMaster {
     return new Ending(DriverRunner.Outcome.failure("Application stopped: " + stop.reason()), !stop.rmInitiated());
   }
 
+  /**
+   * The launch details the driver runs with: the submitted ones plus which attempt this is and
+   * where its recovery journal lives (the staging directory, which outlives a failed attempt that
+   * YARN retries), so a later attempt resumes (io.weft.recovery.DriverRecovery).
+   */
+  static LaunchDetails withRecovery(LaunchDetails launch, RunningAmServices services) {
+    WeftConf conf = launch.conf();
+    conf.set(FaultToleranceOptions.RECOVERY_ATTEMPT.key(), Integer.toString(services.attemptId().getAttemptId()));
+    conf.set(FaultToleranceOptions.RECOVERY_JOURNAL_DIR.key(),
+        new org.apache.hadoop.fs.Path(services.stagingDir(), YarnConstants.JOURNAL_DIR).toString());
+    return new LaunchDetails(conf, launch.mainClass(), launch.args(), launch.appClassPath(), launch.stagingDir(),
+        launch.resources());
+  }
+
   private void finish(AMRMClientAsync<ContainerRequest> amRm, Ending ending, AmStatus status,
       StatusServer http, LaunchDetails launch, ApplicationAttemptId attemptId, org.apache.hadoop.fs.Path stagingDir) {
     DriverRunner.Outcome outcome = ending.outcome();
@@ -238,8 +254,9 @@ public final class ApplicationMaster {
           status.withTaskLocality(diagnostic), http.url());
     }
     boolean preserve = launch.conf().get(YarnOptions.PRESERVE_STAGING_FILES);
-    // A failed attempt that YARN will retry still needs the staged files.
-    if (!preserve && (outcome.succeeded() || isLastAttempt(attemptId, launch))) {
+    // A failed attempt that YARN will retry still needs the staged files (and the journal); one
+    // that unregistered is never retried.
+    if (!preserve && (outcome.succeeded() || ending.unregister() || isLastAttempt(attemptId, launch))) {
       deleteStagingDir(stagingDir);
     }
   }

@@ -30,6 +30,7 @@ import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.client.api.YarnClientApplication;
 import org.apache.hadoop.yarn.client.util.YarnClientUtils;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException;
 import org.apache.hadoop.yarn.exceptions.YarnException;
 import org.slf4j.Logger;
@@ -119,6 +120,7 @@ public final class YarnSubmitter implements AutoCloseable {
       ContainerLaunchContext launch = stageAndBuildLaunchContext(s, conf, sizes, area);
       ApplicationSubmissionContext ctx = app.getApplicationSubmissionContext();
       describe(ctx, conf, sizes);
+      ctx.setMaxAppAttempts(maxAppAttempts(conf, hadoopConf));
       ctx.setAMContainerSpec(launch);
       call(() -> yarn.submitApplication(ctx));
     } catch (IOException | RuntimeException e) {
@@ -313,7 +315,6 @@ public final class YarnSubmitter implements AutoCloseable {
     ctx.setApplicationName(conf.appName());
     ctx.setApplicationType(APPLICATION_TYPE);
     ctx.setQueue(conf.get(YarnOptions.QUEUE));
-    ctx.setMaxAppAttempts(conf.get(YarnOptions.MAX_APP_ATTEMPTS));
     ctx.setResource(Resource.newInstance(sizes.amContainerMb(), sizes.amCores()));
     if (!YarnOptions.tags(conf).isEmpty()) {
       ctx.setApplicationTags(YarnOptions.tags(conf));
@@ -323,6 +324,22 @@ public final class YarnSubmitter implements AutoCloseable {
       ctx.setPriority(Priority.newInstance(priority));
     }
     LOG.debug("ApplicationMaster container: {} MB, {} vcores", sizes.amContainerMb(), sizes.amCores());
+  }
+
+  /**
+   * weft.yarn.maxAppAttempts, capped by the ResourceManager's yarn.resourcemanager.am.max-attempts
+   * as this client's configuration states it (the RM would cap it too, silently): said in the log
+   * so a user who asked for more knows why there are fewer.
+   */
+  static int maxAppAttempts(WeftConf conf, Configuration hadoopConf) {
+    int asked = conf.get(YarnOptions.MAX_APP_ATTEMPTS);
+    int rmMax = hadoopConf.getInt(YarnConfiguration.RM_AM_MAX_ATTEMPTS, YarnConfiguration.DEFAULT_RM_AM_MAX_ATTEMPTS);
+    if (rmMax >= 1 && asked > rmMax) {
+      LOG.info("{}={} capped to {}={}", YarnOptions.MAX_APP_ATTEMPTS.key(), asked,
+          YarnConfiguration.RM_AM_MAX_ATTEMPTS, rmMax);
+      return rmMax;
+    }
+    return asked;
   }
 
   private interface YarnCall<T> {

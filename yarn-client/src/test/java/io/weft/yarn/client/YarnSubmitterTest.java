@@ -1,5 +1,6 @@
 package io.weft.yarn.client;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,5 +91,15 @@ class YarnSubmitterTest {
     YarnSubmitter.reportFailure(report, true, new PrintStream(loud, true, java.nio.charset.StandardCharsets.UTF_8));
     String v = loud.toString(java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(v.contains("Stack trace of the driver") && v.contains("\tat " + YarnSubmitterTest.class.getName()), v);
+  }
+
+  @Test
+  void maxAppAttemptsDefaultsToTwoAndIsCappedByTheResourceManagersMaximum() {
+    Configuration rm = new Configuration(false);
+    rm.setInt(YarnConfiguration.RM_AM_MAX_ATTEMPTS, 4);
+    assertEquals(2, YarnSubmitter.maxAppAttempts(new io.weft.WeftConf(false), rm));
+    assertEquals(3, YarnSubmitter.maxAppAttempts(new io.weft.WeftConf(false).set("weft.yarn.maxAppAttempts", "3"), rm));
+    rm.setInt(YarnConfiguration.RM_AM_MAX_ATTEMPTS, 1);
+    assertEquals(1, YarnSubmitter.maxAppAttempts(new io.weft.WeftConf(false), rm));
   }
 }
