@@ -197,7 +197,8 @@ class TextFileNodeTest {
         "emoji \ud83d\ude00 here", "tab\tsep\rcr", "latin1 \u00ff\u00fe");
     Path file = writeLines(tmp.resolve("utf8.txt"), lines);
 
-    assertEquals(Files.readAllLines(file, StandardCharsets.UTF_8), TestingTasks.readAll(textFile(file.toString(), 1), env));
+    assertEquals(Files.readAllLines(file, StandardCharsets.UTF_8),
+        TestingTasks.readAll(textFile(file.toString(), 1), env));
   }
 
   @Test

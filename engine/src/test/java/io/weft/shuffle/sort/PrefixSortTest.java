@@ -27,7 +27,9 @@ class PrefixSortTest {
     }
     List<Pair<String, Integer>> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      String key = rnd.nextBoolean() ? word(rnd, alphabet, 12) : stems.get(rnd.nextInt(stems.size())) + word(rnd, alphabet, 3);
+      String key = rnd.nextBoolean()
+          ? word(rnd, alphabet, 12)
+          : stems.get(rnd.nextInt(stems.size())) + word(rnd, alphabet, 3);
       out.add(Pair.of(key, i));
     }
     return out;
