@@ -50,8 +50,7 @@ public final class ApplicationEvents {
             UiOptions.EVENT_LOG_DIR.key(), e.toString());
       }
     }
-    bus.post(new ListenerEvent.ApplicationStarted(appId, conf.appName(), System.getProperty("user.name"),
-        conf.master(), now));
+    bus.post(new ListenerEvent.ApplicationStarted(appId, conf.appName(), user(), conf.master(), now));
     bus.post(new ListenerEvent.EnvironmentUpdated(runtime(), redact(conf.getAll(),
         Pattern.compile(conf.get(UiOptions.REDACTION_REGEX))), now));
     return new ApplicationEvents(bus, log);
@@ -72,6 +71,15 @@ public final class ApplicationEvents {
     Map<String, String> out = new TreeMap<>();
     settings.forEach((k, v) -> out.put(k, secret.matcher(k).find() ? REDACTED : v));
     return out;
+  }
+
+  /** The Hadoop user the application runs as (on YARN the submitter, not the NodeManager's account). */
+  private static String user() {
+    try {
+      return org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName();
+    } catch (IOException e) {
+      return System.getProperty("user.name");
+    }
   }
 
   private static Map<String, String> runtime() {

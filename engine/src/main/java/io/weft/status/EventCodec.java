@@ -170,8 +170,4 @@ public final class EventCodec {
       throw new IllegalArgumentException("cannot build " + c.getSimpleName() + " from the event log", e);
     }
   }
-
-  private static Object decode(Map<?, ?> json, Class<?> type) {
-    return decodeRecord(json, type);
-  }
 }

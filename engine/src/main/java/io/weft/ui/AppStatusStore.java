@@ -205,14 +205,15 @@ public final class AppStatusStore implements WeftListener {
 
   private void onTaskEnded(ListenerEvent.TaskEnded t) {
     StageData stage = stage(t.stageId());
-    boolean knownStart = stage.tasks.size() > 0;
+    boolean knownStart = stage.tasks.contains(t.taskId());
     TaskTable.Row r = stage.tasks.ended(t.taskId(), t.succeeded());
-    if (r.executorId == null) {
+    if (!knownStart) { // a log that began after the task's start
       r.executorId = t.executorId();
       r.partition = t.partition();
       r.launchMs = t.timeMs() - (t.metrics() == null ? 0 : t.metrics().runTimeMs());
     }
-    r.status = t.succeeded() ? "SUCCESS" : t.failure() != null && t.failure().contains("killed") ? "KILLED" : "FAILED";
+    // TaskEndReason.TaskKilled describes itself as "killed: <why>"
+    r.status = t.succeeded() ? "SUCCESS" : t.failure() != null && t.failure().startsWith("killed") ? "KILLED" : "FAILED";
     r.endMs = t.timeMs();
     r.failure = t.failure();
     r.metrics = t.metrics();

@@ -84,6 +84,10 @@ final class TaskTable {
     return r;
   }
 
+  boolean contains(long taskId) {
+    return byId.containsKey(taskId);
+  }
+
   int size() {
     return rows.size();
   }
