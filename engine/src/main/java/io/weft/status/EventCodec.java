@@ -29,6 +29,27 @@ public final class EventCodec {
     }
   }
 
+  /** A record type's components and canonical constructor, looked up once per type. */
+  private record Shape(RecordComponent[] components, Constructor<?> constructor) {}
+
+  private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
+    @Override
+    protected Shape computeValue(Class<?> type) {
+      RecordComponent[] comps = type.getRecordComponents();
+      Class<?>[] types = new Class<?>[comps.length];
+      for (int i = 0; i < comps.length; i++) {
+        types[i] = comps[i].getType();
+      }
+      try {
+        return new Shape(comps, type.getDeclaredConstructor(types));
+      } catch (NoSuchMethodException e) {
+        throw new IllegalStateException("no canonical constructor in " + type.getName(), e);
+      }
+    }
+  };
+
+  private static final List<Field> METRIC_FIELDS = metricFields();
+
   private EventCodec() {}
 
   /** One line of the event log: the event as a JSON object, no line break. */
@@ -51,7 +72,7 @@ public final class EventCodec {
 
   private static Map<String, Object> encodeRecord(Record r) {
     Map<String, Object> map = new LinkedHashMap<>();
-    for (RecordComponent c : r.getClass().getRecordComponents()) {
+    for (RecordComponent c : SHAPES.get(r.getClass()).components()) {
       try {
         map.put(c.getName(), encode(c.getAccessor().invoke(r)));
       } catch (ReflectiveOperationException e) {
@@ -68,7 +89,7 @@ public final class EventCodec {
       return e.name();
     } else if (v instanceof TaskMetrics m) {
       Map<String, Object> map = new LinkedHashMap<>();
-      for (Field f : metricFields()) {
+      for (Field f : METRIC_FIELDS) {
         try {
           map.put(f.getName(), f.getLong(m));
         } catch (IllegalAccessException e) {
@@ -143,7 +164,7 @@ public final class EventCodec {
 
   private static TaskMetrics decodeMetrics(Map<?, ?> json) {
     TaskMetrics m = new TaskMetrics();
-    for (Field f : metricFields()) {
+    for (Field f : METRIC_FIELDS) {
       if (json.get(f.getName()) instanceof Number n) {
         try {
           f.setLong(m, n.longValue());
@@ -156,16 +177,14 @@ public final class EventCodec {
   }
 
   private static Object decodeRecord(Map<?, ?> json, Class<?> c) {
-    RecordComponent[] comps = c.getRecordComponents();
-    Class<?>[] types = new Class<?>[comps.length];
+    Shape shape = SHAPES.get(c);
+    RecordComponent[] comps = shape.components();
     Object[] args = new Object[comps.length];
     for (int i = 0; i < comps.length; i++) {
-      types[i] = comps[i].getType();
       args[i] = decode(json.get(comps[i].getName()), comps[i].getGenericType());
     }
     try {
-      Constructor<?> ctor = c.getDeclaredConstructor(types);
-      return ctor.newInstance(args);
+      return shape.constructor().newInstance(args);
     } catch (ReflectiveOperationException e) {
       throw new IllegalArgumentException("cannot build " + c.getSimpleName() + " from the event log", e);
     }

@@ -97,13 +97,25 @@ public final class AppStatusStore implements WeftListener {
     return store;
   }
 
+  /** The event's {@code timeMs} component (every event has one; the accessor is looked up once per type). */
   private static long timeOf(ListenerEvent e) {
     try {
-      return (long) e.getClass().getMethod("timeMs").invoke(e);
-    } catch (ReflectiveOperationException ex) {
+      return (long) TIME.get(e.getClass()).invoke(e);
+    } catch (ReflectiveOperationException | RuntimeException ex) {
       return 0;
     }
   }
+
+  private static final ClassValue<java.lang.reflect.Method> TIME = new ClassValue<>() {
+    @Override
+    protected java.lang.reflect.Method computeValue(Class<?> type) {
+      try {
+        return type.getMethod("timeMs");
+      } catch (NoSuchMethodException e) {
+        throw new IllegalStateException(type + " has no timeMs", e);
+      }
+    }
+  };
 
   @Override
   public synchronized void onEvent(ListenerEvent event) {
