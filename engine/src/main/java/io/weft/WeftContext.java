@@ -81,6 +81,8 @@ public final class WeftContext implements AutoCloseable {
   /** Removes shuffles and cached blocks of datasets the program dropped. */
   private final ContextCleaner cleaner = new ContextCleaner(loop::post);
   private final DagScheduler scheduler;
+  /** The application's start and end events and its event log. */
+  private final io.weft.status.ApplicationEvents appEvents;
   private final DriverServices driverServices;
   private final Map<Long, LongAccumulator> accumulators = new ConcurrentHashMap<>();
   private final AtomicInteger nextNodeId = new AtomicInteger();
@@ -104,6 +106,7 @@ public final class WeftContext implements AutoCloseable {
     this.driverServices = new DriverServices(commits);
     this.backend = findBackend(this.conf).create(this.conf, driverServices);
     backend.listeners().forEach(bus::addListener);
+    this.appEvents = io.weft.status.ApplicationEvents.start(this.conf, hadoopConf, bus);
     this.scheduler = new DagScheduler(loop, backend, Clock.SYSTEM, this.conf, bus,
         this::mergeAccumulators, commits);
     this.recovery = DriverRecovery.fromConf(this.conf, hadoopConf);
@@ -491,6 +494,9 @@ public final class WeftContext implements AutoCloseable {
     try {
       backend.stop();
     } finally {
+      if (appEvents != null) {
+        appEvents.end();
+      }
       bus.waitUntilEmpty(2_000);
       bus.stop();
       deleteCheckpoints();

@@ -17,6 +17,10 @@ public final class TaskMetrics implements Serializable {
   private long spillBytes;
   private long runTimeMs;
   private long resultBytes;
+  private long gcTimeMs;
+  private long fetchWaitMs;
+  private long outputRecords;
+  private long outputBytes;
 
   public void addInput(long records, long bytes) {
     inputRecords += records;
@@ -45,6 +49,38 @@ public final class TaskMetrics implements Serializable {
 
   public void setResultBytes(long bytes) {
     resultBytes = bytes;
+  }
+
+  /** Time the JVM spent in garbage collection while the task ran (JVM-wide, as Spark counts it). */
+  public void setGcTimeMs(long ms) {
+    gcTimeMs = ms;
+  }
+
+  /** The task's thread waited {@code ms} for a shuffle block to arrive. */
+  public void addFetchWait(long ms) {
+    fetchWaitMs += ms;
+  }
+
+  /** Records and bytes the task wrote to its output (a file sink). */
+  public void addOutput(long records, long bytes) {
+    outputRecords += records;
+    outputBytes += bytes;
+  }
+
+  public long gcTimeMs() {
+    return gcTimeMs;
+  }
+
+  public long fetchWaitMs() {
+    return fetchWaitMs;
+  }
+
+  public long outputRecords() {
+    return outputRecords;
+  }
+
+  public long outputBytes() {
+    return outputBytes;
   }
 
   public long inputRecords() {

@@ -48,12 +48,16 @@ public final class TextOutput {
   private static <T> void writeLines(TaskAttemptCommitter attempt, TaskContext task, Iterator<T> records,
       Fn<T, String> format) throws Exception {
     Path file = attempt.newTaskFile(HadoopCommitProtocol.partFileName(task.partitionId()));
-    try (Writer writer = new BufferedWriter(new OutputStreamWriter(
-        attempt.fileSystem().create(file, false), StandardCharsets.UTF_8), 64 * 1024)) {
+    org.apache.hadoop.fs.FSDataOutputStream out = attempt.fileSystem().create(file, false);
+    long written = 0;
+    try (Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024)) {
       while (records.hasNext()) {
         writer.write(String.valueOf(format.call(records.next())));
         writer.write('\n');
+        written++;
       }
+      writer.flush();
+      task.metrics().addOutput(written, out.getPos());
     }
   }
 }

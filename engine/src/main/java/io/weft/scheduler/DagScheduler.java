@@ -95,6 +95,9 @@ public final class DagScheduler {
     tasks.useExclusions(new io.weft.scheduler.task.ExcludeOnFailure(
         io.weft.scheduler.task.ExcludeOnFailure.Settings.from(conf), clock, bus::post, backend::excludedHostsChanged));
     tasks.useSpeculation(io.weft.scheduler.task.Speculation.from(conf));
+    tasks.useLaunchListener((task, executorId, host, locality) -> bus.post(new ListenerEvent.TaskStarted(
+        task.stageId(), task.stageAttempt(), task.taskId(), task.partitionIndex(), task.attemptNumber(),
+        executorId, host, locality, clock.millis())));
     this.submitter = new StageSubmitter(mapOutputs, cache, tasks, closureSerializer,
         conf.get(SchedulerOptions.REDUCE_LOCALITY));
     this.executors = new ExecutorLifecycle(tasks, mapOutputs, cache, backend, bus, clock, events, conf,
@@ -226,6 +229,7 @@ public final class DagScheduler {
         e.partitions().length, stage.id());
     bus.post(new ListenerEvent.JobStarted(job.jobId, new ArrayList<>(stages.keySet()), e.callSite(),
         clock.millis()));
+    bus.post(new ListenerEvent.JobPlanned(job.jobId, io.weft.status.StageInfos.of(stage), clock.millis()));
     submitStage(stage);
   }
 

@@ -158,7 +158,9 @@ public final class ShuffleReader {
     private void openBlock() {
       FetchAhead.Next next = fetchAhead.next();
       current = next.block();
+      long waitStart = System.nanoTime();
       block = new CountingInputStream(next.pending().await());
+      task.metrics().addFetchWait((System.nanoTime() - waitStart) / 1_000_000);
       blockRecords = 0;
       try {
         // a serializer with a stream header (Java serialization) reads it here

@@ -36,4 +36,44 @@ public sealed interface ListenerEvent {
 
   /** The exclusion of an executor (host null) or a host (executorId null) ended. */
   record ExclusionEnded(String executorId, String host, long timeMs) implements ListenerEvent {}
+
+  /**
+   * The application started: posted by the {@link io.weft.WeftContext} when it is created, before
+   * any executor or job event. {@code appId} is YARN's application id, or {@code local-<time>}.
+   */
+  record ApplicationStarted(String appId, String appName, String user, String master, long timeMs)
+      implements ListenerEvent {}
+
+  /** The context closed: the last event of an application. */
+  record ApplicationEnded(long timeMs) implements ListenerEvent {}
+
+  /**
+   * The application's environment, posted once after {@link ApplicationStarted}: versions
+   * ({@code runtime}) and the effective configuration with values whose key matches
+   * weft.redaction.regex replaced by {@code *********(redacted)}.
+   */
+  record EnvironmentUpdated(java.util.Map<String, String> runtime, java.util.Map<String, String> config, long timeMs)
+      implements ListenerEvent {}
+
+  /**
+   * A stage of a job as planned: its parents (the stages whose shuffle output it reads) and the
+   * operations pipelined in its tasks, inputs first. Part of {@link JobPlanned}.
+   */
+  record StageInfo(int stageId, String name, int numTasks, List<Integer> parentIds, List<String> operations,
+      boolean shuffleMap) {}
+
+  /** The DAG of a job, posted right after its {@link JobStarted}: every stage it may run. */
+  record JobPlanned(int jobId, List<StageInfo> stages, long timeMs) implements ListenerEvent {}
+
+  /**
+   * A task attempt was handed to an executor ({@code attempt}: 0 for the first try of the
+   * partition, higher for retries and speculative copies). Its {@link TaskEnded} has the same
+   * {@code taskId}.
+   */
+  record TaskStarted(int stageId, int stageAttempt, long taskId, int partition, int attempt, String executorId,
+      String host, TaskLocality locality, long timeMs) implements ListenerEvent {}
+
+  /** Why stage {@code stageId} was slow, one finding a line with its numbers (skew, GC, fetch wait...). */
+  record StageDiagnosed(int stageId, int attempt, java.util.List<String> findings, long timeMs)
+      implements ListenerEvent {}
 }

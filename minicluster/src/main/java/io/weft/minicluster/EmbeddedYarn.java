@@ -75,8 +75,37 @@ final class EmbeddedYarn {
       startNodeManagerOn(hosts.get(i), i < racks.size() ? racks.get(i) : null, dir);
     }
     waitForNodeManagers(totalNodeManagers());
+    pointWebProxyAtTheResourceManager(cluster);
     LOG.info("YARN ResourceManager at {} with {} NodeManagers", config().get(YarnConfiguration.RM_ADDRESS),
         totalNodeManagers());
+  }
+
+  /**
+   * The ResourceManager builds each application's tracking URL ({@code http://<proxy>/proxy/<appId>/})
+   * from {@code yarn.web-proxy.address}, falling back to its web address as it was configured,
+   * {@code host:0} for an ephemeral port, and caches that in its context (RMContextImpl's
+   * private {@code proxyHostAndPort}) when its web app starts: the URL then opens nothing. Its
+   * embedded proxy was chosen then too (the two addresses were equal), and once started its
+   * configuration holds the real web port; we name that address as the proxy and replace the
+   * cached value (reflection: there is no setter; this is test infrastructure), so the printed
+   * URL opens the AM's pages through the embedded proxy.
+   */
+  private static void pointWebProxyAtTheResourceManager(MiniYARNCluster cluster) {
+    ResourceManager rm = cluster.getResourceManager();
+    String address = rm.getConfig().get(YarnConfiguration.RM_WEBAPP_ADDRESS, "");
+    if (address.isEmpty() || address.endsWith(":0")) {
+      LOG.warn("The ResourceManager's web address is {}: tracking URLs will not open", address);
+      return;
+    }
+    rm.getConfig().set(YarnConfiguration.PROXY_ADDRESS, address);
+    cluster.getConfig().set(YarnConfiguration.PROXY_ADDRESS, address);
+    try {
+      java.lang.reflect.Field cached = rm.getRMContext().getClass().getDeclaredField("proxyHostAndPort");
+      cached.setAccessible(true);
+      cached.set(rm.getRMContext(), address);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.warn("Cannot point the ResourceManager's proxy at {} ({}): tracking URLs will not open", address, e.toString());
+    }
   }
 
   /**

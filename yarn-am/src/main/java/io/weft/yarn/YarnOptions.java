@@ -280,4 +280,10 @@ public final class YarnOptions {
     }
     return tags;
   }
+
+  public static final ConfigEntry<String> HISTORY_SERVER_ADDRESS = stringConf("weft.yarn.historyServer.address")
+      .doc("host:port of a Weft history server (bin/weft history) reading this application's "
+          + "event log directory: the ApplicationMaster gives the ResourceManager its page of the "
+          + "application as the final tracking URL, so the link keeps working after the end.")
+      .register();
 }

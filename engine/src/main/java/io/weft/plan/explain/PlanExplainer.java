@@ -125,6 +125,36 @@ public final class PlanExplainer {
     }
   }
 
+  /**
+   * The operations one stage pipelines, inputs first, each as its node and what it does (e.g.
+   * {@code MapPartitionsNode[3] flatMap}): the stage's boxes in the web UI's DAG. Stops at shuffle
+   * dependencies (other stages); reads no file (cheap enough for the scheduler's thread).
+   */
+  public static List<String> stageOperations(Node<?> top) {
+    Stage s = new Stage();
+    new PlanExplainer().collectNarrow(top, s, new HashSet<>());
+    List<String> ops = new ArrayList<>();
+    for (Node<?> node : s.pipeline) {
+      String op = node instanceof MapPartitionsNode<?, ?> m ? LambdaNames.enclosingMethod(m.transform())
+          : node instanceof ShuffledNode<?, ?, ?> && node.dependencies().get(0) instanceof ShuffleDependency<?, ?, ?> d
+              ? d.operation() : node instanceof CoGroupedNode<?> ? "cogroup" : null;
+      ops.add(op == null ? node.toString() : node + " " + op);
+    }
+    return ops;
+  }
+
+  private void collectNarrow(Node<?> node, Stage s, Set<Integer> seen) {
+    if (!seen.add(node.id())) {
+      return;
+    }
+    for (Dependency dep : node.dependencies()) {
+      if (!(dep instanceof ShuffleDependency<?, ?, ?>)) {
+        collectNarrow(dep.parent(), s, seen);
+      }
+    }
+    s.pipeline.add(node);
+  }
+
   /** One operator: the node, what it does, how many partitions, whether it is cached; a join's strategy. */
   static String describe(Node<?> node) {
     StringBuilder sb = new StringBuilder(node.toString());

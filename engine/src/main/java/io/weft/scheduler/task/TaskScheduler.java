@@ -93,6 +93,17 @@ public final class TaskScheduler {
 
   private Speculation speculation = Speculation.OFF;
 
+  /** Told of every task launch, on the scheduler's thread (listener events); none by default. */
+  public interface LaunchListener {
+    void launched(TaskDescription task, String executorId, String host, TaskLocality locality);
+  }
+
+  private LaunchListener launchListener = (task, executorId, host, locality) -> { };
+
+  public void useLaunchListener(LaunchListener listener) {
+    this.launchListener = listener;
+  }
+
   /** Gives stragglers copies as {@code speculation} says (weft.speculation); off by default. */
   public void useSpeculation(Speculation speculation) {
     this.speculation = speculation;
@@ -299,6 +310,7 @@ public final class TaskScheduler {
         taskOwner.put(task.taskId(), tsm);
         taskExecutor.put(task.taskId(), executorId);
         backend.launchTask(executorId, task);
+        launchListener.launched(task, executorId, e.host(), tsm.running().get(task.taskId()).locality());
         launched = true;
       }
     }

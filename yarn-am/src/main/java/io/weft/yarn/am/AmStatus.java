@@ -44,6 +44,11 @@ public final class AmStatus implements WeftListener {
   /** Hosts on the ResourceManager's exclusion list (weft.excludeOnFailure), as last pushed. */
   private final AtomicReference<java.util.Set<String>> excludedHosts = new AtomicReference<>(java.util.Set.of());
 
+  /** What the web UI shows (jobs, stages, tasks...), fed the same events. */
+  private final io.weft.ui.AppStatusStore store = new io.weft.ui.AppStatusStore();
+  /** Each executor's container log page on its NodeManager. */
+  private final java.util.Map<String, String> logUrls = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** @param executorsAsked weft.executor.instances, shown next to the executors running */
   public AmStatus(String appName, int executorsAsked) {
     this(appName, executorsAsked, false);
@@ -62,6 +67,7 @@ public final class AmStatus implements WeftListener {
 
   @Override
   public void onEvent(ListenerEvent event) {
+    store.onEvent(event);
     if (event instanceof ListenerEvent.JobStarted) {
       jobsStarted.incrementAndGet();
     } else if (event instanceof ListenerEvent.JobEnded e) {
@@ -85,6 +91,28 @@ public final class AmStatus implements WeftListener {
     } else if (event instanceof ListenerEvent.ExecutorRemoved) {
       executors.decrementAndGet();
     }
+  }
+
+  /** The web UI's view of the application. */
+  io.weft.ui.AppStatusStore store() {
+    return store;
+  }
+
+  /** The NodeManager page of {@code executorId}'s container logs, or null before its launch. */
+  String logUrl(String executorId) {
+    return logUrls.get(executorId);
+  }
+
+  /** Remembers where executor {@code executorId}'s logs are: its container on a NodeManager. */
+  void executorLaunched(String executorId, org.apache.hadoop.yarn.api.records.Container container) {
+    String user;
+    try {
+      user = org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName();
+    } catch (java.io.IOException e) {
+      user = System.getProperty("user.name");
+    }
+    logUrls.put(executorId, "http://" + container.getNodeHttpAddress() + "/node/containerlogs/"
+        + container.getId() + "/" + user);
   }
 
   /** The hosts now on the ResourceManager's exclusion list; shown on the page and in the progress line. */

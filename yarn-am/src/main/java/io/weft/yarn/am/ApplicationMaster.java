@@ -123,7 +123,8 @@ public final class ApplicationMaster {
     stagingFs = openStagingFileSystem(launch);
     AmStatus status = YarnOptions.runsInAm(launch.conf()) ? AmStatus.inAm(launch.conf().appName())
         : new AmStatus(launch.conf().appName(), launch.conf().get(YarnOptions.EXECUTOR_INSTANCES));
-    try (StatusServer http = StatusServer.start(status, host())) {
+    try (StatusServer http = StatusServer.start(status, host(),
+        AmIpFilter.fromConf(hadoopConf, attemptId.getApplicationId().toString()))) {
       return runRegistered(attemptId, launch, secret, credentials, status, http);
     } catch (IOException e) {
       LOG.error("ApplicationMaster cannot start its status page: {}", e.getMessage(), e);
@@ -207,7 +208,8 @@ public final class ApplicationMaster {
   private Ending runDriver(LaunchDetails launch, RunningAmServices services, AmStatus status) {
     YarnAmServices.Holder.CURRENT.set(services);
     status.setState(AmStatus.State.RUNNING, null);
-    DriverRunner driver = new DriverRunner(withRecovery(launch, services), workDir);
+    DriverRunner driver = new DriverRunner(withRecovery(launch, services), workDir,
+        Map.of(io.weft.config.UiOptions.APP_ID.key(), services.attemptId().getApplicationId().toString()));
     CompletableFuture<DriverRunner.Outcome> done = driver.start();
     Object first = CompletableFuture.anyOf(done, stopRequest).join();
     if (first instanceof DriverRunner.Outcome outcome) {
@@ -251,7 +253,7 @@ public final class ApplicationMaster {
       String diagnostic = outcome.succeeded() && YarnOptions.runsInAm(launch.conf()) ? RAN_IN_AM
           : outcome.diagnostic();
       unregister(amRm, outcome.succeeded() ? FinalApplicationStatus.SUCCEEDED : FinalApplicationStatus.FAILED,
-          status.withTaskLocality(diagnostic), http.url());
+          status.withTaskLocality(diagnostic), finalTrackingUrl(launch, attemptId, http));
     }
     boolean preserve = launch.conf().get(YarnOptions.PRESERVE_STAGING_FILES);
     // A failed attempt that YARN will retry still needs the staged files (and the journal); one
@@ -291,6 +293,19 @@ public final class ApplicationMaster {
     } catch (YarnException | IOException | RuntimeException e) {
       LOG.error("Unregistering ({}) failed: {}", finalStatus, e.toString());
     }
+  }
+
+  /**
+   * Where the ResourceManager links once the application ended: the history server's page of it
+   * when weft.yarn.historyServer.address is set (the AM's own page dies with it), else the AM's URL.
+   */
+  static String finalTrackingUrl(LaunchDetails launch, ApplicationAttemptId attemptId, StatusServer http) {
+    String history = launch.conf().get(YarnOptions.HISTORY_SERVER_ADDRESS);
+    if (history == null || history.isBlank()) {
+      return http.url();
+    }
+    String base = history.contains("://") ? history : "http://" + history;
+    return base.replaceAll("/+$", "") + "/history/" + attemptId.getApplicationId() + "/";
   }
 
   private boolean isLastAttempt(ApplicationAttemptId attemptId, LaunchDetails launch) {

@@ -49,9 +49,17 @@ final class DriverRunner {
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private volatile Thread thread;
 
+  /** Settings the AM adds to the driver's (weft.app.id). */
+  private final Map<String, String> amSettings;
+
   DriverRunner(LaunchDetails launch, Path workDir) {
+    this(launch, workDir, Map.of());
+  }
+
+  DriverRunner(LaunchDetails launch, Path workDir, Map<String, String> amSettings) {
     this.launch = launch;
     this.workDir = workDir;
+    this.amSettings = Map.copyOf(amSettings);
   }
 
   CompletableFuture<Outcome> start() {
@@ -132,6 +140,7 @@ final class DriverRunner {
   private Map<String, String> setSystemProperties() {
     Map<String, String> settings = new HashMap<>(launch.conf().getAll());
     settings.put(CoreOptions.MASTER.key(), "yarn");
+    settings.putAll(amSettings);
     Map<String, String> previous = new HashMap<>();
     settings.forEach((k, v) -> previous.put(k, System.setProperty(k, v)));
     return previous;

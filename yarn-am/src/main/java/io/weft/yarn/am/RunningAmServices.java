@@ -114,4 +114,9 @@ record RunningAmServices(
   public WeftListener statusListener() {
     return status;
   }
+
+  @Override
+  public void executorLaunched(String executorId, org.apache.hadoop.yarn.api.records.Container container) {
+    status.executorLaunched(executorId, container);
+  }
 }

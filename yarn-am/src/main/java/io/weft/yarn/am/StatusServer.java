@@ -2,6 +2,7 @@ package io.weft.yarn.am;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.weft.ui.UiHandler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -10,9 +11,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The ApplicationMaster's tracking URL: a tiny HTTP server (the JDK's, on an ephemeral port) that
- * serves {@link AmStatus} as a plain page. The ResourceManager's proxy links to it. A full web UI
- * replaces the page later; the URL stays.
+ * The ApplicationMaster's tracking URL: the JDK's HTTP server on an ephemeral port, serving the
+ * web UI ({@link UiHandler}: jobs, DAG, stages, executors, environment and their JSON) at
+ * {@code /}, the one-line progress the submitting client shows at {@code /progress}, and the
+ * plain status page of {@link AmStatus} at {@code /status}. The ResourceManager's proxy links to
+ * it ({@code /proxy/<appId>/}); the pages use relative URLs so they work behind it.
  *
  * <p>Threading: one daemon thread serves requests. Failure: {@link #start} throws when no port
  * can be bound; the AM then fails before registering.
@@ -30,11 +33,35 @@ final class StatusServer implements AutoCloseable {
 
   /** Serves {@code status} on all interfaces; {@code host} is the name put into the URL. */
   static StatusServer start(AmStatus status, String host) throws IOException {
+    return start(status, host, null);
+  }
+
+  /**
+   * As {@link #start(AmStatus, String)}, with the web UI's requests that do not come through the
+   * ResourceManager's proxy sent there ({@code ipFilter}; null for none).
+   */
+  static StatusServer start(AmStatus status, String host, AmIpFilter ipFilter) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(0), 0);
-    server.createContext("/", exchange -> respond(exchange, status.html(), "text/html"));
+    UiHandler ui = new UiHandler(status.store(), status::logUrl);
+    com.sun.net.httpserver.HttpContext root = server.createContext("/", exchange -> {
+      try {
+        if (!ui.handle(exchange, exchange.getRequestURI().getPath().replaceFirst("^/+", ""))) {
+          UiHandler.send(exchange, 404, "text/plain", "not found: " + exchange.getRequestURI().getPath());
+        }
+      } finally {
+        exchange.close();
+      }
+    });
+    com.sun.net.httpserver.HttpContext page = server.createContext("/status",
+        exchange -> respond(exchange, status.html(), "text/html"));
+    if (ipFilter != null) {
+      root.getFilters().add(ipFilter);
+      page.getFilters().add(ipFilter);
+    }
     // one line the submitting client shows as live progress
     server.createContext("/progress", exchange -> respond(exchange, status.progressText(), "text/plain"));
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+    // two threads: a slow page never holds up the client's progress line
+    ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "weft-am-http");
       t.setDaemon(true);
       return t;

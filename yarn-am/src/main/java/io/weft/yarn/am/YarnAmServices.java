@@ -104,6 +104,12 @@ public interface YarnAmServices {
    */
   WeftListener statusListener();
 
+  /**
+   * Executor {@code executorId} is being launched in {@code container}: the web UI links to its
+   * NodeManager's container logs. Called on the provisioner's thread; does nothing by default.
+   */
+  default void executorLaunched(String executorId, org.apache.hadoop.yarn.api.records.Container container) {}
+
   /** Where the running AM installs its services. Not part of the contract. */
   final class Holder {
     private Holder() {}

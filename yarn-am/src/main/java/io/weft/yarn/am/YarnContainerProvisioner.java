@@ -290,6 +290,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
       executorOf.put(c.getId(), id);
     }
     LOG.info("Launching executor {} in {} on {}", id, c.getId(), c.getNodeId());
+    services.executorLaunched(id, c);
     services.nmClient().startContainerAsync(c, launchContext(id));
   }
 
