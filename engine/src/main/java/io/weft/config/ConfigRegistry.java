@@ -22,6 +22,7 @@ public final class ConfigRegistry {
       "io.weft.config.NetworkOptions",
       "io.weft.config.JoinOptions",
       "io.weft.config.FaultToleranceOptions",
+      "io.weft.config.SecurityOptions",
       "io.weft.yarn.YarnOptions"));
 
   private ConfigRegistry() {}
