@@ -35,6 +35,13 @@ public final class YarnConstants {
   /** The resolved Weft settings and the launch details, inside {@link #CONF_DIR}. */
   public static final String WEFT_PROPERTIES = "weft.properties";
 
+  /**
+   * Name of the keytab (weft.yarn.keytab) in the ApplicationMaster's working directory: the
+   * client stages it as a private resource of the AM only, and the shipped settings name this,
+   * not the user's path.
+   */
+  public static final String KEYTAB_FILE = "weft.keytab";
+
   /** Name of the per-user directory (under the home directory) holding staging directories. */
   public static final String STAGING_PARENT = ".weftStaging";
 

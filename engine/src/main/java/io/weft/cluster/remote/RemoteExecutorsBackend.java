@@ -223,6 +223,15 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
     executors.values().forEach(c -> c.send(new RemoveCachedNode(nodeId)));
   }
 
+  /**
+   * Sends fresh delegation tokens (Hadoop token-storage bytes) to every registered executor over
+   * its authenticated control connection. Any thread; only enqueues writes.
+   */
+  public void updateCredentials(byte[] tokenStorage) {
+    executors.values().forEach(c -> c.send(new io.weft.network.protocol.UpdateCredentials(
+        java.nio.ByteBuffer.wrap(tokenStorage.clone()))));
+  }
+
   @Override
   public java.util.List<io.weft.status.WeftListener> listeners() {
     return listeners;
