@@ -1,5 +1,6 @@
 package io.weft.config;
 
+import static io.weft.config.ConfigEntry.booleanConf;
 import static io.weft.config.ConfigEntry.stringConf;
 
 import io.weft.serialization.JavaDeserializationFilter;
@@ -18,6 +19,14 @@ public final class SecurityOptions {
           + "more); maxdepth=, maxarray=, maxrefs=, maxbytes= replace the built-in limits.")
       .defaultValue("")
       .check(SecurityOptions::validFilter, "';'-separated ObjectInputFilter patterns")
+      .register();
+
+  public static final ConfigEntry<Boolean> CRYPTO_ENABLED = booleanConf("weft.network.crypto.enabled")
+      .doc("Encrypt every driver-executor and executor-executor (shuffle) connection after its "
+          + "handshake: AES-256-GCM records keyed per connection and direction from the application "
+          + "secret and the handshake's nonces (HKDF-SHA256). Also makes every byte tamper-evident. "
+          + "Costs a copy and the cipher on shuffle blocks (no zero-copy).")
+      .defaultValue("false")
       .register();
 
   private static boolean validFilter(String patterns) {

@@ -75,7 +75,7 @@ public final class ExecutorProcess {
 
   /** Runs until the executor is told to stop or loses its driver; returns the reason. */
   public String run() throws IOException {
-    TransportConf tc = TransportConf.from(new WeftConf(false));
+    TransportConf tc = TransportConf.forExecutorProcess();
     LocalDirs dirs = LocalDirs.create(args.localDirRoot(), args.executorId());
     // sized from the driver's settings at registration; no block is asked for before that
     IndexShuffleBlockResolver shuffles = new IndexShuffleBlockResolver(dirs,
