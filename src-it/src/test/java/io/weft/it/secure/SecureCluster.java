@@ -17,9 +17,12 @@ import org.apache.hadoop.security.UserGroupInformation;
  * ({@code weft/localhost}, used by the NameNode, DataNode, ResourceManager and NodeManager),
  * SPNEGO's {@code HTTP/localhost} and the submitting user's {@code client}.
  *
- * <p>Facts that shaped it (docs/HADOOP-NOTES.md): the DataNode uses SASL on its data transfer
- * ({@code dfs.data.transfer.protection}) instead of privileged ports, which it accepts only with
- * {@code ignore.secure.ports.for.testing}; services log in through {@code SecurityUtil.login},
+ * <p>Facts that shaped it (docs/HADOOP-NOTES.md): a secure DataNode wants privileged ports or SASL
+ * on its data transfer; {@code ignore.secure.ports.for.testing} lets it run with neither, and SASL
+ * is left off on purpose, because the NodeManager's container localizer reads HDFS with a plain
+ * {@code new YarnConfiguration()} that would not know to speak it (block reads reset; NameNode
+ * calls still need Kerberos or a delegation token, block reads a block token); services log in
+ * through {@code SecurityUtil.login},
  * which replaces the JVM's login user, so the test's client logs in with
  * {@code loginUserFromKeytabAndReturnUGI} and never touches the login user.
  */
@@ -75,7 +78,6 @@ public final class SecureCluster implements AutoCloseable {
     s.put("dfs.web.authentication.kerberos.principal", http);
     s.put("dfs.web.authentication.kerberos.keytab", keytab);
     s.put("dfs.block.access.token.enable", "true");
-    s.put("dfs.data.transfer.protection", "authentication");
     s.put("ignore.secure.ports.for.testing", "true");
     s.put("yarn.resourcemanager.principal", service);
     s.put("yarn.resourcemanager.keytab", keytab);
