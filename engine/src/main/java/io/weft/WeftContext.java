@@ -5,6 +5,7 @@ import io.weft.cluster.ClusterBackendFactory;
 import io.weft.cluster.ExecutorInfo;
 import io.weft.cluster.SchedulerCallbacks;
 import io.weft.config.CoreOptions;
+import io.weft.config.SecurityOptions;
 import io.weft.driver.ContextCleaner;
 import io.weft.driver.DriverServices;
 import io.weft.executor.ExecutorEnv;
@@ -24,6 +25,7 @@ import io.weft.scheduler.OutputCommitCoordinator;
 import io.weft.scheduler.ResultFn;
 import io.weft.scheduler.SchedulerEvent;
 import io.weft.scheduler.TaskOutcome;
+import io.weft.serialization.JavaDeserializationFilter;
 import io.weft.serialization.JavaSerializer;
 import io.weft.serialization.Serializer;
 import io.weft.serialization.Serializers;
@@ -100,6 +102,7 @@ public final class WeftContext implements AutoCloseable {
   private WeftContext(WeftConf conf) {
     conf.validate();
     this.conf = conf.copy();
+    JavaDeserializationFilter.configure(this.conf.get(SecurityOptions.JAVA_FILTER));
     this.serializer = Serializers.fromConf(this.conf);
     this.hadoopConf = ExecutorEnv.hadoopConfiguration(this.conf);
     OutputCommitCoordinator commits = new OutputCommitCoordinator();

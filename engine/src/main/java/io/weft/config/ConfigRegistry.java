@@ -23,6 +23,7 @@ public final class ConfigRegistry {
       "io.weft.config.JoinOptions",
       "io.weft.config.FaultToleranceOptions",
       "io.weft.config.UiOptions",
+      "io.weft.config.SecurityOptions",
       "io.weft.yarn.YarnOptions"));
 
   private ConfigRegistry() {}

@@ -3,6 +3,7 @@ package io.weft.executor;
 import io.weft.WeftConf;
 import io.weft.config.CoreOptions;
 import io.weft.config.ExecutorOptions;
+import io.weft.config.SecurityOptions;
 import io.weft.config.ShuffleOptions;
 import io.weft.network.TransportClient;
 import io.weft.network.TransportClientFactory;
@@ -18,6 +19,7 @@ import io.weft.network.protocol.RegisteredExecutor;
 import io.weft.network.rpc.RpcHandler;
 import io.weft.network.shuffle.BlockFetchHandler;
 import io.weft.network.shuffle.NettyShuffleBlockFetcher;
+import io.weft.serialization.JavaDeserializationFilter;
 import io.weft.serialization.Serializers;
 import io.weft.shuffle.IndexShuffleBlockResolver;
 import io.weft.storage.BlockManager;
@@ -73,7 +75,7 @@ public final class ExecutorProcess {
 
   /** Runs until the executor is told to stop or loses its driver; returns the reason. */
   public String run() throws IOException {
-    TransportConf tc = TransportConf.from(new WeftConf(false));
+    TransportConf tc = TransportConf.forExecutorProcess();
     LocalDirs dirs = LocalDirs.create(args.localDirRoot(), args.executorId());
     // sized from the driver's settings at registration; no block is asked for before that
     IndexShuffleBlockResolver shuffles = new IndexShuffleBlockResolver(dirs,
@@ -140,6 +142,7 @@ public final class ExecutorProcess {
     }
     WeftConf conf = new WeftConf(false);
     reply.getConf().forEach(conf::set);
+    JavaDeserializationFilter.configure(conf.get(SecurityOptions.JAVA_FILTER));
     BlockManager blocks = new BlockManager(dirs, MemoryBudget.storageMemory(conf), Serializers.fromConf(conf));
     shuffles.setCacheBytes(conf.get(ShuffleOptions.INDEX_CACHE_SIZE));
     env[0] = new ExecutorEnv(args.executorId(), args.advertisedHost(), blockPort, conf, dirs, shuffles, blocks,

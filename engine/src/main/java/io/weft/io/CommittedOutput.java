@@ -136,6 +136,7 @@ public final class CommittedOutput {
       Path out = raw.getFileSystem(conf).makeQualified(raw);
       Job job = Job.getInstance(conf);
       FileOutputFormat.setOutputPath(job, out);
+      SecureFileSystems.prepare(job, java.util.List.of(out), "output " + out);
       new TextOutputFormat<Object, Object>().checkOutputSpecs(job);
       return out;
     } catch (FileAlreadyExistsException e) {

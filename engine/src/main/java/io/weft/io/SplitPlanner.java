@@ -80,6 +80,7 @@ public final class SplitPlanner {
       // Job.getInstance copies the conf, so the settings below never leak into the caller's.
       Job job = Job.getInstance(conf);
       FileInputFormat.setInputPaths(job, paths);
+      SecureFileSystems.prepare(job, java.util.List.of(FileInputFormat.getInputPaths(job)), "input " + paths);
       // Otherwise a sub-directory of an input dir is taken for a file and getSplits fails with an NPE.
       job.getConfiguration().setBooleanIfUnset(
           FileInputFormat.INPUT_DIR_NONRECURSIVE_IGNORE_SUBDIRS, true);

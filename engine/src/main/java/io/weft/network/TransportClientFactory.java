@@ -70,7 +70,8 @@ public final class TransportClientFactory implements AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             client[0] = new TransportClient(ch, conf, host, port);
             ch.pipeline().addLast("auth", new ClientAuthHandler(secret,
-                p -> TransportPipeline.addAuthenticatedHandlers(p, client[0], inboundHandler, decodedFrames),
+                p -> TransportPipeline.addAuthenticatedHandlers(p, client[0], inboundHandler, decodedFrames,
+                    conf.cryptoEnabled()),
                 auth));
           }
         });

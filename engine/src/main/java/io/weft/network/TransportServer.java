@@ -68,7 +68,8 @@ public final class TransportServer implements AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             TransportConnection connection = new TransportConnection(ch, conf.requestTimeout(), conf.maxBlockInMemory());
             ch.pipeline().addLast("auth", new ServerAuthHandler(key, authTimeoutMs,
-                p -> TransportPipeline.addAuthenticatedHandlers(p, connection, handler, decodedFrames),
+                p -> TransportPipeline.addAuthenticatedHandlers(p, connection, handler, decodedFrames,
+                    conf.cryptoEnabled()),
                 refusedConnections));
           }
         });

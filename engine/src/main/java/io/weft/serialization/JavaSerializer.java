@@ -10,7 +10,7 @@ import java.io.OutputStream;
 
 /**
  * Plain Java serialization. Used for closures (task binaries: lineage plus user functions) and
- * as the record fallback. Classes resolve through the thread's context class loader, which on an
+ * as the record fallback. Every stream it reads runs behind {@link JavaDeserializationFilter}. Classes resolve through the thread's context class loader, which on an
  * executor is the loader of the user's jars.
  */
 public final class JavaSerializer implements Serializer {
@@ -72,6 +72,13 @@ public final class JavaSerializer implements Serializer {
               return ois.readObject();
             } catch (ClassNotFoundException e) {
               throw classNotFound(e, null);
+            } catch (java.io.InvalidClassException e) {
+              if (e.getMessage() != null && e.getMessage().contains("REJECTED")) {
+                throw new java.io.InvalidClassException("refused by the deserialization filter: a "
+                    + "gadget class or a stream over its limits (see the WARN log naming the class; "
+                    + "weft.serializer.java.filter)");
+              }
+              throw e;
             } catch (IOException | RuntimeException e) {
               ClassNotFoundException missing = ois.firstMissingClass();
               if (missing != null) {
@@ -128,6 +135,7 @@ public final class JavaSerializer implements Serializer {
 
     public ContextObjectInputStream(InputStream in) throws IOException {
       super(in);
+      setObjectInputFilter(JavaDeserializationFilter.current());
     }
 
     /** The first class this stream could not resolve, or null. */

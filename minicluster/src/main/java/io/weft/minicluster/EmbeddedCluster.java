@@ -55,6 +55,7 @@ public final class EmbeddedCluster implements AutoCloseable {
   private volatile boolean started;
 
   private EmbeddedCluster(Builder b) throws IOException {
+    b.hadoopSettings.forEach(conf::set);
     hdfs = new EmbeddedHdfs(b.dataNodes, b.dataNodeHosts, b.dataNodeRacks, b.blockSize, b.replication);
     int nms = b.nodeManagerHosts.isEmpty() ? b.nodeManagers : b.nodeManagerHosts.size();
     yarn = nms == 0 ? null : new EmbeddedYarn(nms, b.nodeManagerHosts, b.nodeManagerRacks, b.nodeLocalityDelay,
@@ -244,6 +245,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     private int replication = 1;
     private Integer nodeLocalityDelay;
     private final java.util.Map<String, String> yarnSettings = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, String> hadoopSettings = new java.util.LinkedHashMap<>();
     private Path baseDir;
 
     private Builder() {}
@@ -308,6 +310,15 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     /** Where daemons keep data and logs; kept after stop. Default: a temp dir, deleted on stop. */
+    /**
+     * A setting of the whole cluster (HDFS and YARN), applied before anything starts: how a
+     * test turns on Kerberos (principals, keytabs) for both.
+     */
+    public Builder hadoopSetting(String key, String value) {
+      hadoopSettings.put(key, value);
+      return this;
+    }
+
     public Builder baseDir(Path dir) {
       baseDir = dir;
       return this;

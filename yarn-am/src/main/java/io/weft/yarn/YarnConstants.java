@@ -38,6 +38,13 @@ public final class YarnConstants {
   /** The driver's recovery journal: a directory in the staging directory, one file per AM attempt. */
   public static final String JOURNAL_DIR = "journal";
 
+  /**
+   * Name of the keytab (weft.yarn.keytab) in the ApplicationMaster's working directory: the
+   * client stages it as a private resource of the AM only, and the shipped settings name this,
+   * not the user's path.
+   */
+  public static final String KEYTAB_FILE = "weft.keytab";
+
   /** Name of the per-user directory (under the home directory) holding staging directories. */
   public static final String STAGING_PARENT = ".weftStaging";
 

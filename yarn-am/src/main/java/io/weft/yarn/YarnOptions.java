@@ -69,6 +69,35 @@ public final class YarnOptions {
       .defaultValue("default")
       .register();
 
+  public static final ConfigEntry<String> PRINCIPAL = stringConf("weft.yarn.principal")
+      .doc("Kerberos principal the client logs in as (with weft.yarn.keytab; --principal). With a "
+          + "keytab the ApplicationMaster logs in too and obtains fresh delegation tokens before "
+          + "the current ones expire, so an application may run longer than their lifetime. "
+          + "Empty: the client uses the ticket cache (kinit).")
+      .defaultValue("")
+      .register();
+
+  public static final ConfigEntry<String> KEYTAB = stringConf("weft.yarn.keytab")
+      .doc("Keytab of weft.yarn.principal (--keytab). Shipped to the ApplicationMaster only, as a "
+          + "private file of the application's staging directory; never to executors.")
+      .defaultValue("")
+      .register();
+
+  public static final ConfigEntry<String> ACCESS_FILE_SYSTEMS = stringConf("weft.yarn.access.hadoopFileSystems")
+      .doc("Comma-separated URIs of the secure Hadoop file systems the application uses besides "
+          + "the default one (hdfs://other-nn:8020,...): on a Kerberized cluster the client "
+          + "obtains a delegation token for each. A file system missing here fails the job with "
+          + "a message naming it.")
+      .defaultValue("")
+      .register();
+
+  public static final ConfigEntry<Boolean> SECURITY_TOKENS_ENABLED = booleanConf("weft.yarn.security.tokens.enabled")
+      .doc("Whether the client obtains delegation tokens (from every DelegationTokenProvider) when "
+          + "Hadoop security is on. Off only when the caller put the tokens into its own "
+          + "credentials already (a workflow scheduler's launcher).")
+      .defaultValue("true")
+      .register();
+
   public static final ConfigEntry<String> LOCALITY_INPUTS = stringConf("weft.yarn.locality.inputs")
       .doc("Comma-separated input paths (files or directories, on HDFS or another Hadoop file "
           + "system) whose block hosts place the executor containers asked for at start, before "

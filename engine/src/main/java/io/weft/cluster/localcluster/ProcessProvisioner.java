@@ -110,7 +110,10 @@ final class ProcessProvisioner implements ExecutorProvisioner {
         LocalClusterExecutorMain.class.getName(), id, driverHost, String.valueOf(driverPort),
         String.valueOf(cores), workDir.toString());
     File log = workDir.resolve("executor-" + id + ".log").toFile();
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log);
+    pb.environment().put(io.weft.network.TransportConf.CRYPTO_ENV,
+        String.valueOf(conf.get(io.weft.config.SecurityOptions.CRYPTO_ENABLED)));
+    Process p = pb.start();
     synchronized (processes) {
       if (stopping) { // a replacement started while the context stops: stop() no longer sees it
         p.destroyForcibly();

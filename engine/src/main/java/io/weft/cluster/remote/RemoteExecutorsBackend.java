@@ -60,6 +60,8 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
   private final ClassLoader userLoader;
   private final Map<String, TransportConnection> executors = new ConcurrentHashMap<>();
   private final Map<String, Boolean> lost = new ConcurrentHashMap<>();
+  /** Which executor each running task was sent to: only that executor's connection may end it. */
+  private final Map<Long, String> taskExecutors = new ConcurrentHashMap<>();
   /** Notified on each registration; {@link #awaitExecutors} waits on it. */
   private final Object registrations = new Object();
   private volatile SchedulerCallbacks callbacks;
@@ -176,6 +178,7 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
           new TaskEndReason.ExecutorLost(executorId, "not connected"), new TaskMetrics()));
       return;
     }
+    taskExecutors.put(task.taskId(), executorId);
     c.send(Messages.toLaunchTask(task));
   }
 
@@ -218,6 +221,15 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
   @Override
   public void removeCachedNode(int nodeId) {
     executors.values().forEach(c -> c.send(new RemoveCachedNode(nodeId)));
+  }
+
+  /**
+   * Sends fresh delegation tokens (Hadoop token-storage bytes) to every registered executor over
+   * its authenticated control connection. Any thread; only enqueues writes.
+   */
+  public void updateCredentials(byte[] tokenStorage) {
+    executors.values().forEach(c -> c.send(new io.weft.network.protocol.UpdateCredentials(
+        java.nio.ByteBuffer.wrap(tokenStorage.clone()))));
   }
 
   @Override
@@ -265,6 +277,7 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
     if (c != null) {
       c.close();
     }
+    taskExecutors.values().removeIf(executorId::equals);
     LOG.warn("Executor {} lost: {}", executorId, reason);
     callbacks.executorLost(executorId, reason);
   }
@@ -275,8 +288,15 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
       if (message instanceof RegisterExecutor r) {
         register(r, reply);
       } else if (message instanceof TaskStatus s) {
-        callbacks.taskEnded(s.getTaskId(), Messages.outcome(s, userLoader));
+        taskStatus(s, reply.connection());
       } else if (message instanceof Heartbeat h) {
+        Object speaker = reply.connection().attachment();
+        if (!h.getExecutorId().equals(speaker)) {
+          LOG.warn("Dropped a heartbeat for executor {} from {} (registered as {}): a connection "
+              + "speaks only for its own executor", h.getExecutorId(), reply.connection().remoteAddress(), speaker);
+          reply.replyError("this connection is not executor " + h.getExecutorId() + "'s");
+          return;
+        }
         boolean known = executors.containsKey(h.getExecutorId());
         if (known) {
           callbacks.executorHeartbeat(h.getExecutorId());
@@ -285,6 +305,22 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
       } else {
         reply.replyError("the driver does not handle " + message.getClass().getSimpleName());
       }
+    }
+
+    /**
+     * Ends a task only when the status comes over the connection of the executor it was sent
+     * to; anything else (an unregistered peer, another executor, a task that is not running) is
+     * dropped, before its outcome is deserialized.
+     */
+    private void taskStatus(TaskStatus s, TransportConnection from) {
+      Object speaker = from.attachment();
+      String expected = taskExecutors.get(s.getTaskId());
+      if (speaker == null || !speaker.equals(expected) || !taskExecutors.remove(s.getTaskId(), expected)) {
+        LOG.warn("Dropped the status of task {} from {} (registered as {}; the task runs on {})",
+            s.getTaskId(), from.remoteAddress(), speaker, expected);
+        return;
+      }
+      callbacks.taskEnded(s.getTaskId(), Messages.outcome(s, userLoader));
     }
 
     private void register(RegisterExecutor r, ReplyChannel reply) {

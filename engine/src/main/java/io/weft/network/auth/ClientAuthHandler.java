@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.weft.network.crypto.SessionKeys;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -69,6 +70,7 @@ public final class ClientAuthHandler extends ByteToMessageDecoder {
       fail(ctx, "the server does not know the application secret");
       return;
     }
+    ctx.channel().attr(SessionKeys.ATTRIBUTE).set(SessionKeys.derive(secret, serverNonce, clientNonce, true));
     onAuthenticated.accept(ctx.pipeline());
     // removing a ByteToMessageDecoder hands any bytes after the proof to the new codec
     ctx.pipeline().remove(this);

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.weft.network.crypto.SessionKeys;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -88,6 +89,7 @@ public final class ServerAuthHandler extends ByteToMessageDecoder {
     }
     finished = true;
     timeout.cancel(false);
+    ctx.channel().attr(SessionKeys.ATTRIBUTE).set(SessionKeys.derive(secret, serverNonce, clientNonce, false));
     // the codec goes in before our proof leaves, so the client's first message finds it
     onAuthenticated.accept(ctx.pipeline());
     ByteBuf answer = ctx.alloc().buffer(AuthProtocol.SERVER_PROOF_LENGTH);

@@ -1,6 +1,7 @@
 package io.weft.network.endpoint;
 
 import io.weft.executor.Executor;
+import io.weft.executor.ExecutorCredentials;
 import io.weft.network.protocol.Ack;
 import io.weft.network.protocol.KillTask;
 import io.weft.network.protocol.LaunchTask;
@@ -8,6 +9,7 @@ import io.weft.network.protocol.Messages;
 import io.weft.network.protocol.RemoveCachedNode;
 import io.weft.network.protocol.RemoveShuffle;
 import io.weft.network.protocol.StopExecutor;
+import io.weft.network.protocol.UpdateCredentials;
 import io.weft.network.rpc.ReplyChannel;
 import io.weft.network.rpc.RpcHandler;
 import io.weft.network.rpc.TransportConnection;
@@ -69,6 +71,10 @@ public final class ExecutorMessageHandler implements RpcHandler, AutoCloseable {
 
   @Override
   public void receive(Object message, ReplyChannel reply) {
+    if (message instanceof UpdateCredentials u) { // needs no executor: tokens belong to the process
+      updateCredentials(u, reply);
+      return;
+    }
     if (executor == null) {
       synchronized (this) {
         if (executor == null && message instanceof LaunchTask t) {
@@ -106,6 +112,16 @@ public final class ExecutorMessageHandler implements RpcHandler, AutoCloseable {
       return;
     }
     reply.reply(new Ack(null));
+  }
+
+  private static void updateCredentials(UpdateCredentials u, ReplyChannel reply) {
+    try {
+      ExecutorCredentials.add(Messages.bytes(u.getTokens()));
+      reply.reply(new Ack(null));
+    } catch (java.io.IOException e) {
+      LOG.warn("Could not read the delegation tokens the driver sent: {}", e.toString());
+      reply.replyError("unreadable credentials: " + e.getMessage());
+    }
   }
 
   @Override

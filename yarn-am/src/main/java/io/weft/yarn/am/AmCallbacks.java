@@ -54,6 +54,11 @@ final class AmCallbacks {
     listeners.add(listener);
   }
 
+  /** Fresh delegation tokens from the {@link TokenRefresher} (its thread), for every listener. */
+  void credentialsRefreshed(byte[] tokenStorage) {
+    forEach("credentialsRefreshed", l -> l.credentialsRefreshed(tokenStorage));
+  }
+
   private void forEach(String what, Consumer<YarnEventListener> call) {
     for (YarnEventListener l : listeners) {
       try {

@@ -144,6 +144,7 @@ public final class ApplicationMaster {
     AMRMClientAsync<ContainerRequest> amRm = clients.createAmRmClient(heartbeatMs, callbacks.amRm);
     NMClientAsync nm = clients.createNmClient(callbacks.nm);
     Runnable signalCleanup = null;
+    TokenRefresher refresher = null;
     try {
       amRm.init(hadoopConf);
       amRm.start();
@@ -162,6 +163,8 @@ public final class ApplicationMaster {
       RunningAmServices services = new RunningAmServices(attemptId, hadoopConf, launch.conf(), secret,
           credentials, amRm, nm, registration, stagingDir, executorResources(launch, stagingDir),
           launch.appClassPath(), callbacks, status, new AtomicReference<>());
+      refresher = TokenRefresher.startIfKeytab(hadoopConf, launch.conf(), credentials, workDir,
+          callbacks::credentialsRefreshed);
       if (inAm) {
         LOG.info("Running the application's tasks inside this ApplicationMaster ({}=on): "
             + "no executor containers", YarnOptions.IN_AM_MODE.key());
@@ -182,6 +185,9 @@ public final class ApplicationMaster {
       unregister(amRm, FinalApplicationStatus.FAILED, diagnostic, http.url());
       return 1;
     } finally {
+      if (refresher != null) {
+        refresher.close();
+      }
       if (signalCleanup != null) {
         ShutdownHookManager.get().removeShutdownHook(signalCleanup);
       }

@@ -68,7 +68,10 @@ record RunningAmServices(
 
   @Override
   public ByteBuffer executorTokens() {
-    Credentials forExecutors = withoutAmRmToken(credentials);
+    Credentials forExecutors;
+    synchronized (credentials) { // the TokenRefresher adds fresh tokens to it
+      forExecutors = withoutAmRmToken(credentials);
+    }
     try (DataOutputBuffer out = new DataOutputBuffer()) {
       forExecutors.writeTokenStorageToStream(out);
       return ByteBuffer.wrap(out.getData(), 0, out.getLength());

@@ -32,7 +32,14 @@ public final class YarnBackendFactory implements ClusterBackendFactory {
     // the AM asked for the containers at registration, while main started: adopt its requests
     ExecutorProvisioner provisioner = services.takeEarlyProvisioner(conf)
         .orElseGet(() -> new YarnContainerProvisioner(services, conf));
-    return new RemoteExecutorsBackend(conf, driver, services.secret(), "0.0.0.0",
+    RemoteExecutorsBackend backend = new RemoteExecutorsBackend(conf, driver, services.secret(), "0.0.0.0",
         YarnContainerProvisioner.containerHost(), provisioner, List.of(services.statusListener()));
+    services.addYarnEventListener(new YarnEventListener() {
+      @Override
+      public void credentialsRefreshed(byte[] tokenStorage) {
+        backend.updateCredentials(tokenStorage); // running executors; new ones get them at launch
+      }
+    });
+    return backend;
   }
 }

@@ -120,7 +120,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   }
 
   /** What a provisioner asks YARN for and launches, from the settings: equal plans, equal containers. */
-  record Plan(int instances, ContainerSizes sizes, int maxFailures, List<String> javaOptions) {}
+  record Plan(int instances, ContainerSizes sizes, int maxFailures, List<String> javaOptions, boolean encrypt) {}
 
   /** The plan {@code conf} describes. */
   static Plan plan(WeftConf conf) {
@@ -129,7 +129,8 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     return new Plan(instances, ContainerSizes.of(conf),
         configured != null ? configured : ExecutorOptions.maxFailures(conf, instances),
         // Weft's choice of JVM flags, then weft.executor.extraJavaOptions, which win
-        JvmStart.javaOptions(conf, JvmStart.Role.EXECUTOR, JvmStart.hasCds(java.nio.file.Path.of(YarnConstants.LIBS_DIR))));
+        JvmStart.javaOptions(conf, JvmStart.Role.EXECUTOR, JvmStart.hasCds(java.nio.file.Path.of(YarnConstants.LIBS_DIR))),
+        conf.get(io.weft.config.SecurityOptions.CRYPTO_ENABLED));
   }
 
   Plan plan() {
@@ -307,6 +308,8 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
         "2>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stderr"));
     Map<String, String> env = new HashMap<>();
     env.put(Environment.CLASSPATH.name(), classPath(services.hadoopConf(), services.appClassPath()));
+    // the executor connects before it has the driver's settings: it must know to encrypt
+    env.put(io.weft.network.TransportConf.CRYPTO_ENV, String.valueOf(plan.encrypt()));
     return ContainerLaunchContext.newInstance(services.executorResources(), env,
         List.of(String.join(" ", command)), null, services.executorTokens(), null);
   }

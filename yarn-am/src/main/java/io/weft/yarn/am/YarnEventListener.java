@@ -38,4 +38,10 @@ public interface YarnEventListener {
 
   /** A container this AM asked to stop has stopped. */
   default void containerStopped(ContainerId containerId) {}
+
+  /**
+   * The AM obtained fresh delegation tokens with its keytab (Hadoop token-storage bytes); called on
+   * the token refresher's thread. Running executors need them before the old ones expire.
+   */
+  default void credentialsRefreshed(byte[] tokenStorage) {}
 }

@@ -46,6 +46,8 @@ public record SubmitArguments(
       "  --driver-java-options OPTS   (yarn) weft.am.extraJavaOptions, e.g. \"-XX:+UseG1GC -Dkey=value\"",
       "  --executor-java-options OPTS (yarn) weft.executor.extraJavaOptions",
       "  --queue QUEUE                (yarn) weft.yarn.queue",
+      "  --principal P --keytab K     (yarn, Kerberos) log in from keytab K as P and let the ApplicationMaster",
+      "                               renew the delegation tokens (weft.yarn.principal, weft.yarn.keytab)",
       "  --in-am                      (yarn) run the tasks inside the ApplicationMaster, with no executor",
       "                               containers (weft.yarn.inAm.mode=on; =auto decides by input size)",
       "  --kill-on-interrupt          (yarn) Ctrl-C kills the application (weft.yarn.killOnInterrupt);",
@@ -66,7 +68,7 @@ public record SubmitArguments(
   /** Options that take a value. */
   private static final Set<String> VALUED = Set.of("--master", "--class", "--name", "--properties-file",
       "--jars", "--files", "--archives", "--conf", "--num-executors", "--executor-memory", "--executor-cores",
-      "--driver-memory", "--driver-java-options", "--executor-java-options", "--queue");
+      "--driver-memory", "--driver-java-options", "--executor-java-options", "--queue", "--principal", "--keytab");
 
   /** The dedicated options that only set a Weft setting. */
   private static final Map<String, String> SETTING_OF = Map.of(
@@ -76,7 +78,9 @@ public record SubmitArguments(
       "--driver-memory", "weft.am.memory",
       "--driver-java-options", "weft.am.extraJavaOptions",
       "--executor-java-options", "weft.executor.extraJavaOptions",
-      "--queue", "weft.yarn.queue");
+      "--queue", "weft.yarn.queue",
+      "--principal", "weft.yarn.principal",
+      "--keytab", "weft.yarn.keytab");
 
   public static SubmitArguments parse(List<String> args) {
     Parser p = new Parser();

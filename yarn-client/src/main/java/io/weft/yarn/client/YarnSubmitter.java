@@ -3,6 +3,7 @@ package io.weft.yarn.client;
 import io.weft.WeftConf;
 import io.weft.config.CoreOptions;
 import io.weft.yarn.AppSecret;
+import io.weft.yarn.security.KerberosLogin;
 import io.weft.yarn.ContainerSizes;
 import io.weft.yarn.Diagnostics;
 import io.weft.yarn.StagedResources;
@@ -97,8 +98,22 @@ public final class YarnSubmitter implements AutoCloseable {
     return awaitCompletion(appId, conf);
   }
 
-  /** Validates, stages and submits {@code s}; returns its id once the ResourceManager has it. */
+  /**
+   * Validates, stages and submits {@code s}; returns its id once the ResourceManager has it. On a
+   * Kerberized cluster this runs as the user of {@code weft.yarn.principal}/{@code weft.yarn.keytab}
+   * or of the ticket cache ({@link KerberosLogin}).
+   */
   public ApplicationId submit(YarnSubmission s) throws IOException {
+    UserGroupInformation user = KerberosLogin.login(s.conf());
+    try {
+      return user.doAs((java.security.PrivilegedExceptionAction<ApplicationId>) () -> submitAs(s));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while submitting", e);
+    }
+  }
+
+  private ApplicationId submitAs(YarnSubmission s) throws IOException {
     WeftConf conf = s.conf();
     conf.validate();
     ApplicationResources.checkInputs(s, conf, hadoopConf);
@@ -271,13 +286,14 @@ public final class YarnSubmitter implements AutoCloseable {
     }
     Map<String, LocalResource> resources = new LinkedHashMap<>(staged.resources());
     Properties props = launchProperties(s, conf, staged, area);
+    SecureSubmission.stageKeytab(conf, area, hadoopConf, resources, props);
     resources.put(YarnConstants.CONF_DIR, area.write(YarnConstants.CONF_ARCHIVE_FILE,
         ConfArchive.build(hadoopConf, props), LocalResourceType.ARCHIVE));
     // Weft's JVM flags, then weft.am.extraJavaOptions, which win
     return AmLaunchContext.build(resources, sizes,
         JvmStart.javaOptions(conf, JvmStart.Role.APPLICATION_MASTER, !staged.runtimeJars().isEmpty()),
         staged.runtimeJars(), hadoopConf,
-        amCredentials(hadoopConf, AppSecret.generate(random)));
+        SecureSubmission.amCredentials(hadoopConf, conf, AppSecret.generate(random)));
   }
 
   /** weft.properties: the settings (master forced to yarn) and how to launch the application. */
@@ -297,18 +313,9 @@ public final class YarnSubmitter implements AutoCloseable {
     return props;
   }
 
-  /**
-   * The ApplicationMaster's credentials: the caller's own tokens (an Oozie launcher's, say), HDFS
-   * delegation tokens on a secure cluster, and a fresh application secret, which goes nowhere else.
-   */
+  /** The ApplicationMaster's credentials with default settings ({@link SecureSubmission#amCredentials}). */
   static Credentials amCredentials(Configuration hadoopConf, byte[] secret) throws IOException {
-    Credentials creds = new Credentials(UserGroupInformation.getCurrentUser().getCredentials());
-    if (UserGroupInformation.isSecurityEnabled()) {
-      String renewer = YarnClientUtils.getRmPrincipal(hadoopConf);
-      FileSystem.get(hadoopConf).addDelegationTokens(renewer, creds);
-    }
-    AppSecret.addTo(creds, secret);
-    return creds;
+    return SecureSubmission.amCredentials(hadoopConf, new WeftConf(false), secret);
   }
 
   private static void describe(ApplicationSubmissionContext ctx, WeftConf conf, ContainerSizes sizes) {

@@ -42,6 +42,14 @@ class SubmitArgumentsTest {
   }
 
   @Test
+  void principalAndKeytabSetTheKerberosSettings() {
+    SubmitArguments a = SubmitArguments.parse(List.of("--class", "a.B", "--principal", "alice@EXAMPLE.COM",
+        "--keytab", "/home/alice/alice.keytab", "app.jar"));
+    assertEquals(Map.of("weft.yarn.principal", "alice@EXAMPLE.COM", "weft.yarn.keytab", "/home/alice/alice.keytab"),
+        a.conf());
+  }
+
+  @Test
   void aMistypedOptionGetsTheClosestKnownOne() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> SubmitArguments.parse(List.of("--exector-memory", "2g", "--class", "a.B", "app.jar")));
