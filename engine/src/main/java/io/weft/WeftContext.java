@@ -79,6 +79,7 @@ public final class WeftContext implements AutoCloseable {
   private final ContextCleaner cleaner = new ContextCleaner(loop::post);
   private final DagScheduler scheduler;
   private final DriverServices driverServices;
+  private final io.weft.driver.BlockRemovals removals;
   private final Map<Long, LongAccumulator> accumulators = new ConcurrentHashMap<>();
   private final AtomicInteger nextNodeId = new AtomicInteger();
   private final AtomicInteger nextShuffleId = new AtomicInteger();
@@ -99,6 +100,8 @@ public final class WeftContext implements AutoCloseable {
     this.hadoopConf = ExecutorEnv.hadoopConfiguration(this.conf);
     OutputCommitCoordinator commits = new OutputCommitCoordinator();
     this.driverServices = new DriverServices(commits);
+    this.removals = new io.weft.driver.BlockRemovals(driverServices, loop::post,
+        2 * this.conf.get(io.weft.config.NetworkOptions.TIMEOUT));
     this.backend = findBackend(this.conf).create(this.conf, driverServices);
     backend.listeners().forEach(bus::addListener);
     this.scheduler = new DagScheduler(loop, backend, Clock.SYSTEM, this.conf, bus,
@@ -295,7 +298,9 @@ public final class WeftContext implements AutoCloseable {
     checkOpen();
     long id = nextBroadcastId.getAndIncrement();
     driverServices.putBroadcast(id, JavaSerializer.instance().serialize(value));
-    return new Broadcast<>(id, value);
+    Broadcast<T> broadcast = new Broadcast<>(id, value, removals);
+    cleaner.register(broadcast, () -> removals.destroyBroadcast(id, false));
+    return broadcast;
   }
 
   /** A counter tasks add to; read its total on the driver after an action. */
@@ -421,8 +426,8 @@ public final class WeftContext implements AutoCloseable {
         .orElse("unknown"));
   }
 
-  void unpersist(Node<?> node) {
-    loop.post(new SchedulerEvent.NodeUnpersisted(node.id()));
+  void unpersist(Node<?> node, boolean blocking) {
+    removals.unpersistNode(node.id(), blocking);
   }
 
   private void mergeAccumulators(Map<Long, Long> updates) {
