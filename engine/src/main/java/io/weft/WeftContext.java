@@ -104,6 +104,9 @@ public final class WeftContext implements AutoCloseable {
         2 * this.conf.get(io.weft.config.NetworkOptions.TIMEOUT));
     this.backend = findBackend(this.conf).create(this.conf, driverServices);
     backend.listeners().forEach(bus::addListener);
+    if (this.conf.get(io.weft.config.DiagnosisOptions.ENABLED)) {
+      bus.addListener(new io.weft.diagnosis.StageDiagnostician(bus, this.conf.get(io.weft.config.DiagnosisOptions.SKEW_RATIO)));
+    }
     this.scheduler = new DagScheduler(loop, backend, Clock.SYSTEM, this.conf, bus,
         this::mergeAccumulators, commits);
     loop.start(scheduler::handle, error -> scheduler.stopAfterInternalError("an event", error));

@@ -148,6 +148,7 @@ public final class Executor {
 
   private void run(TaskDescription desc) {
     long start = System.currentTimeMillis();
+    long gcStart = GcTime.totalMs();
     TaskContext ctx = new TaskContext(desc.stageId(), desc.stageAttempt(), desc.partitionIndex(),
         desc.attemptNumber(), desc.taskId(), env, desc.shuffleBlocks());
     TaskContext.set(ctx);
@@ -177,6 +178,7 @@ public final class Executor {
       Thread.interrupted();
     }
     ctx.metrics().setRunTimeMs(System.currentTimeMillis() - start);
+    ctx.metrics().setGcTimeMs(GcTime.totalMs() - gcStart);
     statusSink.accept(desc.taskId(), outcome);
     if (vmError != null) {
       afterVmError.accept(vmError);

@@ -17,6 +17,13 @@ public final class TaskMetrics implements Serializable {
   private long spillBytes;
   private long runTimeMs;
   private long resultBytes;
+  // for the slow-stage diagnosis (io.weft.diagnosis)
+  private long gcTimeMs;
+  private long fetchWaitNanos;
+  /** Shuffles this task read, or null: which map stages' sketches name its heavy keys. */
+  private java.util.TreeSet<Integer> shufflesRead;
+  /** The heaviest keys this map task wrote, or null. */
+  private io.weft.diagnosis.KeySketch.Result writtenKeys;
 
   public void addInput(long records, long bytes) {
     inputRecords += records;
@@ -85,6 +92,45 @@ public final class TaskMetrics implements Serializable {
 
   public long resultBytes() {
     return resultBytes;
+  }
+
+  /** JVM-wide collection time while the task ran (as Spark counts it: other tasks' GC too). */
+  public void setGcTimeMs(long ms) {
+    gcTimeMs = ms;
+  }
+
+  public long gcTimeMs() {
+    return gcTimeMs;
+  }
+
+  /** The task thread waited {@code nanos} for a shuffle block to arrive. */
+  public void addFetchWaitNanos(long nanos) {
+    fetchWaitNanos += nanos;
+  }
+
+  public long fetchWaitMs() {
+    return fetchWaitNanos / 1_000_000;
+  }
+
+  public void addShuffleReadId(int shuffleId) {
+    if (shufflesRead == null) {
+      shufflesRead = new java.util.TreeSet<>();
+    }
+    shufflesRead.add(shuffleId);
+  }
+
+  /** The shuffles this task read, ascending. */
+  public java.util.Set<Integer> shufflesRead() {
+    return shufflesRead == null ? java.util.Set.of() : java.util.Collections.unmodifiableSet(shufflesRead);
+  }
+
+  public void setWrittenKeys(io.weft.diagnosis.KeySketch.Result keys) {
+    writtenKeys = keys;
+  }
+
+  /** The heaviest keys this shuffle map task wrote (its sketch), or null for other tasks. */
+  public io.weft.diagnosis.KeySketch.Result writtenKeys() {
+    return writtenKeys;
   }
 
   @Override

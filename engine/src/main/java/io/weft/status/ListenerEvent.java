@@ -36,4 +36,13 @@ public sealed interface ListenerEvent {
 
   /** The exclusion of an executor (host null) or a host (executorId null) ended. */
   record ExclusionEnded(String executorId, String host, long timeMs) implements ListenerEvent {}
+
+  /**
+   * Why a finished stage was slow, from its tasks' metrics: one line per finding, with the
+   * numbers (skew naming the partition and its heaviest keys, stragglers on one host, GC, shuffle
+   * fetch wait, spill, locality misses); empty when nothing stood out. Posted by
+   * {@code io.weft.diagnosis.StageDiagnostician} after the stage's {@link StageCompleted}.
+   */
+  record StageDiagnosed(int stageId, int attempt, java.util.List<String> findings, long timeMs)
+      implements ListenerEvent {}
 }

@@ -1,0 +1,124 @@
+package io.weft.diagnosis;
+
+import io.weft.Pair;
+import io.weft.Partitioner;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The heaviest keys one shuffle map task wrote, kept cheaply: a space-saving sketch (Metwally et
+ * al.) of {@code capacity} counters over a sample of the records, each sampled record weighing
+ * the mean sampling stride. The first {@value #EXACT_RECORDS} records are all counted, then one in
+ * {@value #STRIDE} on average, at random gaps (a fixed stride would alias with periodic input:
+ * keys alternating a, b would all sample as a), so a task of millions of records pays one counter
+ * decrement per record and a map update per 32. A key holding a fraction f of a task's records is kept whenever f is
+ * above about 1/capacity; its count is then an estimate within the sketch's error (the smallest
+ * counter).
+ *
+ * <p>Worked example: capacity 2, keys a a b c a sampled with stride 1: {a:1} {a:2} {a:2,b:1}
+ * then c replaces the smallest, b, inheriting its count: {a:2,c:2}; a again: {a:3,c:2}.
+ *
+ * <p>Threading: one task thread; {@link #top} gives an immutable result to send to the driver.
+ */
+public final class KeySketch {
+  static final int EXACT_RECORDS = 1024;
+  static final int STRIDE = 32;
+  /** Longest key text reported: the sketch names keys, it does not ship them. */
+  private static final int MAX_KEY_CHARS = 80;
+
+  /** One heavy key: its reduce partition, its text and its estimated record count. */
+  public record HeavyKey(int partition, String key, long count) implements Serializable {}
+
+  /** The heavy keys one map task wrote to shuffle {@code shuffleId}, heaviest first. */
+  public record Result(int shuffleId, List<HeavyKey> keys) implements Serializable {}
+
+  private final int capacity;
+  private final Partitioner partitioner;
+  private final Map<Object, long[]> counters;
+  private long seen;
+  private int untilSample = 1;
+  /** xorshift state for the sampling gaps: cheap, and the same sample on a retried task. */
+  private int random = 0x9E3779B9;
+
+  public KeySketch(int capacity, Partitioner partitioner) {
+    this.capacity = capacity;
+    this.partitioner = partitioner;
+    this.counters = new HashMap<>(capacity * 2);
+  }
+
+  /** {@code records}, offering each sampled key to the sketch as it passes. */
+  public <K, V> Iterator<Pair<K, V>> watch(Iterator<Pair<K, V>> records) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return records.hasNext();
+      }
+
+      @Override
+      public Pair<K, V> next() {
+        Pair<K, V> record = records.next();
+        if (--untilSample == 0) {
+          sample(record.key());
+        }
+        return record;
+      }
+    };
+  }
+
+  private void sample(Object key) {
+    long weight = seen < EXACT_RECORDS ? 1 : STRIDE;
+    seen += weight;
+    untilSample = seen < EXACT_RECORDS ? 1 : 1 + nextGap();
+    long[] c = counters.get(key);
+    if (c != null) {
+      c[0] += weight;
+    } else if (counters.size() < capacity) {
+      counters.put(key, new long[] {weight});
+    } else {
+      // space-saving: the new key takes over the smallest counter, inheriting its count
+      Map.Entry<Object, long[]> min = null;
+      for (Map.Entry<Object, long[]> e : counters.entrySet()) {
+        if (min == null || e.getValue()[0] < min.getValue()[0]) {
+          min = e;
+        }
+      }
+      long[] taken = counters.remove(min.getKey());
+      taken[0] += weight;
+      counters.put(key, taken);
+    }
+  }
+
+  /** A gap in [0, 2 * STRIDE - 2]: 1 + gap has mean STRIDE. */
+  private int nextGap() {
+    random ^= random << 13;
+    random ^= random >>> 17;
+    random ^= random << 5;
+    return (random >>> 1) % (2 * STRIDE - 1);
+  }
+
+  /** The kept keys, heaviest first, as the driver receives them. */
+  public Result top(int shuffleId) {
+    List<HeavyKey> keys = new ArrayList<>(counters.size());
+    counters.forEach((k, c) -> keys.add(new HeavyKey(partitionOf(k), text(k), c[0])));
+    keys.sort(Comparator.comparingLong(HeavyKey::count).reversed());
+    return new Result(shuffleId, List.copyOf(keys));
+  }
+
+  private int partitionOf(Object key) {
+    try {
+      return partitioner.partitionFor(key);
+    } catch (RuntimeException e) {
+      return -1; // the writer already rejected such a key; the sketch only reports
+    }
+  }
+
+  private static String text(Object key) {
+    String s = String.valueOf(key);
+    return s.length() <= MAX_KEY_CHARS ? s : s.substring(0, MAX_KEY_CHARS) + "...";
+  }
+}
