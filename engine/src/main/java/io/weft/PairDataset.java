@@ -432,6 +432,12 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   }
 
   @Override
+  public PairDataset<K, V> unpersist(boolean blocking) {
+    super.unpersist(blocking);
+    return this;
+  }
+
+  @Override
   public PairDataset<K, V> union(Dataset<Pair<K, V>> other) {
     return new PairDataset<>(super.union(other).node());
   }
