@@ -130,8 +130,9 @@ public final class PageRank {
       ranks.unpersist();
       ranks = next;
       if (print) {
-        System.out.printf(Locale.ROOT, "iteration %d: %.3f s, lineage %d nodes%n", i,
-            (System.nanoTime() - start) / 1e9, lineageSize(ranks.node()));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "iteration %d: %.3f s, lineage %d nodes, %s%n", i, seconds,
+            lineageSize(ranks.node()), shuffleFiles(links.context()));
       }
     }
     return ranks;
@@ -150,6 +151,28 @@ public final class PageRank {
       }
     }
     return seen.size();
+  }
+
+  /**
+   * The shuffle files on the executors, as tasks find them (a GC first, so the context cleaner
+   * has had its chance): what an iterative program leaves behind.
+   */
+  static String shuffleFiles(WeftContext wc) {
+    System.gc();
+    int n = wc.defaultParallelism() * 4;
+    java.util.Map<String, long[]> perExecutor = new java.util.TreeMap<>();
+    wc.parallelize(IntStream.range(0, n).boxed().toList(), n).map(i -> {
+      java.io.File[] files = TaskContext.get().env().localDirs().root().resolve("shuffle").toFile().listFiles();
+      long bytes = 0;
+      for (java.io.File f : files == null ? new java.io.File[0] : files) {
+        bytes += f.length();
+      }
+      return Pair.of(TaskContext.get().env().executorId(), new long[] {files == null ? 0 : files.length, bytes});
+    }).collect().forEach(p -> perExecutor.put(p.key(), p.value()));
+    long files = perExecutor.values().stream().mapToLong(v -> v[0]).sum();
+    long bytes = perExecutor.values().stream().mapToLong(v -> v[1]).sum();
+    return String.format(Locale.ROOT, "%d shuffle files (%.1f MiB) on %d executors", files, bytes / 1048576.0,
+        perExecutor.size());
   }
 
   /** Heap used after a GC on the driver and on each executor (as tasks find it). */
