@@ -17,11 +17,13 @@ import java.util.Map;
  * {@value #STRIDE} on average, at random gaps (a fixed stride would alias with periodic input:
  * keys alternating a, b would all sample as a), so a task of millions of records pays one counter
  * decrement per record and a map update per 32. A key holding a fraction f of a task's records is kept whenever f is
- * above about 1/capacity; its count is then an estimate within the sketch's error (the smallest
- * counter).
+ * above about 1/capacity; its reported count is the guaranteed part of its counter (the
+ * counter minus what it inherited on taking it over), an under-estimate by at most the sampling
+ * error. Keys held by less than 1/(2 x capacity) of the records are not reported.
  *
  * <p>Worked example: capacity 2, keys a a b c a sampled with stride 1: {a:1} {a:2} {a:2,b:1}
- * then c replaces the smallest, b, inheriting its count: {a:2,c:2}; a again: {a:3,c:2}.
+ * then c replaces the smallest, b, inheriting its count as error: {a:2, c:2 (error 1)}; a again:
+ * {a:3, c:2 (error 1)}; reported (floor 5/4, so 1): a with 3, c with 1.
  *
  * <p>Threading: one task thread; {@link #top} gives an immutable result to send to the driver.
  */
@@ -31,7 +33,7 @@ public final class KeySketch {
   /** Longest key text reported: the sketch names keys, it does not ship them. */
   private static final int MAX_KEY_CHARS = 80;
 
-  /** One heavy key: its reduce partition, its text and its estimated record count. */
+  /** One heavy key: its reduce partition, its text and its guaranteed (sampled) record count. */
   public record HeavyKey(int partition, String key, long count) implements Serializable {}
 
   /** The heavy keys one map task wrote to shuffle {@code shuffleId}, heaviest first. */
@@ -78,9 +80,10 @@ public final class KeySketch {
     if (c != null) {
       c[0] += weight;
     } else if (counters.size() < capacity) {
-      counters.put(key, new long[] {weight});
+      counters.put(key, new long[] {weight, 0});
     } else {
-      // space-saving: the new key takes over the smallest counter, inheriting its count
+      // space-saving: the new key takes over the smallest counter, inheriting its count as its
+      // possible over-count (error)
       Map.Entry<Object, long[]> min = null;
       for (Map.Entry<Object, long[]> e : counters.entrySet()) {
         if (min == null || e.getValue()[0] < min.getValue()[0]) {
@@ -88,6 +91,7 @@ public final class KeySketch {
         }
       }
       long[] taken = counters.remove(min.getKey());
+      taken[1] = taken[0];
       taken[0] += weight;
       counters.put(key, taken);
     }
@@ -101,10 +105,21 @@ public final class KeySketch {
     return (random >>> 1) % (2 * STRIDE - 1);
   }
 
-  /** The kept keys, heaviest first, as the driver receives them. */
+  /**
+   * The kept keys that are certainly heavy, heaviest first, as the driver receives them: each with
+   * its guaranteed count (its counter minus what it inherited), and only when that is at least
+   * 1/(2 x capacity) of the records seen. Without this a task of evenly spread keys would report
+   * whichever keys last took over a counter, with counts that are all inheritance.
+   */
   public Result top(int shuffleId) {
     List<HeavyKey> keys = new ArrayList<>(counters.size());
-    counters.forEach((k, c) -> keys.add(new HeavyKey(partitionOf(k), text(k), c[0])));
+    long floor = Math.max(1, seen / (2L * capacity));
+    counters.forEach((k, c) -> {
+      long guaranteed = c[0] - c[1];
+      if (guaranteed >= floor) {
+        keys.add(new HeavyKey(partitionOf(k), text(k), guaranteed));
+      }
+    });
     keys.sort(Comparator.comparingLong(HeavyKey::count).reversed());
     return new Result(shuffleId, List.copyOf(keys));
   }

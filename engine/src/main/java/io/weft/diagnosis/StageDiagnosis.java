@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * line with its numbers, in this order when they apply:
  * <ul>
  *   <li>skew: the largest task read, or the slowest ran, at least {@code skewRatio} times the
- *       median (and at least 10,000 records or 1 s more), naming its partition and, from the
+ *       median (and at least 10,000 records or 1 s more; the median read must be above 0, since
+ *       reads from the cache are not counted), naming its partition and, from the
  *       map tasks' sketches, the heaviest keys written to it;
  *   <li>stragglers: the tasks of one host (or, all on one host, of one executor) took a median
  *       at least twice, and 1 s more than, that of the others;
@@ -86,7 +87,9 @@ public final class StageDiagnosis {
     TaskSample largest = tasks.stream().max(Comparator.comparingLong(TaskSample::inputRecords)).orElseThrow();
     long medianMs = median(tasks, TaskSample::durationMs);
     TaskSample slowest = tasks.stream().max(Comparator.comparingLong(TaskSample::durationMs)).orElseThrow();
-    boolean inputSkew = largest.inputRecords() >= ratio * medianIn
+    // a median of 0 records means most tasks read cached blocks (their reads are not counted):
+    // one that read records then recomputed a lost block, which is not skew
+    boolean inputSkew = medianIn > 0 && largest.inputRecords() >= ratio * medianIn
         && largest.inputRecords() - medianIn >= MIN_SKEW_RECORDS;
     boolean timeSkew = slowest.durationMs() >= ratio * medianMs && slowest.durationMs() - medianMs >= MIN_EXCESS_MS;
     if (!inputSkew && !timeSkew) {

@@ -56,6 +56,27 @@ class StageDiagnosisTest {
   }
 
   @Test
+  void aMedianOfZeroRecordsIsCacheReadsNotSkew() {
+    List<TaskSample> tasks = new ArrayList<>();
+    for (int p = 0; p < 7; p++) {
+      tasks.add(task(p, "1", "h", 100, 0));
+    }
+    tasks.add(task(7, "2", "h", 150, 63_000));
+    assertEquals(List.of(), StageDiagnosis.findings(tasks, 3.0, (t, p) -> List.of()));
+  }
+
+  @Test
+  void theSketchReportsNoKeyWhenKeysAreEvenlySpread() {
+    KeySketch sketch = new KeySketch(8, new HashPartitioner(4));
+    Iterator<Pair<Integer, Integer>> it = sketch.watch(
+        java.util.stream.IntStream.range(0, 200_000).mapToObj(i -> Pair.of(i % 5000, i)).iterator());
+    while (it.hasNext()) {
+      it.next();
+    }
+    assertEquals(List.of(), sketch.top(0).keys());
+  }
+
+  @Test
   void theSketchKeepsAKeyWithHalfTheRecordsAndEstimatesItsCount() {
     KeySketch sketch = new KeySketch(8, new HashPartitioner(4));
     List<Pair<String, Integer>> records = new ArrayList<>();
