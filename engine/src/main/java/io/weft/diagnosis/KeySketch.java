@@ -5,10 +5,8 @@ import io.weft.Partitioner;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The heaviest keys one shuffle map task wrote, kept cheaply: a space-saving sketch (Metwally et
@@ -16,7 +14,7 @@ import java.util.Map;
  * the mean sampling stride. The first {@value #EXACT_RECORDS} records are all counted, then one in
  * {@value #STRIDE} on average, at random gaps (a fixed stride would alias with periodic input:
  * keys alternating a, b would all sample as a), so a task of millions of records pays one counter
- * decrement per record and a map update per 32. A key holding a fraction f of a task's records is kept whenever f is
+ * decrement per record and a pass over the counters per 32. A key holding a fraction f of a task's records is kept whenever f is
  * above about 1/capacity; its reported count is the guaranteed part of its counter (the
  * counter minus what it inherited on taking it over), an under-estimate by at most the sampling
  * error. Keys held by less than 1/(2 x capacity) of the records are not reported.
@@ -41,7 +39,13 @@ public final class KeySketch {
 
   private final int capacity;
   private final Partitioner partitioner;
-  private final Map<Object, long[]> counters;
+  // the counters as parallel arrays: with a handful of them one linear pass finds the key and the
+  // smallest counter at once, without the allocation and hashing of a map
+  private final Object[] keys;
+  private final int[] hashes;
+  private final long[] counts;
+  private final long[] errors;
+  private int used;
   private long seen;
   private int untilSample = 1;
   /** xorshift state for the sampling gaps: cheap, and the same sample on a retried task. */
@@ -50,7 +54,10 @@ public final class KeySketch {
   public KeySketch(int capacity, Partitioner partitioner) {
     this.capacity = capacity;
     this.partitioner = partitioner;
-    this.counters = new HashMap<>(capacity * 2);
+    this.keys = new Object[capacity];
+    this.hashes = new int[capacity];
+    this.counts = new long[capacity];
+    this.errors = new long[capacity];
   }
 
   /** {@code records}, offering each sampled key to the sketch as it passes. */
@@ -76,25 +83,31 @@ public final class KeySketch {
     long weight = seen < EXACT_RECORDS ? 1 : STRIDE;
     seen += weight;
     untilSample = seen < EXACT_RECORDS ? 1 : 1 + nextGap();
-    long[] c = counters.get(key);
-    if (c != null) {
-      c[0] += weight;
-    } else if (counters.size() < capacity) {
-      counters.put(key, new long[] {weight, 0});
+    int hash = java.util.Objects.hashCode(key);
+    int min = 0;
+    for (int i = 0; i < used; i++) {
+      if (hashes[i] == hash && java.util.Objects.equals(keys[i], key)) {
+        counts[i] += weight;
+        return;
+      }
+      if (counts[i] < counts[min]) {
+        min = i;
+      }
+    }
+    if (used < capacity) {
+      put(used++, key, hash, weight, 0);
     } else {
       // space-saving: the new key takes over the smallest counter, inheriting its count as its
       // possible over-count (error)
-      Map.Entry<Object, long[]> min = null;
-      for (Map.Entry<Object, long[]> e : counters.entrySet()) {
-        if (min == null || e.getValue()[0] < min.getValue()[0]) {
-          min = e;
-        }
-      }
-      long[] taken = counters.remove(min.getKey());
-      taken[1] = taken[0];
-      taken[0] += weight;
-      counters.put(key, taken);
+      put(min, key, hash, counts[min] + weight, counts[min]);
     }
+  }
+
+  private void put(int i, Object key, int hash, long count, long error) {
+    keys[i] = key;
+    hashes[i] = hash;
+    counts[i] = count;
+    errors[i] = error;
   }
 
   /** A gap in [0, 2 * STRIDE - 2]: 1 + gap has mean STRIDE. */
@@ -112,16 +125,16 @@ public final class KeySketch {
    * whichever keys last took over a counter, with counts that are all inheritance.
    */
   public Result top(int shuffleId) {
-    List<HeavyKey> keys = new ArrayList<>(counters.size());
+    List<HeavyKey> heavy = new ArrayList<>(used);
     long floor = Math.max(1, seen / (2L * capacity));
-    counters.forEach((k, c) -> {
-      long guaranteed = c[0] - c[1];
+    for (int i = 0; i < used; i++) {
+      long guaranteed = counts[i] - errors[i];
       if (guaranteed >= floor) {
-        keys.add(new HeavyKey(partitionOf(k), text(k), guaranteed));
+        heavy.add(new HeavyKey(partitionOf(keys[i]), text(keys[i]), guaranteed));
       }
-    });
-    keys.sort(Comparator.comparingLong(HeavyKey::count).reversed());
-    return new Result(shuffleId, List.copyOf(keys));
+    }
+    heavy.sort(Comparator.comparingLong(HeavyKey::count).reversed());
+    return new Result(shuffleId, List.copyOf(heavy));
   }
 
   private int partitionOf(Object key) {
