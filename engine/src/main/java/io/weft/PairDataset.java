@@ -48,6 +48,12 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
     return new PairDataset<>(io.weft.io.CheckpointNode.write(node()));
   }
 
+  /** {@link Dataset#localCheckpoint()}, keeping the partitioner. */
+  @Override
+  public PairDataset<K, V> localCheckpoint() {
+    return new PairDataset<>(io.weft.io.LocalCheckpointNode.write(node()));
+  }
+
   // ---------------------------------------------------------------- aggregation
 
   public PairDataset<K, V> reduceByKey(Fn2<V, V, V> f) {
@@ -422,6 +428,12 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
   @Override
   public PairDataset<K, V> unpersist() {
     super.unpersist();
+    return this;
+  }
+
+  @Override
+  public PairDataset<K, V> unpersist(boolean blocking) {
+    super.unpersist(blocking);
     return this;
   }
 

@@ -86,6 +86,7 @@ public final class WeftContext implements AutoCloseable {
   /** The application's start and end events and its event log. */
   private final io.weft.status.ApplicationEvents appEvents;
   private final DriverServices driverServices;
+  private final io.weft.driver.BlockRemovals removals;
   private final Map<Long, LongAccumulator> accumulators = new ConcurrentHashMap<>();
   private final AtomicInteger nextNodeId = new AtomicInteger();
   private final AtomicInteger nextShuffleId = new AtomicInteger();
@@ -107,8 +108,13 @@ public final class WeftContext implements AutoCloseable {
     this.hadoopConf = ExecutorEnv.hadoopConfiguration(this.conf);
     OutputCommitCoordinator commits = new OutputCommitCoordinator();
     this.driverServices = new DriverServices(commits);
+    this.removals = new io.weft.driver.BlockRemovals(driverServices, loop::post,
+        2 * this.conf.get(io.weft.config.NetworkOptions.TIMEOUT));
     this.backend = findBackend(this.conf).create(this.conf, driverServices);
     backend.listeners().forEach(bus::addListener);
+    if (this.conf.get(io.weft.config.DiagnosisOptions.ENABLED)) {
+      bus.addListener(new io.weft.diagnosis.StageDiagnostician(bus, this.conf.get(io.weft.config.DiagnosisOptions.SKEW_RATIO)));
+    }
     this.appEvents = io.weft.status.ApplicationEvents.start(this.conf, hadoopConf, bus);
     this.scheduler = new DagScheduler(loop, backend, Clock.SYSTEM, this.conf, bus,
         this::mergeAccumulators, commits);
@@ -306,7 +312,9 @@ public final class WeftContext implements AutoCloseable {
     checkOpen();
     long id = nextBroadcastId.getAndIncrement();
     driverServices.putBroadcast(id, JavaSerializer.instance().serialize(value));
-    return new Broadcast<>(id, value);
+    Broadcast<T> broadcast = new Broadcast<>(id, value, removals);
+    cleaner.register(broadcast, () -> removals.destroyBroadcast(id, false));
+    return broadcast;
   }
 
   /** A counter tasks add to; read its total on the driver after an action. */
@@ -433,8 +441,8 @@ public final class WeftContext implements AutoCloseable {
         .orElse("unknown"));
   }
 
-  void unpersist(Node<?> node) {
-    loop.post(new SchedulerEvent.NodeUnpersisted(node.id()));
+  void unpersist(Node<?> node, boolean blocking) {
+    removals.unpersistNode(node.id(), blocking);
   }
 
   private void mergeAccumulators(Map<Long, Long> updates) {

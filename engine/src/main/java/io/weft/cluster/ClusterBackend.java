@@ -43,6 +43,26 @@ public interface ClusterBackend {
   void removeCachedNode(int nodeId);
 
   /**
+   * As {@link #removeCachedNode}, and the future completes once every executor connected now
+   * confirmed its blocks are gone ({@code Dataset.unpersist(true)}); it fails if one could not
+   * be asked. Called on the scheduler's event thread: must not block. The default confirms at
+   * once, right for backends whose removal is done when {@code removeCachedNode} returns.
+   */
+  default java.util.concurrent.CompletableFuture<Void> removeCachedNodeConfirmed(int nodeId) {
+    removeCachedNode(nodeId);
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * Tells every executor to drop its copy of broadcast {@code broadcastId}; the future completes
+   * once each connected executor confirmed. Called on the scheduler's event thread: must not
+   * block. The default does nothing (a backend without executors of its own).
+   */
+  default java.util.concurrent.CompletableFuture<Void> removeBroadcast(long broadcastId) {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
+  /**
    * Listeners this backend wants on the context's listener bus (the YARN backend's progress
    * reporting and status page); none by default. Read once, when the context starts.
    */

@@ -21,6 +21,7 @@ public final class ConfigRegistry {
       "io.weft.config.ExecutorOptions",
       "io.weft.config.NetworkOptions",
       "io.weft.config.JoinOptions",
+      "io.weft.config.DiagnosisOptions",
       "io.weft.config.FaultToleranceOptions",
       "io.weft.config.UiOptions",
       "io.weft.config.SecurityOptions",

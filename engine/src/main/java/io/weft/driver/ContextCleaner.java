@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * ContextCleaner}: weak references watched on a daemon thread.
  *
  * <p>The scheduler keeps no reference to a shuffle once the jobs that used it ended, so only the
- * program's datasets keep one alive. A later job over a dataset that is still referenced reuses the
+ * program's datasets keep one alive. A collected {@code Broadcast} is destroyed the same way
+ * (driver copy and executors' copies). A later job over a dataset that is still referenced reuses the
  * shuffle's files as before.
  *
  * <p>Threading: {@code register*} from any thread; the cleaner thread only posts events.
@@ -36,11 +37,11 @@ public final class ContextCleaner implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopped;
 
-  /** A referent and the event that cleans up after it. */
+  /** A referent and what cleans up after it. */
   private static final class Watched extends WeakReference<Object> {
-    final SchedulerEvent cleanup;
+    final Runnable cleanup;
 
-    Watched(Object referent, SchedulerEvent cleanup, ReferenceQueue<Object> queue) {
+    Watched(Object referent, Runnable cleanup, ReferenceQueue<Object> queue) {
       super(referent, queue);
       this.cleanup = cleanup;
     }
@@ -55,12 +56,29 @@ public final class ContextCleaner implements AutoCloseable {
 
   /** When {@code dependency} is collected, shuffle {@code shuffleId} is removed everywhere. */
   public void registerShuffle(Object dependency, int shuffleId) {
-    watched.add(new Watched(dependency, new SchedulerEvent.ShuffleUnreachable(shuffleId), queue));
+    SchedulerEvent cleanup = new SchedulerEvent.ShuffleUnreachable(shuffleId);
+    watched.add(new Watched(dependency, () -> post.accept(cleanup), queue));
   }
 
   /** When persisted {@code node} is collected, its cached blocks are dropped from the executors. */
   public void registerPersisted(Node<?> node) {
-    watched.add(new Watched(node, new SchedulerEvent.NodeUnpersisted(node.id()), queue));
+    SchedulerEvent cleanup = new SchedulerEvent.NodeUnpersisted(node.id());
+    watched.add(new Watched(node, () -> post.accept(cleanup), queue));
+  }
+
+  /** When local checkpoint {@code node} is collected, its files (shuffle {@code shuffleId}) go. */
+  public void registerLocalCheckpoint(Node<?> node, int shuffleId) {
+    SchedulerEvent cleanup = new SchedulerEvent.LocalCheckpointUnreachable(shuffleId);
+    watched.add(new Watched(node, () -> post.accept(cleanup), queue));
+  }
+
+  /**
+   * When {@code referent} (a {@code Broadcast}) is collected, runs
+   * {@code cleanup} on the cleaner thread. {@code cleanup} must not hold {@code referent}, or it
+   * is never collected; it should only post work (it runs on the cleaner's one thread).
+   */
+  public void register(Object referent, Runnable cleanup) {
+    watched.add(new Watched(referent, cleanup, queue));
   }
 
   private void run() {
@@ -68,7 +86,7 @@ public final class ContextCleaner implements AutoCloseable {
       try {
         Reference<?> ref = queue.remove(200);
         if (ref instanceof Watched w && watched.remove(w)) {
-          post.accept(w.cleanup);
+          w.cleanup.run();
         }
       } catch (InterruptedException e) {
         return;

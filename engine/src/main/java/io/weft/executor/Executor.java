@@ -148,7 +148,7 @@ public final class Executor {
 
   private void run(TaskDescription desc) {
     long start = System.currentTimeMillis();
-    long gcAtStart = gcTimeMs();
+    long gcStart = GcTime.totalMs();
     TaskContext ctx = new TaskContext(desc.stageId(), desc.stageAttempt(), desc.partitionIndex(),
         desc.attemptNumber(), desc.taskId(), env, desc.shuffleBlocks());
     TaskContext.set(ctx);
@@ -178,20 +178,11 @@ public final class Executor {
       Thread.interrupted();
     }
     ctx.metrics().setRunTimeMs(System.currentTimeMillis() - start);
-    ctx.metrics().setGcTimeMs(gcTimeMs() - gcAtStart);
+    ctx.metrics().setGcTimeMs(GcTime.totalMs() - gcStart);
     statusSink.accept(desc.taskId(), outcome);
     if (vmError != null) {
       afterVmError.accept(vmError);
     }
-  }
-
-  /** Total GC time of this JVM so far: a task's share is the difference over its run. */
-  private static long gcTimeMs() {
-    long sum = 0;
-    for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-      sum += Math.max(0, gc.getCollectionTime());
-    }
-    return sum;
   }
 
   private TaskOutcome runTask(TaskDescription desc, TaskContext ctx, long start) throws Exception {

@@ -113,6 +113,19 @@ public final class ExecutorEnv {
         k -> closureSerializer.newInstance().deserialize(driver.fetchBroadcast(k)));
   }
 
+  /**
+   * Forgets this executor's copy of broadcast {@code id} (destroyed, unpersisted or collected on
+   * the driver); a later task that reads it asks the driver again.
+   */
+  public void removeBroadcast(long id) {
+    broadcasts.remove(id);
+  }
+
+  /** The ids of the broadcasts this executor holds a copy of (tests, diagnostics). */
+  public java.util.Set<Long> broadcastIds() {
+    return java.util.Set.copyOf(broadcasts.keySet());
+  }
+
   /** Shared, read-only by convention: tasks that need to change it take a copy. */
   public Configuration hadoopConf() {
     return hadoopConf;

@@ -18,9 +18,14 @@ public final class TaskMetrics implements Serializable {
   private long runTimeMs;
   private long resultBytes;
   private long gcTimeMs;
-  private long fetchWaitMs;
+  private long fetchWaitNanos;
   private long outputRecords;
   private long outputBytes;
+  // for the slow-stage diagnosis (io.weft.diagnosis)
+  /** Shuffles this task read, or null: which map stages' sketches name its heavy keys. */
+  private java.util.TreeSet<Integer> shufflesRead;
+  /** The heaviest keys this map task wrote, or null. */
+  private io.weft.diagnosis.KeySketch.Result writtenKeys;
 
   public void addInput(long records, long bytes) {
     inputRecords += records;
@@ -56,11 +61,6 @@ public final class TaskMetrics implements Serializable {
     gcTimeMs = ms;
   }
 
-  /** The task's thread waited {@code ms} for a shuffle block to arrive. */
-  public void addFetchWait(long ms) {
-    fetchWaitMs += ms;
-  }
-
   /** Records and bytes the task wrote to its output (a file sink). */
   public void addOutput(long records, long bytes) {
     outputRecords += records;
@@ -69,10 +69,6 @@ public final class TaskMetrics implements Serializable {
 
   public long gcTimeMs() {
     return gcTimeMs;
-  }
-
-  public long fetchWaitMs() {
-    return fetchWaitMs;
   }
 
   public long outputRecords() {
@@ -121,6 +117,36 @@ public final class TaskMetrics implements Serializable {
 
   public long resultBytes() {
     return resultBytes;
+  }
+
+  /** The task thread waited {@code nanos} for a shuffle block to arrive. */
+  public void addFetchWaitNanos(long nanos) {
+    fetchWaitNanos += nanos;
+  }
+
+  public long fetchWaitMs() {
+    return fetchWaitNanos / 1_000_000;
+  }
+
+  public void addShuffleReadId(int shuffleId) {
+    if (shufflesRead == null) {
+      shufflesRead = new java.util.TreeSet<>();
+    }
+    shufflesRead.add(shuffleId);
+  }
+
+  /** The shuffles this task read, ascending. */
+  public java.util.Set<Integer> shufflesRead() {
+    return shufflesRead == null ? java.util.Set.of() : java.util.Collections.unmodifiableSet(shufflesRead);
+  }
+
+  public void setWrittenKeys(io.weft.diagnosis.KeySketch.Result keys) {
+    writtenKeys = keys;
+  }
+
+  /** The heaviest keys this shuffle map task wrote (its sketch), or null for other tasks. */
+  public io.weft.diagnosis.KeySketch.Result writtenKeys() {
+    return writtenKeys;
   }
 
   @Override

@@ -157,9 +157,13 @@ public final class DagScheduler {
       }
     } else if (event instanceof SchedulerEvent.ShuffleUnreachable e) {
       removeShuffle(e.shuffleId());
+    } else if (event instanceof SchedulerEvent.LocalCheckpointUnreachable e) {
+      backend.removeShuffle(e.shuffleId());
     } else if (event instanceof SchedulerEvent.NodeUnpersisted e) {
       cache.removeNode(e.nodeId());
-      backend.removeCachedNode(e.nodeId());
+      e.confirmWhen(backend.removeCachedNodeConfirmed(e.nodeId()));
+    } else if (event instanceof SchedulerEvent.BroadcastRemoved e) {
+      e.confirmWhen(backend.removeBroadcast(e.broadcastId()));
     } else if (event instanceof ResubmitFailedStages) {
       resubmitFailedStages();
     } else if (!(event instanceof LocalityTimerFired)) {

@@ -36,6 +36,12 @@ public sealed interface SchedulerEvent {
    */
   record ShuffleUnreachable(int shuffleId) implements SchedulerEvent {}
 
+  /**
+   * Sent by the context cleaner: a local checkpoint is no longer referenced; its files (kept as
+   * shuffle {@code shuffleId}, never registered as map outputs) go from every executor.
+   */
+  record LocalCheckpointUnreachable(int shuffleId) implements SchedulerEvent {}
+
   /** Sent by the cluster backend: an executor registered. */
   record ExecutorAdded(ExecutorInfo executor) implements SchedulerEvent {}
 
@@ -66,6 +72,43 @@ public sealed interface SchedulerEvent {
   /** Sent by the scheduler to itself shortly after a fetch failure, to re-run the failed stages. */
   record ResubmitFailedStages() implements SchedulerEvent {}
 
-  /** Sent by {@code Dataset.unpersist}: drop the cached partitions of node {@code nodeId}. */
-  record NodeUnpersisted(int nodeId) implements SchedulerEvent {}
+  /**
+   * Sent by {@code Dataset.unpersist} and the context cleaner: drop the cached partitions of node
+   * {@code nodeId}. {@code done}, when not null, completes once every executor confirmed
+   * ({@code unpersist(true)}).
+   */
+  record NodeUnpersisted(int nodeId, java.util.concurrent.CompletableFuture<Void> done) implements SchedulerEvent {
+    public NodeUnpersisted(int nodeId) {
+      this(nodeId, null);
+    }
+
+    /** Completes {@link #done} (if any) as {@code removal} does. */
+    void confirmWhen(java.util.concurrent.CompletableFuture<Void> removal) {
+      relay(removal, done);
+    }
+  }
+
+  /**
+   * Sent by {@code Broadcast.unpersist/destroy} and the context cleaner: every executor drops its
+   * copy of broadcast {@code broadcastId}; {@code done} completes once they all confirmed.
+   */
+  record BroadcastRemoved(long broadcastId, java.util.concurrent.CompletableFuture<Void> done) implements SchedulerEvent {
+    /** Completes {@link #done} (if any) as {@code removal} does. */
+    void confirmWhen(java.util.concurrent.CompletableFuture<Void> removal) {
+      relay(removal, done);
+    }
+  }
+
+  private static void relay(java.util.concurrent.CompletableFuture<Void> from,
+      java.util.concurrent.CompletableFuture<Void> to) {
+    if (to != null) {
+      from.whenComplete((ok, error) -> {
+        if (error != null) {
+          to.completeExceptionally(error);
+        } else {
+          to.complete(null);
+        }
+      });
+    }
+  }
 }

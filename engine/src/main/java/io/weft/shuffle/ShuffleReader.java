@@ -116,6 +116,7 @@ public final class ShuffleReader {
       this.task = task;
       this.serializer = dep.serializer().newInstance();
       this.blocks = task.shuffleBlocks(dep.shuffleId());
+      task.metrics().addShuffleReadId(dep.shuffleId());
       for (int r = startPartition; r < endPartition; r++) {
         if (!blocks.covers(r)) {
           throw new IllegalStateException("task of stage " + task.stageId() + " reads reduce partition " + r
@@ -160,7 +161,7 @@ public final class ShuffleReader {
       current = next.block();
       long waitStart = System.nanoTime();
       block = new CountingInputStream(next.pending().await());
-      task.metrics().addFetchWait((System.nanoTime() - waitStart) / 1_000_000);
+      task.metrics().addFetchWaitNanos(System.nanoTime() - waitStart);
       blockRecords = 0;
       try {
         // a serializer with a stream header (Java serialization) reads it here

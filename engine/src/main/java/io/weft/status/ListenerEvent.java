@@ -73,7 +73,12 @@ public sealed interface ListenerEvent {
   record TaskStarted(int stageId, int stageAttempt, long taskId, int partition, int attempt, String executorId,
       String host, TaskLocality locality, long timeMs) implements ListenerEvent {}
 
-  /** Why stage {@code stageId} was slow, one finding a line with its numbers (skew, GC, fetch wait...). */
+  /**
+   * Why a finished stage was slow, from its tasks' metrics: one line per finding, with the
+   * numbers (skew naming the partition and its heaviest keys, stragglers on one host, GC, shuffle
+   * fetch wait, spill, locality misses); empty when nothing stood out. Posted by
+   * {@code io.weft.diagnosis.StageDiagnostician} after the stage's {@link StageCompleted}.
+   */
   record StageDiagnosed(int stageId, int attempt, java.util.List<String> findings, long timeMs)
       implements ListenerEvent {}
 }

@@ -60,6 +60,24 @@ class ContextCleanerTest {
     }
   }
 
+  /** No polling: when {@code unpersist(true)} returns, every executor has deleted its blocks. */
+  @org.junit.jupiter.api.Test
+  void blockingUnpersistReturnsOnceEveryExecutorDroppedItsBlocks() throws Exception {
+    Path local = dir.resolve("local");
+    try (WeftContext wc = WeftContext.create(new WeftConf(false).setMaster("local-cluster[2,1,256]")
+        .setAppName("unpersist-test").set("weft.local.dir", local.toString())
+        .set("weft.executor.registration.timeout", "60s"))) {
+      Dataset<Integer> onDisk = wc.parallelize(IntStream.range(0, 4000).boxed().toList(), 8).map(i -> i * 2)
+          .persist(StorageLevel.DISK_ONLY);
+      assertEquals(IntStream.range(0, 4000).map(i -> i * 2).sum(), onDisk.reduce(Integer::sum));
+      assertEquals(8, blockFiles(local), "one block file per partition, on the executors' disks");
+      onDisk.unpersist(true);
+      assertEquals(0, blockFiles(local), "unpersist(true) returned before every block was deleted");
+      assertEquals(IntStream.range(0, 4000).map(i -> i * 2).sum(), onDisk.reduce(Integer::sum), "recomputed");
+      assertEquals(0, blockFiles(local), "no longer persisted");
+    }
+  }
+
   private static PairDataset<Integer, Long> counts(WeftContext wc, int keys) {
     return wc.parallelize(IntStream.range(0, 5000).boxed().toList(), 4)
         .mapToPair(i -> Pair.of(i % keys, 1L)).reduceByKey(Long::sum, 3);
@@ -78,8 +96,22 @@ class ContextCleanerTest {
     if (!Files.exists(root)) {
       return 0;
     }
-    try (Stream<Path> all = Files.walk(root)) {
-      return (int) all.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().startsWith(prefix)).count();
+    return count(root, f -> f.getFileName().toString().startsWith(prefix));
+  }
+
+  /**
+   * Regular files under {@code root} matching {@code filter}; walks again when a file vanished
+   * mid-walk (the cleaner deletes while the test counts).
+   */
+  private static int count(Path root, java.util.function.Predicate<Path> filter) throws IOException {
+    while (true) {
+      try (Stream<Path> all = Files.walk(root)) {
+        return (int) all.filter(Files::isRegularFile).filter(filter).count();
+      } catch (java.io.UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+          throw e;
+        }
+      }
     }
   }
 
@@ -88,9 +120,6 @@ class ContextCleanerTest {
     if (!Files.exists(root)) {
       return 0;
     }
-    try (Stream<Path> all = Files.walk(root)) {
-      return (int) all.filter(Files::isRegularFile)
-          .filter(f -> f.getParent() != null && f.getParent().getFileName().toString().equals("blocks")).count();
-    }
+    return count(root, f -> f.getParent() != null && f.getParent().getFileName().toString().equals("blocks"));
   }
 }

@@ -42,7 +42,7 @@ class EventLogTest {
     m.addShuffleWrite(3, 30);
     m.addSpill(7);
     m.setGcTimeMs(5);
-    m.addFetchWait(2);
+    m.addFetchWaitNanos(2_000_000);
     m.addOutput(4, 40);
     m.setRunTimeMs(9);
     return List.of(

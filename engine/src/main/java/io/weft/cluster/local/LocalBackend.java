@@ -75,6 +75,12 @@ public final class LocalBackend implements ClusterBackend {
   }
 
   @Override
+  public java.util.concurrent.CompletableFuture<Void> removeBroadcast(long broadcastId) {
+    executor.env().removeBroadcast(broadcastId);
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
+  @Override
   public int defaultParallelism() {
     return slots;
   }

@@ -233,6 +233,33 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
   }
 
   @Override
+  public java.util.concurrent.CompletableFuture<Void> removeCachedNodeConfirmed(int nodeId) {
+    return askAll(new RemoveCachedNode(nodeId));
+  }
+
+  @Override
+  public java.util.concurrent.CompletableFuture<Void> removeBroadcast(long broadcastId) {
+    return askAll(new io.weft.network.protocol.RemoveBroadcast(broadcastId));
+  }
+
+  /**
+   * Sends {@code message} to every executor as a request; completes when all answered. An
+   * executor lost meanwhile counts as done: its files go with its directory.
+   */
+  private java.util.concurrent.CompletableFuture<Void> askAll(Object message) {
+    java.util.List<java.util.concurrent.CompletableFuture<Object>> answers = new java.util.ArrayList<>();
+    for (TransportConnection c : executors.values()) {
+      answers.add(c.ask(message).exceptionally(error -> c.isActive() ? rethrow(c, message, error) : null));
+    }
+    return java.util.concurrent.CompletableFuture.allOf(answers.toArray(new java.util.concurrent.CompletableFuture<?>[0]));
+  }
+
+  private static Object rethrow(TransportConnection c, Object message, Throwable error) {
+    throw new WeftException("executor at " + c.remoteAddress() + " did not confirm "
+        + message.getClass().getSimpleName() + ": " + error.getMessage(), error);
+  }
+
+  @Override
   public java.util.List<io.weft.status.WeftListener> listeners() {
     return listeners;
   }

@@ -6,6 +6,7 @@ import io.weft.network.protocol.Ack;
 import io.weft.network.protocol.KillTask;
 import io.weft.network.protocol.LaunchTask;
 import io.weft.network.protocol.Messages;
+import io.weft.network.protocol.RemoveBroadcast;
 import io.weft.network.protocol.RemoveCachedNode;
 import io.weft.network.protocol.RemoveShuffle;
 import io.weft.network.protocol.StopExecutor;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An executor's handler for what the driver sends down its control connection: launch and kill
- * tasks, drop shuffle files and cached blocks, stop.
+ * tasks, drop shuffle files, cached blocks and broadcast copies, stop. Removals are acknowledged
+ * once done (the driver may wait for them: {@code unpersist(true)}).
  *
  * <p>Created before the {@link Executor} exists (the executor's environment needs the control
  * connection, whose factory needs this handler, and the driver's settings, which come with the
@@ -102,9 +104,14 @@ public final class ExecutorMessageHandler implements RpcHandler, AutoCloseable {
       LOG.info("killing task {}: {}", k.getTaskId(), k.getReason());
       ex.kill(k.getTaskId());
     } else if (message instanceof RemoveShuffle r) {
-      later(() -> ex.env().shuffleResolver().removeShuffle(r.getShuffleId()));
+      laterThenAck(() -> ex.env().shuffleResolver().removeShuffle(r.getShuffleId()), reply);
+      return;
     } else if (message instanceof RemoveCachedNode r) {
-      later(() -> ex.env().blockManager().removeNode(r.getNodeId()));
+      laterThenAck(() -> ex.env().blockManager().removeNode(r.getNodeId()), reply);
+      return;
+    } else if (message instanceof RemoveBroadcast r) {
+      laterThenAck(() -> ex.env().removeBroadcast(r.getBroadcastId()), reply);
+      return;
     } else if (message instanceof StopExecutor s) {
       later(() -> onStop.accept("the driver asked: " + s.getReason()));
     } else {
@@ -129,12 +136,34 @@ public final class ExecutorMessageHandler implements RpcHandler, AutoCloseable {
     later(() -> onStop.accept("lost the connection to the driver at " + connection.remoteAddress()));
   }
 
-  private void later(Runnable work) {
+  /**
+   * Runs a removal on the housekeeping thread and acknowledges it once done, so a driver that
+   * asked (rather than sent) learns when the files are gone: {@code unpersist(true)}.
+   */
+  private void laterThenAck(Runnable removal, ReplyChannel reply) {
+    boolean queued = later(() -> {
+      try {
+        removal.run();
+        reply.reply(new Ack(null));
+      } catch (RuntimeException e) {
+        LOG.warn("removal failed", e);
+        reply.replyError("removal failed on the executor: " + e);
+      }
+    });
+    if (!queued) {
+      reply.reply(new Ack("executor stopping: its directory goes with it"));
+    }
+  }
+
+  /** Queues {@code work} on the housekeeping thread; false when the handler is closed. */
+  private boolean later(Runnable work) {
     try {
       housekeeping.execute(work);
+      return true;
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closed: the executor is already stopping, and its directory goes with it
       LOG.debug("housekeeping after close ignored");
+      return false;
     }
   }
 

@@ -43,14 +43,20 @@ public final class SortShuffleWriter {
         : new ExternalSorter<K, V, V>(task, (Aggregator<K, V, V>) null, dep.partitioner(), null, dep.serializer());
     File tmpData = task.env().localDirs().tempFile("shuffle_" + dep.shuffleId() + "_" + mapIndex + ".data");
     try {
+      int sketchKeys = task.env().conf().get(io.weft.config.DiagnosisOptions.SKETCH_KEYS);
+      io.weft.diagnosis.KeySketch sketch = sketchKeys == 0 ? null
+          : new io.weft.diagnosis.KeySketch(sketchKeys, dep.partitioner());
       try {
-        sorter.insertAll(records);
+        sorter.insertAll(sketch == null ? records : sketch.watch(records));
       } catch (UnsupportedKeyException e) {
         throw e.in(dep.operation());
       }
       long[] lengths = sorter.writePartitionedFile(tmpData);
       long[] committed = task.env().shuffleResolver().commit(dep.shuffleId(), mapIndex, tmpData, lengths);
       task.metrics().addShuffleWrite(sorter.recordsWritten(), tmpDataLength(lengths));
+      if (sketch != null) {
+        task.metrics().setWrittenKeys(sketch.top(dep.shuffleId()));
+      }
       return committed;
     } finally {
       sorter.stop();

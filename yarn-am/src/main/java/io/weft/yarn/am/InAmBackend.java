@@ -54,6 +54,11 @@ final class InAmBackend implements ClusterBackend {
   }
 
   @Override
+  public java.util.concurrent.CompletableFuture<Void> removeBroadcast(long broadcastId) {
+    return local.removeBroadcast(broadcastId);
+  }
+
+  @Override
   public List<WeftListener> listeners() {
     return List.of(status);
   }
