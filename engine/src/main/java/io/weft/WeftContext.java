@@ -505,13 +505,19 @@ public final class WeftContext implements AutoCloseable {
     try {
       backend.stop();
     } finally {
-      if (appEvents != null) {
-        appEvents.end();
+      try {
+        if (appEvents != null) {
+          appEvents.end();
+        }
+      } finally {
+        bus.waitUntilEmpty(2_000);
+        bus.stop();
+        try {
+          deleteCheckpoints();
+        } finally {
+          recovery.close();
+        }
       }
-      bus.waitUntilEmpty(2_000);
-      bus.stop();
-      deleteCheckpoints();
-      recovery.close();
     }
   }
 

@@ -173,7 +173,7 @@ public class DriverRecovery implements AutoCloseable {
 
   @Override
   public void close() {
-    mapOutputs.flush(); // a stage finished just before the end is journaled too
+    mapOutputs.close(); // a stage finished just before the end is journaled too
     if (journal != null) {
       journal.close();
     }

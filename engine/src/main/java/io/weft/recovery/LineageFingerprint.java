@@ -15,8 +15,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -46,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * Node ids and names are left out: ids count nodes in creation order, which a deterministic
  * {@code main} repeats anyway.
  *
- * <p>Runs on the driver (it may stat input files). Thread-safe (no state).
+ * <p>Runs on the driver (it may stat input files). Thread-safe (each call has its own walk).
  */
 public final class LineageFingerprint {
   private static final Logger LOG = LoggerFactory.getLogger(LineageFingerprint.class);
@@ -54,35 +57,63 @@ public final class LineageFingerprint {
 
   /** The fingerprint of {@code node}'s lineage, or empty if some part cannot be fingerprinted. */
   public static Optional<String> of(Node<?> node, Configuration conf) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      new Walk(digest, conf).node(node);
-      return Optional.of(HexFormat.of().formatHex(digest.digest()));
-    } catch (NoSuchAlgorithmException | IOException | RuntimeException e) {
-      LOG.info("No lineage fingerprint for {} ({}): a later attempt recomputes it", node, e.toString());
-      return Optional.empty();
-    }
+    return fingerprint(node.toString(), conf, walk -> walk.node(node));
   }
 
   /** The fingerprint of a shuffle's map side: the dependency's own settings and its parent's lineage. */
   public static Optional<String> ofShuffle(ShuffleDependency<?, ?, ?> dep, Configuration conf) {
+    return fingerprint("shuffle " + dep.shuffleId(), conf, walk -> walk.dependency(dep));
+  }
+
+  private interface Step {
+    void run(Walk walk) throws IOException;
+  }
+
+  private static Optional<String> fingerprint(String what, Configuration conf, Step step) {
     try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      new Walk(digest, conf).dependency(dep);
-      return Optional.of(HexFormat.of().formatHex(digest.digest()));
-    } catch (NoSuchAlgorithmException | IOException | RuntimeException e) {
-      LOG.info("No lineage fingerprint for shuffle {} ({}): a later attempt recomputes it", dep.shuffleId(), e.toString());
+      Walk walk = new Walk(sha256(), conf, new IdentityHashMap<>(), new HashMap<>(), new IdentityHashMap<>());
+      step.run(walk);
+      return Optional.of(HexFormat.of().formatHex(walk.digest().digest()));
+    } catch (IOException | RuntimeException e) {
+      LOG.info("No lineage fingerprint for {} ({}): a later attempt recomputes it", what, e.toString());
       return Optional.empty();
     }
   }
 
-  private record Walk(MessageDigest digest, Configuration conf) {
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  /**
+   * One walk: {@code nodes} holds the digest of every node already walked, so a node reached
+   * twice (a field and a dependency naming the same parent, a diamond in the lineage, an
+   * iterative job's shared inputs) is hashed once and the walk stays linear in the lineage's size;
+   * {@code files} holds each input file's length and modification time, statted once; and
+   * {@code partitions} numbers the partitions already hashed, nested ones included.
+   */
+  private record Walk(MessageDigest digest, Configuration conf, IdentityHashMap<Node<?>, byte[]> nodes,
+      Map<String, String> files, IdentityHashMap<Object, Integer> partitions) {
     void text(String s) {
       digest.update(s.getBytes(StandardCharsets.UTF_8));
       digest.update((byte) 0);
     }
 
     void node(Node<?> node) throws IOException {
+      byte[] known = nodes.get(node);
+      if (known == null) {
+        Walk own = new Walk(sha256(), conf, nodes, files, partitions);
+        own.nodeItself(node);
+        known = own.digest().digest();
+        nodes.put(node, known);
+      }
+      digest.update(known);
+    }
+
+    private void nodeItself(Node<?> node) throws IOException {
       text("node " + node.getClass().getName() + " " + node.numPartitions());
       text("partitioner");
       bytes(node.partitioner());
@@ -126,6 +157,14 @@ public final class LineageFingerprint {
     }
 
     void partition(Object p) throws IOException {
+      Integer seen = partitions.get(p);
+      if (seen != null) {
+        // a partition nested in several (unions over coalesces...): hashed once, then named by
+        // its place in the walk's order, which the same program repeats
+        text("partition-ref " + seen);
+        return;
+      }
+      partitions.put(p, partitions.size());
       if (!(p instanceof Record)) {
         bytes(p);
         return;
@@ -137,8 +176,7 @@ public final class LineageFingerprint {
           continue;
         }
         if ((c.getName().equals("path") || c.getName().equals("file")) && v instanceof String path) {
-          FileStatus st = new Path(path).getFileSystem(conf).getFileStatus(new Path(path));
-          text(path + " " + st.getLen() + " " + st.getModificationTime());
+          text(path + " " + fileStamp(path));
         } else if (v instanceof Partition nested) {
           partition(nested);
         } else if (v instanceof List<?> list && list.stream().allMatch(e -> e instanceof Partition)) {
@@ -149,6 +187,16 @@ public final class LineageFingerprint {
           bytes(v);
         }
       }
+    }
+
+    private String fileStamp(String path) throws IOException {
+      String stamp = files.get(path);
+      if (stamp == null) {
+        FileStatus st = new Path(path).getFileSystem(conf).getFileStatus(new Path(path));
+        stamp = st.getLen() + " " + st.getModificationTime();
+        files.put(path, stamp);
+      }
+      return stamp;
     }
 
     void bytes(Object v) throws IOException {

@@ -87,10 +87,23 @@ public final class MapOutputRecovery {
     }
   }
 
+  /** Journals what was handed over (bounded, as {@link #flush}), then stops the journal thread. */
+  public void close() {
+    flush();
+    synchronized (this) {
+      if (writer != null) {
+        writer.shutdownNow();
+      }
+    }
+  }
+
   /** Journals that every map output of {@code dep} is registered, at {@code statuses}. */
   public void mapStageFinished(ShuffleDependency<?, ?, ?> dep, MapStatus[] statuses) {
     MapStatus[] copy = statuses.clone();
     synchronized (this) {
+      if (writer != null && writer.isShutdown()) {
+        return; // the context is closing: nothing more is journaled
+      }
       if (writer == null) {
         writer = Executors.newSingleThreadExecutor(r -> {
           Thread t = new Thread(r, "weft-journal");
@@ -98,9 +111,9 @@ public final class MapOutputRecovery {
           return t;
         });
       }
+      writer.execute(() -> LineageFingerprint.ofShuffle(dep, hadoopConf).ifPresent(fp ->
+          journal.accept(record(fp, dep.shuffleId(), copy))));
     }
-    writer.execute(() -> LineageFingerprint.ofShuffle(dep, hadoopConf).ifPresent(fp ->
-        journal.accept(record(fp, dep.shuffleId(), copy))));
   }
 
   /**

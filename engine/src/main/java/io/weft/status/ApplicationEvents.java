@@ -42,7 +42,11 @@ public final class ApplicationEvents {
     EventLogWriter log = null;
     if (enabled != null ? enabled : conf.master().startsWith("yarn")) {
       try {
-        log = EventLogWriter.create(hadoopConf, conf.get(UiOptions.EVENT_LOG_DIR), appId,
+        // a later ApplicationMaster attempt writes a log of its own: the dead attempt's file may
+        // still be leased on HDFS, and is its history
+        int attempt = conf.get(io.weft.config.FaultToleranceOptions.RECOVERY_ATTEMPT);
+        String logName = attempt > 1 ? appId + "_" + attempt : appId;
+        log = EventLogWriter.create(hadoopConf, conf.get(UiOptions.EVENT_LOG_DIR), logName,
             conf.get(UiOptions.EVENT_LOG_COMPRESS));
         bus.addListener(log);
       } catch (IOException | RuntimeException e) {
@@ -59,7 +63,9 @@ public final class ApplicationEvents {
   /** Posts the end, waits (bounded) for the bus to deliver it, and closes the log. */
   public void end() {
     bus.post(new ListenerEvent.ApplicationEnded(System.currentTimeMillis()));
-    bus.waitUntilEmpty(5_000);
+    if (!bus.waitUntilEmpty(30_000)) {
+      LOG.warn("Listener events still queued after 30 s; the event log ends without them");
+    }
     if (log != null) {
       bus.removeListener(log);
       log.close();

@@ -37,6 +37,7 @@ public final class EventLogWriter implements WeftListener, AutoCloseable {
   private final Writer out;
   private long lastFlushMs;
   private boolean broken;
+  private boolean closed;
 
   private EventLogWriter(FileSystem fs, Path inProgress, Path finished, FSDataOutputStream raw, Writer out) {
     this.fs = fs;
@@ -57,6 +58,9 @@ public final class EventLogWriter implements WeftListener, AutoCloseable {
     Path finished = new Path(base, name);
     Path inProgress = new Path(base, name + IN_PROGRESS);
     FSDataOutputStream raw = fs.create(inProgress, true);
+    // the owner and its group (the history server's) only, as Spark's event logs: task metrics
+    // and the heaviest keys are the users' data
+    fs.setPermission(inProgress, new org.apache.hadoop.fs.permission.FsPermission((short) 0770));
     OutputStream stream = compress ? new GZIPOutputStream(raw, 64 * 1024, true) : raw;
     LOG.info("Writing the event log to {}", inProgress);
     return new EventLogWriter(fs, inProgress, finished, raw,
@@ -73,8 +77,9 @@ public final class EventLogWriter implements WeftListener, AutoCloseable {
     return inProgress;
   }
 
+  // synchronized with close: the bus thread may still deliver while the context closes the log
   @Override
-  public void onEvent(ListenerEvent event) {
+  public synchronized void onEvent(ListenerEvent event) {
     if (broken) {
       return;
     }
@@ -94,9 +99,14 @@ public final class EventLogWriter implements WeftListener, AutoCloseable {
     }
   }
 
-  /** Closes the log and gives it its final name. */
+  /** Closes the log and gives it its final name; later events are dropped. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    broken = true;
     try {
       out.close();
       if (!fs.rename(inProgress, finished)) {

@@ -152,10 +152,15 @@ public final class HistoryServer implements AutoCloseable {
       }
       String id = cached.store().appId();
       if (id != null) {
-        apps.put(id, cached.store());
+        // an application restarted by YARN has a log per attempt: the latest attempt's is shown
+        apps.merge(id, cached.store(), (a, b) -> startTime(b) >= startTime(a) ? b : a);
       }
     }
     return apps;
+  }
+
+  private static long startTime(AppStatusStore store) {
+    return (Long) store.application().get("startTime");
   }
 
   @Override

@@ -35,40 +35,49 @@ public final class SortShuffleWriter {
   /** Writes and commits map output {@code mapIndex} of {@code dep}; returns each block's length. */
   public <K, V, C> long[] write(ShuffleDependency<K, V, C> dep, int mapIndex,
       Iterator<Pair<K, V>> records, TaskContext task) {
-    if (!dep.mapSideCombine() && BypassMergeShuffleWriter.applies(task, dep.partitioner().numPartitions())) {
-      return writeBypassingMerge(dep, mapIndex, records, task);
-    }
-    ExternalSorter<K, V, ?> sorter = dep.mapSideCombine()
-        ? new ExternalSorter<K, V, C>(task, dep.aggregator(), dep.partitioner(), dep.keyOrdering(), dep.serializer())
-        : new ExternalSorter<K, V, V>(task, (Aggregator<K, V, V>) null, dep.partitioner(), null, dep.serializer());
+    int sketchKeys = task.env().conf().get(io.weft.config.DiagnosisOptions.SKETCH_KEYS);
+    io.weft.diagnosis.KeySketch sketch = sketchKeys == 0 ? null
+        : new io.weft.diagnosis.KeySketch(sketchKeys, dep.partitioner());
+    Iterator<Pair<K, V>> watched = sketch == null ? records : sketch.watch(records);
     File tmpData = task.env().localDirs().tempFile("shuffle_" + dep.shuffleId() + "_" + mapIndex + ".data");
     try {
-      int sketchKeys = task.env().conf().get(io.weft.config.DiagnosisOptions.SKETCH_KEYS);
-      io.weft.diagnosis.KeySketch sketch = sketchKeys == 0 ? null
-          : new io.weft.diagnosis.KeySketch(sketchKeys, dep.partitioner());
-      try {
-        sorter.insertAll(sketch == null ? records : sketch.watch(records));
-      } catch (UnsupportedKeyException e) {
-        throw e.in(dep.operation());
-      }
-      long[] lengths = sorter.writePartitionedFile(tmpData);
-      long[] committed = task.env().shuffleResolver().commit(dep.shuffleId(), mapIndex, tmpData, lengths);
-      task.metrics().addShuffleWrite(sorter.recordsWritten(), tmpDataLength(lengths));
+      long[] committed = !dep.mapSideCombine()
+          && BypassMergeShuffleWriter.applies(task, dep.partitioner().numPartitions())
+          ? writeBypassingMerge(dep, mapIndex, watched, task, tmpData)
+          : writeSorted(dep, mapIndex, watched, task, tmpData);
       if (sketch != null) {
         task.metrics().setWrittenKeys(sketch.top(dep.shuffleId()));
       }
       return committed;
     } finally {
-      sorter.stop();
       if (tmpData.exists() && !tmpData.delete()) {
         LOG.warn("could not delete temporary shuffle file {}", tmpData);
       }
     }
   }
 
+  private <K, V, C> long[] writeSorted(ShuffleDependency<K, V, C> dep, int mapIndex,
+      Iterator<Pair<K, V>> records, TaskContext task, File tmpData) {
+    ExternalSorter<K, V, ?> sorter = dep.mapSideCombine()
+        ? new ExternalSorter<K, V, C>(task, dep.aggregator(), dep.partitioner(), dep.keyOrdering(), dep.serializer())
+        : new ExternalSorter<K, V, V>(task, (Aggregator<K, V, V>) null, dep.partitioner(), null, dep.serializer());
+    try {
+      try {
+        sorter.insertAll(records);
+      } catch (UnsupportedKeyException e) {
+        throw e.in(dep.operation());
+      }
+      long[] lengths = sorter.writePartitionedFile(tmpData);
+      long[] committed = task.env().shuffleResolver().commit(dep.shuffleId(), mapIndex, tmpData, lengths);
+      task.metrics().addShuffleWrite(sorter.recordsWritten(), tmpDataLength(lengths));
+      return committed;
+    } finally {
+      sorter.stop();
+    }
+  }
+
   private <K, V> long[] writeBypassingMerge(ShuffleDependency<K, V, ?> dep, int mapIndex,
-      Iterator<Pair<K, V>> records, TaskContext task) {
-    File tmpData = task.env().localDirs().tempFile("shuffle_" + dep.shuffleId() + "_" + mapIndex + ".data");
+      Iterator<Pair<K, V>> records, TaskContext task, File tmpData) {
     try (BypassMergeShuffleWriter writer =
         new BypassMergeShuffleWriter(task, dep.partitioner(), dep.serializer().newInstance())) {
       try {
@@ -80,10 +89,6 @@ public final class SortShuffleWriter {
       long[] committed = task.env().shuffleResolver().commit(dep.shuffleId(), mapIndex, tmpData, lengths);
       task.metrics().addShuffleWrite(writer.recordsWritten(), tmpDataLength(lengths));
       return committed;
-    } finally {
-      if (tmpData.exists() && !tmpData.delete()) {
-        LOG.warn("could not delete temporary shuffle file {}", tmpData);
-      }
     }
   }
 

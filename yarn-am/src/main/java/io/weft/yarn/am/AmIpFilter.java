@@ -8,7 +8,7 @@ import java.net.UnknownHostException;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.webapp.util.WebAppUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * addresses are served, so the proxy's checks (and, on a secure cluster, its authentication)
  * cannot be bypassed. {@code /progress}, the one line the submitting client reads, is exempt.
  *
- * <p>The proxy is {@code yarn.web-proxy.address}, else the ResourceManager's web address. When
- * neither resolves, no filter is installed ({@link #fromConf} returns null) and says so.
+ * <p>The proxy is {@code yarn.web-proxy.address}, else the ResourceManagers' web addresses. When
+ * none resolves, the filter fails closed: everything but {@code /progress} gets a 403 naming the
+ * settings.
  *
  * <p>Threading: immutable; called on the HTTP server's threads.
  */
@@ -29,38 +30,45 @@ final class AmIpFilter extends Filter {
   private final Set<String> proxyIps;
   private final String proxyBase;
 
-  /** @param proxyBase {@code http://<proxy>/proxy/<appId>}, where direct requests are sent */
+  /** @param proxyBase {@code http://<proxy>/proxy/<appId>}, where direct requests are sent; null: refused */
   AmIpFilter(Set<String> proxyIps, String proxyBase) {
     this.proxyIps = Set.copyOf(proxyIps);
-    this.proxyBase = proxyBase.replaceAll("/+$", "");
+    this.proxyBase = proxyBase == null ? null : proxyBase.replaceAll("/+$", "");
   }
 
-  /** The filter for application {@code appId}, or null when the proxy's address is unknown. */
+  /**
+   * The filter for application {@code appId}: the proxies are those Hadoop's own AM filter uses
+   * ({@code yarn.web-proxy.address}, else every ResourceManager's web address, HA included). When
+   * none resolves the filter fails closed: only {@code /progress} is served.
+   */
   static AmIpFilter fromConf(Configuration conf, String appId) {
-    String address = conf.getTrimmed(YarnConfiguration.PROXY_ADDRESS);
-    if (address == null || address.isEmpty()) {
-      address = conf.getTrimmed(YarnConfiguration.RM_WEBAPP_ADDRESS, "");
-    }
-    int colon = address.lastIndexOf(':');
-    String host = colon < 0 ? address : address.substring(0, colon);
-    if (host.isEmpty() || address.endsWith(":0") || host.equals("0.0.0.0")) {
-      LOG.warn("No proxy IP filter on the web UI: the ResourceManager's proxy address is '{}'", address);
-      return null;
-    }
     Set<String> ips = new HashSet<>();
-    try {
-      for (InetAddress a : InetAddress.getAllByName(host)) {
-        ips.add(a.getHostAddress());
-        if (a.isLoopbackAddress()) {
-          // a proxy on this machine connects from whichever local address routes to ours
-          ips.addAll(localAddresses());
-        }
+    String first = null;
+    for (String address : WebAppUtils.getProxyHostsAndPortsForAmFilter(conf)) {
+      int colon = address.lastIndexOf(':');
+      String host = colon < 0 ? address : address.substring(0, colon);
+      if (host.isEmpty() || address.endsWith(":0") || host.equals("0.0.0.0")) {
+        continue;
       }
-    } catch (UnknownHostException e) {
-      LOG.warn("No proxy IP filter on the web UI: cannot resolve the proxy host {}", host);
-      return null;
+      try {
+        for (InetAddress a : InetAddress.getAllByName(host)) {
+          ips.add(a.getHostAddress());
+          if (a.isLoopbackAddress()) {
+            // a proxy on this machine connects from whichever local address routes to ours
+            ips.addAll(localAddresses());
+          }
+        }
+        first = first == null ? address : first;
+      } catch (UnknownHostException e) {
+        LOG.warn("Cannot resolve the ResourceManager proxy host {}", host);
+      }
     }
-    return new AmIpFilter(ips, "http://" + address + "/proxy/" + appId);
+    if (first == null) {
+      LOG.warn("The ResourceManager's proxy address is unknown (yarn.web-proxy.address, "
+          + "yarn.resourcemanager.webapp.address): the web UI serves only /progress");
+      return new AmIpFilter(Set.of(), null);
+    }
+    return new AmIpFilter(ips, "http://" + first + "/proxy/" + appId);
   }
 
   private static Set<String> localAddresses() {
@@ -93,6 +101,15 @@ final class AmIpFilter extends Filter {
     String path = exchange.getRequestURI().getRawPath();
     if (serves(ip, path)) {
       chain.doFilter(exchange);
+      return;
+    }
+    if (proxyBase == null) {
+      byte[] body = ("The web UI is served only through the ResourceManager's proxy, and its address "
+          + "(yarn.web-proxy.address, yarn.resourcemanager.webapp.address) is unknown to this "
+          + "ApplicationMaster\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(403, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
       return;
     }
     exchange.getResponseHeaders().set("Location", redirectFor(path, exchange.getRequestURI().getRawQuery()));

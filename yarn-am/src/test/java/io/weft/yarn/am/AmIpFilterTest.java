@@ -2,7 +2,6 @@ package io.weft.yarn.am;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
@@ -35,9 +34,12 @@ class AmIpFilterTest {
   }
 
   @Test
-  void anUnknownProxyInstallsNoFilter() {
+  void anUnknownProxyServesOnlyTheProgressLine() {
     Configuration conf = new Configuration(false);
     conf.set(YarnConfiguration.RM_WEBAPP_ADDRESS, "0.0.0.0:0");
-    assertNull(AmIpFilter.fromConf(conf, "application_1_0001"));
+    AmIpFilter f = AmIpFilter.fromConf(conf, "application_1_0001");
+    assertTrue(f.serves("10.1.2.3", "/progress"));
+    assertFalse(f.serves("127.0.0.1", "/"), "fails closed");
+    assertFalse(f.serves("10.1.2.3", "/api/v1/applications"));
   }
 }
