@@ -261,7 +261,9 @@ class ApplicationMasterTest {
       argsSeen = List.of(args);
       servicesSeen = YarnAmServices.current();
       requestsSeen = ((TestingAmRmClient) servicesSeen.amRmClient()).requests.size();
-      String url = ((TestingAmRmClient) servicesSeen.amRmClient()).trackingUrl;
+      String base = ((TestingAmRmClient) servicesSeen.amRmClient()).trackingUrl;
+      // the plain status page; the tracking URL itself is the web UI, which fills in with script
+      String url = (base.endsWith("/") ? base : base + "/") + "status";
       pageSeen = HttpClient.newHttpClient()
           .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
