@@ -197,7 +197,9 @@ class YarnRuntimeArchiveIT {
 
   private static List<String> stagedFiles(FileSystem fs, ApplicationId appId) throws IOException {
     org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".weftStaging/" + appId);
-    List<String> names = new ArrayList<>(Stream.of(fs.listStatus(staging)).map(s -> s.getPath().getName()).toList());
+    // what the client uploaded: not the journal the ApplicationMaster writes there as it runs
+    List<String> names = new ArrayList<>(Stream.of(fs.listStatus(staging)).map(s -> s.getPath().getName())
+        .filter(name -> !name.equals(io.weft.yarn.YarnConstants.JOURNAL_DIR)).toList());
     Collections.sort(names);
     return names;
   }
