@@ -45,15 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
  * read once across eight or more splits, and a Parquet projection reads fewer bytes from HDFS.
  */
 class HdfsFormatsIT {
-  private static final List<String> DATANODE_HOSTS = List.of("127.0.0.2", "127.0.0.3");
+  private static final List<String> DATANODE_HOSTS = MiniClusterExtension.TWO_HOSTS;
   private static final int BLOCK_SIZE = 64 * 1024;
 
   @RegisterExtension
-  static final MiniClusterExtension CLUSTER = MiniClusterExtension.builder()
-      .dataNodeHosts(DATANODE_HOSTS.toArray(new String[0]))
-      .racks("/r1", "/r2")
-      .blockSize(BLOCK_SIZE)
-      .build();
+  static final MiniClusterExtension CLUSTER = MiniClusterExtension.twoHostHdfs(BLOCK_SIZE);
 
   @TempDir static Path localDir;
   private static WeftContext ctx;

@@ -56,6 +56,17 @@ public final class MiniClusterExtension implements BeforeAllCallback, AfterAllCa
     this.spec = spec;
   }
 
+  /** The DataNode hosts of {@link #twoHostHdfs}: distinct loopback addresses, so splits have hosts to tell apart. */
+  public static final java.util.List<String> TWO_HOSTS = java.util.List.of("127.0.0.2", "127.0.0.3");
+
+  /**
+   * HDFS alone with two DataNodes on {@link #TWO_HOSTS}, in racks {@code /r1} and {@code /r2},
+   * and blocks of {@code blockSize} bytes: for tests of splits, block hosts and racks.
+   */
+  public static MiniClusterExtension twoHostHdfs(int blockSize) {
+    return builder().dataNodeHosts(TWO_HOSTS.toArray(new String[0])).racks("/r1", "/r2").blockSize(blockSize).build();
+  }
+
   public static Builder builder() {
     return new Builder();
   }
