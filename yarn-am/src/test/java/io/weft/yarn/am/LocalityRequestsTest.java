@@ -14,12 +14,10 @@ import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerId;
-import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.NodeId;
 import org.apache.hadoop.yarn.api.records.Priority;
 import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
-import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,17 +33,7 @@ class LocalityRequestsTest {
       Map.of("h1", "/r1", "h2", "/r1", "h3", "/r2", "h4", "/r2", "h5", "/r3");
   private static final Resource SIZE = Resource.newInstance(896, 2);
 
-  private final TestingAmRmClient amRm = new TestingAmRmClient(1000, new AMRMClientAsync.AbstractCallbackHandler() {
-    @Override public void onContainersCompleted(List<ContainerStatus> s) {}
-    @Override public void onContainersAllocated(List<Container> c) {}
-    @Override public void onContainersUpdated(List<org.apache.hadoop.yarn.api.records.UpdatedContainer> c) {}
-    @Override public void onShutdownRequest() {}
-    @Override public void onNodesUpdated(List<org.apache.hadoop.yarn.api.records.NodeReport> n) {}
-    @Override public float getProgress() {
-      return 0;
-    }
-    @Override public void onError(Throwable e) {}
-  });
+  private final TestingAmRmClient amRm = TestingAmRmClient.ignoringCallbacks();
   private final LocalityRequests requests =
       new LocalityRequests(amRm, SIZE, Priority.newInstance(1), RACK::get, 4, Runnable::run);
 

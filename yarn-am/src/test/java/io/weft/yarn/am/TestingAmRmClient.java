@@ -33,6 +33,21 @@ final class TestingAmRmClient extends AMRMClientAsync<ContainerRequest> {
   final List<ContainerRequest> removed = new CopyOnWriteArrayList<>();
   final List<ContainerId> released = new CopyOnWriteArrayList<>();
 
+  /** A client whose callbacks do nothing: for tests that drive the code under test directly. */
+  static TestingAmRmClient ignoringCallbacks() {
+    return new TestingAmRmClient(1000, new AbstractCallbackHandler() {
+      @Override public void onContainersCompleted(List<org.apache.hadoop.yarn.api.records.ContainerStatus> s) {}
+      @Override public void onContainersAllocated(List<org.apache.hadoop.yarn.api.records.Container> c) {}
+      @Override public void onContainersUpdated(List<org.apache.hadoop.yarn.api.records.UpdatedContainer> c) {}
+      @Override public void onShutdownRequest() {}
+      @Override public void onNodesUpdated(List<org.apache.hadoop.yarn.api.records.NodeReport> n) {}
+      @Override public float getProgress() {
+        return 0;
+      }
+      @Override public void onError(Throwable e) {}
+    });
+  }
+
   TestingAmRmClient(int heartbeatMs, AbstractCallbackHandler handler) {
     super(heartbeatMs, handler);
     this.callbacks = handler;

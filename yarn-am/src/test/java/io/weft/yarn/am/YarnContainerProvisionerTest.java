@@ -46,17 +46,7 @@ class YarnContainerProvisionerTest {
       ApplicationAttemptId.newInstance(ApplicationId.newInstance(1L, 7), 1);
   private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-  private final TestingAmRmClient amRm = new TestingAmRmClient(1000, new AMRMClientAsync.AbstractCallbackHandler() {
-    @Override public void onContainersCompleted(List<ContainerStatus> s) {}
-    @Override public void onContainersAllocated(List<Container> c) {}
-    @Override public void onContainersUpdated(List<org.apache.hadoop.yarn.api.records.UpdatedContainer> c) {}
-    @Override public void onShutdownRequest() {}
-    @Override public void onNodesUpdated(List<org.apache.hadoop.yarn.api.records.NodeReport> n) {}
-    @Override public float getProgress() {
-      return 0;
-    }
-    @Override public void onError(Throwable e) {}
-  });
+  private final TestingAmRmClient amRm = TestingAmRmClient.ignoringCallbacks();
   private final TestingNmClient nm = new TestingNmClient(new NMClientAsync.AbstractCallbackHandler() {
     @Override public void onContainerStarted(ContainerId id, Map<String, ByteBuffer> d) {}
     @Override public void onContainerStatusReceived(ContainerId id, ContainerStatus s) {}
