@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.config.UiOptions;
 import io.weft.status.ListenerEvent;
 import io.weft.status.WeftListener;
 import io.weft.yarn.AppSecret;
@@ -241,6 +242,8 @@ class ApplicationMasterTest {
     }
     p.setProperty(YarnConstants.PROP_APP_CLASSPATH, YarnConstants.APP_JAR);
     p.setProperty(YarnConstants.PROP_STAGING_DIR, stagingDir.toUri().toString());
+    // on YARN the event log is on by default; keep it out of the module directory
+    p.setProperty(UiOptions.EVENT_LOG_DIR.key(), workDir.resolve("eventLogs").toUri().toString());
     Path confDir = Files.createDirectories(workDir.resolve(YarnConstants.CONF_DIR));
     try (OutputStream out = Files.newOutputStream(confDir.resolve(YarnConstants.WEFT_PROPERTIES))) {
       p.store(out, null);
