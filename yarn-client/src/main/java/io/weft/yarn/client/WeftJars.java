@@ -40,11 +40,14 @@ public final class WeftJars {
   /**
    * What containers get of a packaged launcher jar: the relocated runtime jar and Hadoop's jars of
    * the {@value #RUNTIME_DIR} directory beside it ({@code weft-runtime-*.jar}, then
-   * {@code hadoop/*.jar} sorted by name); without that directory (a build before it), the launcher
-   * jar and its {@code lib/} ({@link #inDirectory}).
+   * {@code hadoop/*.jar} sorted by name; when {@code launcherJar} is that runtime jar, its own
+   * directory); without that directory (a build before it), the launcher jar and its {@code lib/}
+   * ({@link #inDirectory}).
    */
   public static List<Path> beside(Path launcherJar) {
-    Path runtime = launcherJar.getParent().resolve(RUNTIME_DIR);
+    // the relocated jar holds the launcher too: run from it, its own directory is the runtime's
+    boolean isRuntimeJar = launcherJar.getFileName().toString().startsWith("weft-runtime-");
+    Path runtime = isRuntimeJar ? launcherJar.getParent() : launcherJar.getParent().resolve(RUNTIME_DIR);
     List<Path> shaded = list(runtime, "weft-runtime-");
     if (shaded.size() != 1) {
       return inDirectory(launcherJar, launcherJar.getParent().resolve("lib"));

@@ -135,6 +135,8 @@ class HadoopArchiveTest {
     Path runtimeApi = Files.writeString(target.resolve("runtime/hadoop/hadoop-client-api-3.5.0.jar"), "api");
     Path reload4j = Files.writeString(target.resolve("runtime/hadoop/reload4j-1.2.26.jar"), "log");
     assertEquals(List.of(shaded, runtimeApi, reload4j), WeftJars.beside(launcher));
+    assertEquals(List.of(shaded, runtimeApi, reload4j), WeftJars.beside(shaded),
+        "a client run from the relocated jar (which holds the launcher) ships the same");
     assertTrue(WeftJars.isHadoop(reload4j));
     assertFalse(WeftJars.isHadoop(shaded));
     assertFalse(WeftJars.isHadoop(guava), "Guava goes with Weft (relocated), not with Hadoop");
