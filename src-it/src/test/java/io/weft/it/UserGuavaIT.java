@@ -108,7 +108,8 @@ class UserGuavaIT {
       assertTrue(zip.getEntry("io/weft/shaded/com/google/common/base/MoreObjects.class") != null);
       assertEquals(null, zip.getEntry("io/netty/channel/Channel.class"), "and Netty");
     }
-    Path weftsGuava = Path.of(com.google.common.base.MoreObjects.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path weftsGuava = Path.of(com.google.common.base.MoreObjects.class.getProtectionDomain().getCodeSource()
+        .getLocation().toURI());
     Throwable clash = assertThrows(InvocationTargetException.class, () -> describeWith(weftsGuava, appJar)).getCause();
     assertTrue(clash instanceof NoSuchMethodError, "unrelocated, Weft's newer Guava wins and lacks it: " + clash);
     assertEquals("n{v=7} " + appJar.getFileName(), describeWith(shaded, appJar));
@@ -118,7 +119,8 @@ class UserGuavaIT {
     WeftOnYarn.Run run = WeftOnYarn.run(CLUSTER, MAIN, appJar, List.of(out), WeftOnYarn.settings("old-guava", 1));
     try {
       assertEquals(0, run.exitCode(), run.output());
-      assertEquals(FinalApplicationStatus.SUCCEEDED, WeftOnYarn.report(CLUSTER, run.appId()).getFinalApplicationStatus());
+      assertEquals(FinalApplicationStatus.SUCCEEDED,
+          WeftOnYarn.report(CLUSTER, run.appId()).getFinalApplicationStatus());
       long tasks = WeftOnYarn.executorSummaries(CLUSTER, run.appId()).stream()
           .mapToLong(WeftOnYarn.ExecutorSummary::tasks).sum();
       assertEquals(4, tasks, "the job's tasks ran on the executor");
@@ -198,7 +200,8 @@ class UserGuavaIT {
         }
       }
     }
-    lines.sort(java.util.Comparator.comparingInt(l -> Integer.parseInt(l.substring(l.indexOf('=') + 1, l.indexOf('}')))));
+    lines.sort(java.util.Comparator.comparingInt(
+        l -> Integer.parseInt(l.substring(l.indexOf('=') + 1, l.indexOf('}')))));
     return lines;
   }
 }

@@ -145,8 +145,8 @@ class YarnRuntimeArchiveIT {
     assertEquals(1, runtime.size(), "one relocated runtime jar: " + WeftOnYarn.weftJars());
     List<String> lines = List.of(order.split("\n"));
     assertEquals(runtime.get(0), lines.get(0), "Weft's jar first, then Hadoop's from their own archive");
-    assertTrue(lines.size() > 1 && lines.subList(1, lines.size()).stream().allMatch(l -> l.startsWith("__weft_hadoop__/")),
-        lines.toString());
+    assertTrue(lines.size() > 1
+        && lines.subList(1, lines.size()).stream().allMatch(l -> l.startsWith("__weft_hadoop__/")), lines.toString());
     assertTrue(lines.contains("__weft_hadoop__/hadoop-client-api-3.5.0.jar"), lines.toString());
   }
 

@@ -117,7 +117,8 @@ final class ApplicationResources {
       runtimeNote = "Weft runtime: " + YarnOptions.ARCHIVE.key() + " " + archive + " (" + r.getVisibility() + ")";
     } else if (!s.weftJars().isEmpty()) {
       boolean shipHadoop = shipsHadoop(conf, hadoopConf);
-      List<java.nio.file.Path> shipped = s.weftJars().stream().filter(j -> shipHadoop || !WeftJars.isHadoop(j)).toList();
+      List<java.nio.file.Path> shipped = s.weftJars().stream()
+          .filter(j -> shipHadoop || !WeftJars.isHadoop(j)).toList();
       runtimeNote = shipRuntime(s.weftJars(), shipHadoop, conf, area, hadoopConf, resources);
       if (resources.containsKey(YarnConstants.LIBS_DIR) && RuntimeArchive.recordsOrder(s.weftJars())) {
         runtimeJars = RuntimeArchive.classPathLines(shipped);
@@ -163,11 +164,13 @@ final class ApplicationResources {
     resources.put(YarnConstants.LIBS_DIR, r);
     String note = RuntimeArchive.note(published, StagingArea.notPublicAt(fs, published.path()));
     if (hadoop != null) {
-      resources.put(YarnConstants.HADOOP_DIR, StagingArea.inPlace(hadoop.path(), LocalResourceType.ARCHIVE, hadoopConf));
+      resources.put(YarnConstants.HADOOP_DIR,
+          StagingArea.inPlace(hadoop.path(), LocalResourceType.ARCHIVE, hadoopConf));
       return note + "\n" + RuntimeArchive.hadoopNote(hadoop);
     }
     return hadoopJars.isEmpty() ? note : note + "\nHadoop's jars: not shipped, the containers take them from the "
-        + "cluster's yarn.application.classpath (" + YarnOptions.HADOOP_JARS.key() + "=" + conf.get(YarnOptions.HADOOP_JARS) + ")";
+        + "cluster's yarn.application.classpath (" + YarnOptions.HADOOP_JARS.key() + "="
+        + conf.get(YarnOptions.HADOOP_JARS) + ")";
   }
 
   /**

@@ -35,10 +35,15 @@ import org.slf4j.LoggerFactory;
  * <p>The archive is named by its content, {@code weft-runtime-<hash>.zip}, where the hash is the
  * SHA-256 of every jar's name, size and bytes in class-path order (names, sizes and times would
  * not do: two machines building the same version get different times, and one rebuilt jar with
- * the same size must not reuse a stale archive). Its entries are the jars, flat, as
- * {@code weft.yarn.archive} expects, then their order ({@link JvmStart#CLASSPATH_FILE}) and, when
+ * the same size must not reuse a stale archive). Its entries are the jars but Hadoop's, flat, as
+ * {@code weft.yarn.archive} expects, then the class path order of all of them
+ * ({@link JvmStart#CLASSPATH_FILE}, Hadoop's as {@code __weft_hadoop__/<jar>}) and, when
  * {@code weft.yarn.cds.enabled}, a class-data sharing archive of them ({@link CdsArchive}). The hash
  * is computed once per set of files, not per submission ({@link RuntimeDigest}).
+ *
+ * <p>Hadoop's jars ({@link WeftJars#isHadoop}) go into an archive of their own,
+ * {@code weft-hadoop-<hash of them>.zip} ({@link #publishHadoop}), which a new Weft build finds
+ * already published, and which is not shipped where the cluster's class path has Hadoop.
  *
  * <p>Publishing is safe against concurrent first submissions: the zip is written under a unique
  * temporary name in the same directory, made readable by everyone (644), and renamed to its final

@@ -68,7 +68,8 @@ class HadoopArchiveTest {
     assertEquals(classPath, v1.runtimeJars(), "Weft's jar, then Hadoop's from their own archive");
     assertTrue(v1.cds(), "every jar the CDS archive would be trained with is shipped");
     try (ZipFile zip = new ZipFile(local(v1.resources().get(YarnConstants.LIBS_DIR)))) {
-      assertEquals(List.of("weft-runtime-1.jar", JvmStart.CLASSPATH_FILE), names(zip), "no Hadoop jar in Weft's archive");
+      assertEquals(List.of("weft-runtime-1.jar", JvmStart.CLASSPATH_FILE), names(zip),
+          "no Hadoop jar in Weft's archive");
       assertEquals(String.join("\n", classPath) + "\n",
           new String(zip.getInputStream(zip.getEntry(JvmStart.CLASSPATH_FILE)).readAllBytes(), StandardCharsets.UTF_8));
     }
@@ -146,7 +147,8 @@ class HadoopArchiveTest {
   void containersListHadoopsJarsOnlyWhenTheyWereShipped() throws IOException {
     Path work = Files.createDirectories(tmp.resolve("container"));
     Path libs = Files.createDirectories(work.resolve(YarnConstants.LIBS_DIR));
-    Files.writeString(libs.resolve(JvmStart.CLASSPATH_FILE), "weft-runtime-1.jar\n__weft_hadoop__/hadoop-client-api.jar\n");
+    Files.writeString(libs.resolve(JvmStart.CLASSPATH_FILE),
+        "weft-runtime-1.jar\n__weft_hadoop__/hadoop-client-api.jar\n");
     Files.writeString(libs.resolve(JvmStart.CDS_FILE), "jsa");
     assertEquals(List.of("weft-runtime-1.jar"), JvmStart.recordedJars(libs), "no Hadoop archive: the cluster's");
     assertFalse(JvmStart.hasCds(libs), "trained with a Hadoop jar the class path does not have");
@@ -160,10 +162,12 @@ class HadoopArchiveTest {
     conf.set(YarnConfiguration.YARN_APPLICATION_CLASSPATH, "/opt/hadoop/etc");
     assertEquals(List.of("__weft_libs__/weft-runtime-1.jar", "__weft_hadoop__/hadoop-client-api.jar",
             "{{PWD}}/__weft_conf__", "/opt/hadoop/etc"),
-        List.of(JvmStart.containerClassPath(recorded, List.of(), conf).split(ApplicationConstants.CLASS_PATH_SEPARATOR)));
+        List.of(JvmStart.containerClassPath(recorded, List.of(), conf)
+            .split(ApplicationConstants.CLASS_PATH_SEPARATOR)));
     assertEquals(List.of("{{PWD}}/__weft_conf__", "{{PWD}}/__weft_libs__/*", "{{PWD}}/__weft_hadoop__/*",
             "/opt/hadoop/etc"),
-        List.of(JvmStart.containerClassPath(List.of(), List.of(), conf).split(ApplicationConstants.CLASS_PATH_SEPARATOR)),
+        List.of(JvmStart.containerClassPath(List.of(), List.of(), conf)
+            .split(ApplicationConstants.CLASS_PATH_SEPARATOR)),
         "without a recorded order, the Hadoop archive's jars by wildcard");
   }
 
