@@ -68,11 +68,17 @@ class YarnRuntimeArchiveIT {
     WeftOnYarn.Run first = run(jar, "first");
     assertSucceededWithItsTasks(first);
     assertTrue(first.output().contains("Weft runtime: uploaded weft-runtime-"), first.output());
-    List<FileStatus> published = List.of(fs.listStatus(dir));
-    assertEquals(1, published.size(), published.toString());
-    FileStatus archive = published.get(0);
+    assertTrue(first.output().contains("Hadoop's jars: uploaded weft-hadoop-"), first.output());
+    List<FileStatus> published = new ArrayList<>(List.of(fs.listStatus(dir)));
+    published.sort(java.util.Comparator.comparing(st -> st.getPath().getName()));
+    assertEquals(2, published.size(), "Hadoop's archive and Weft's: " + published);
+    FileStatus hadoop = published.get(0);
+    FileStatus archive = published.get(1);
+    assertTrue(hadoop.getPath().getName().startsWith("weft-hadoop-"), hadoop.toString());
     assertEquals(RuntimeArchive.fileName(WeftOnYarn.weftJars()), archive.getPath().getName());
     assertEquals(new FsPermission((short) 0644), archive.getPermission());
+    assertEquals(new FsPermission((short) 0644), hadoop.getPermission());
+    assertHoldsNoHadoopJar(fs, archive.getPath());
     for (org.apache.hadoop.fs.Path p = dir; !p.isRoot(); p = p.getParent()) {
       assertEquals(new FsPermission((short) 0755), fs.getFileStatus(p).getPermission(), p.toString());
     }
@@ -81,17 +87,25 @@ class YarnRuntimeArchiveIT {
     assertSucceededWithItsTasks(second);
     assertTrue(second.output().contains("Weft runtime: reused " + archive.getPath()), second.output());
     FileStatus after = fs.getFileStatus(archive.getPath());
-    assertEquals(List.of(archive.getPath()), Stream.of(fs.listStatus(dir)).map(FileStatus::getPath).toList());
+    assertTrue(second.output().contains("Hadoop's jars: reused " + hadoop.getPath().getName()), second.output());
+    assertEquals(List.of(hadoop.getPath(), archive.getPath()),
+        Stream.of(fs.listStatus(dir)).map(FileStatus::getPath).sorted().toList());
     assertEquals(archive.getModificationTime(), after.getModificationTime(), "not uploaded again");
     assertEquals(archive.getLen(), after.getLen());
+    assertEquals(hadoop.getModificationTime(), fs.getFileStatus(hadoop.getPath()).getModificationTime(),
+        "Hadoop's archive not uploaded again either");
     assertEquals(List.of("__app__.jar", "__weft_conf__.zip"), stagedFiles(fs, second.appId()),
         "the second application's staging directory holds nothing of Weft");
 
     LocalResource runtime = launchResources(fs, second.appId()).get("__weft_libs__");
     assertEquals(LocalResourceVisibility.PUBLIC, runtime.getVisibility());
     assertEquals(archive.getPath(), fs.makeQualified(runtime.getResource().toPath()));
-    assertEquals(List.of(archive.getPath().getName()), localizedRuntimes("filecache"),
-        "one PUBLIC copy on the NodeManager, shared by both applications");
+    LocalResource hadoopJars = launchResources(fs, second.appId()).get("__weft_hadoop__");
+    assertEquals(LocalResourceVisibility.PUBLIC, hadoopJars.getVisibility());
+    assertEquals(hadoop.getPath(), fs.makeQualified(hadoopJars.getResource().toPath()));
+    assertEquals(List.of(hadoop.getPath().getName(), archive.getPath().getName()),
+        localizedRuntimes("filecache").stream().sorted().toList(),
+        "one PUBLIC copy of each on the NodeManager, shared by both applications");
     assertEquals(List.of(), localizedRuntimes("usercache"), "never localized per user or application");
   }
 
@@ -126,8 +140,14 @@ class YarnRuntimeArchiveIT {
       }
     }
     assertTrue(entries.contains(JvmStart.CDS_FILE), entries.toString());
-    assertEquals(WeftOnYarn.weftJars().stream().map(p -> p.getFileName().toString()).toList(),
-        List.of(order.split("\n")));
+    List<String> runtime = WeftOnYarn.weftJars().stream().map(p -> p.getFileName().toString())
+        .filter(n -> n.startsWith("weft-runtime-")).toList();
+    assertEquals(1, runtime.size(), "one relocated runtime jar: " + WeftOnYarn.weftJars());
+    List<String> lines = List.of(order.split("\n"));
+    assertEquals(runtime.get(0), lines.get(0), "Weft's jar first, then Hadoop's from their own archive");
+    assertTrue(lines.size() > 1
+        && lines.subList(1, lines.size()).stream().allMatch(l -> l.startsWith("__weft_hadoop__/")), lines.toString());
+    assertTrue(lines.contains("__weft_hadoop__/hadoop-client-api-3.5.0.jar"), lines.toString());
   }
 
   @Test
@@ -171,6 +191,18 @@ class YarnRuntimeArchiveIT {
       }
       assertEquals(null, zip.getNextEntry(), "these jars are not zips: no class-path order, no CDS archive");
     }
+  }
+
+  /** The runtime archive holds Weft's relocated jar, its class path and CDS archive: no Hadoop jar. */
+  private static void assertHoldsNoHadoopJar(FileSystem fs, org.apache.hadoop.fs.Path archive) throws IOException {
+    List<String> entries = new ArrayList<>();
+    try (ZipInputStream zip = new ZipInputStream(fs.open(archive))) {
+      for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+        entries.add(e.getName());
+      }
+    }
+    assertTrue(entries.stream().noneMatch(n -> n.startsWith("hadoop-")), entries.toString());
+    assertTrue(entries.stream().anyMatch(n -> n.startsWith("weft-runtime-") && n.endsWith(".jar")), entries.toString());
   }
 
   private static WeftOnYarn.Run run(Path jar, String name) throws IOException {
@@ -237,7 +269,8 @@ class YarnRuntimeArchiveIT {
         continue;
       }
       try (Stream<Path> files = Files.walk(root)) {
-        files.filter(p -> p.getFileName().toString().startsWith("weft-runtime-") && Files.isDirectory(p))
+        files.filter(p -> (p.getFileName().toString().startsWith("weft-runtime-")
+            || p.getFileName().toString().startsWith("weft-hadoop-")) && Files.isDirectory(p))
             .forEach(p -> found.add(p.getFileName().toString()));
       }
     }

@@ -45,6 +45,22 @@ public final class CdsTraining {
   /** Jars whose classes are all loaded: Weft's own and the transport's (by file-name prefix). */
   private static final List<String> LOAD_ALL = List.of("weft-", "netty-", "kryo-");
 
+  /**
+   * Of those jars, the packages loaded whole: Weft, Netty and Kryo, in place or relocated. The
+   * relocated runtime jar ({@code weft-runtime-*.jar}) also holds Avro, Parquet and the rest of
+   * Weft's libraries, of which only what the job touched belongs in the archive.
+   */
+  private static final List<String> LOAD_PACKAGES = List.of("io/netty/", "io/weft/shaded/io/netty/",
+      "com/esotericsoftware/kryo/");
+
+  /** Whether every class of this jar entry is loaded ({@link #LOAD_PACKAGES}, and Weft's own). */
+  static boolean loadsWhole(String file) {
+    if (file.startsWith("io/weft/")) {
+      return !file.startsWith("io/weft/shaded/") || file.startsWith("io/weft/shaded/io/netty/");
+    }
+    return LOAD_PACKAGES.stream().anyMatch(file::startsWith);
+  }
+
   public static void main(String[] args) throws Exception {
     Path scratch = Path.of(args[0]);
     Configuration conf = new YarnConfiguration();
@@ -92,7 +108,7 @@ public final class CdsTraining {
       try (JarFile jar = new JarFile(entry)) {
         for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
           String file = e.nextElement().getName();
-          if (file.endsWith(".class") && !file.startsWith("META-INF/") && !file.endsWith("module-info.class")) {
+          if (file.endsWith(".class") && loadsWhole(file)) {
             try {
               Class.forName(file.substring(0, file.length() - 6).replace('/', '.'), false, loader);
               n++;

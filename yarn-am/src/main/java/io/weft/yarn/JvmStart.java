@@ -115,11 +115,13 @@ public final class JvmStart {
   public static String containerClassPath(List<String> runtimeJars, List<String> appClassPath, Configuration conf) {
     List<String> entries = new ArrayList<>();
     for (String jar : runtimeJars) {
-      entries.add(YarnConstants.LIBS_DIR + "/" + jar);
+      entries.add(jar.contains("/") ? jar : YarnConstants.LIBS_DIR + "/" + jar);
     }
     entries.add(Environment.PWD.$$() + "/" + YarnConstants.CONF_DIR);
     if (runtimeJars.isEmpty()) {
       entries.add(Environment.PWD.$$() + "/" + YarnConstants.LIBS_DIR + "/*");
+      // the Hadoop archive when it was shipped; a missing directory is no class path entry at all
+      entries.add(Environment.PWD.$$() + "/" + YarnConstants.HADOOP_DIR + "/*");
     }
     for (String jar : appClassPath) {
       entries.add(Environment.PWD.$$() + "/" + jar);
@@ -137,9 +139,16 @@ public final class JvmStart {
 
   /**
    * The jar order recorded in {@code libsDir}'s {@value #CLASSPATH_FILE}; empty when there is none
-   * (a {@code weft.yarn.archive} made by hand, or jars shipped per application).
+   * (a {@code weft.yarn.archive} made by hand, or jars shipped per application). A line is a jar
+   * of {@code libsDir} by name, or, with a slash, a path relative to {@code libsDir}'s parent (the
+   * container's working directory): {@code __weft_hadoop__/<jar>}, Hadoop's jars, which are left
+   * out when the application did not ship them (the cluster's class path has Hadoop).
    */
   public static List<String> recordedJars(Path libsDir) {
+    return recorded(libsDir).stream().filter(jar -> present(libsDir, jar)).toList();
+  }
+
+  private static List<String> recorded(Path libsDir) {
     Path file = libsDir.resolve(CLASSPATH_FILE);
     if (!Files.isRegularFile(file)) {
       return List.of();
@@ -152,8 +161,21 @@ public final class JvmStart {
     }
   }
 
-  /** Whether {@code libsDir} holds a CDS archive. */
+  private static boolean present(Path libsDir, String jar) {
+    if (!jar.contains("/")) {
+      return true;
+    }
+    Path workDir = libsDir.toAbsolutePath().getParent();
+    return Files.isRegularFile(workDir.resolve(jar));
+  }
+
+  /**
+   * Whether {@code libsDir} holds a CDS archive that a JVM with {@link #recordedJars} first on its
+   * class path can use: every recorded jar was shipped (an archive trained with Hadoop's jars does
+   * not fit a class path that takes Hadoop from the cluster).
+   */
   public static boolean hasCds(Path libsDir) {
-    return Files.isRegularFile(libsDir.resolve(CDS_FILE));
+    return Files.isRegularFile(libsDir.resolve(CDS_FILE))
+        && recorded(libsDir).stream().allMatch(jar -> present(libsDir, jar));
   }
 }

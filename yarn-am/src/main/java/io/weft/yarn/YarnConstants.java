@@ -29,6 +29,13 @@ public final class YarnConstants {
   /** Link name of Weft's own jars: a directory of jars, or the unpacked {@code weft.yarn.archive}. */
   public static final String LIBS_DIR = "__weft_libs__";
 
+  /**
+   * Link name of the unpacked Hadoop archive ({@code weft-hadoop-<hash>.zip}): Hadoop's client jars,
+   * shipped apart from Weft's so a Weft upgrade does not ship them again; absent when the cluster's
+   * class path provides them ({@code weft.yarn.hadoopJars}).
+   */
+  public static final String HADOOP_DIR = "__weft_hadoop__";
+
   /** Link name of the application jar. */
   public static final String APP_JAR = "__app__.jar";
 

@@ -140,6 +140,18 @@ public final class YarnOptions {
       .defaultValue("true")
       .register();
 
+  public static final ConfigEntry<String> HADOOP_JARS = stringConf("weft.yarn.hadoopJars")
+      .doc("Whether weft submit ships Hadoop's client jars (hadoop-client-api, hadoop-client-runtime "
+          + "and the logging they use) to the containers, as an archive of their own in "
+          + "weft.yarn.archive.dir (weft-hadoop-<sha256>.zip, published once, unchanged by a Weft "
+          + "upgrade): ship; cluster, when every NodeManager's yarn.application.classpath holds a "
+          + "Hadoop 3 client (containers then start without the class-data sharing archive); or auto: "
+          + "cluster when the client's configuration sets yarn.application.classpath with an entry "
+          + "under share/hadoop (as a real cluster's yarn-site.xml does), else ship.")
+      .defaultValue("auto")
+      .check(v -> v.equals("auto") || v.equals("ship") || v.equals("cluster"), "auto, ship or cluster")
+      .register();
+
   public static final ConfigEntry<Boolean> PRESERVE_STAGING_FILES = booleanConf("weft.yarn.preserveStagingFiles")
       .doc("Keep the application's staging directory (/user/<user>/.weftStaging/<appId>) after "
           + "it ends, for debugging.")

@@ -200,13 +200,13 @@ public final class WeftOnYarn {
     }
   }
 
-  /** Weft's packaged jars, exactly what bin/weft ships: the launcher jar and its lib/. */
+  /** Weft's packaged jars, exactly what bin/weft ships: the relocated runtime jar and Hadoop's jars. */
   public static List<Path> weftJars() throws IOException {
     Path target = Path.of("..", "yarn-client", "target").toAbsolutePath().normalize();
     try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "weft-yarn-client-*.jar")) {
       for (Path jar : jars) {
         if (!jar.getFileName().toString().endsWith("-tests.jar")) {
-          return WeftJars.inDirectory(jar, target.resolve("lib"));
+          return WeftJars.beside(jar);
         }
       }
     }

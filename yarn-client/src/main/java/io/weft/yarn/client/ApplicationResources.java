@@ -15,6 +15,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.api.records.LocalResourceType;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
 /**
  * Decides what a submission ships to its containers and under which link name, and stages it:
@@ -49,7 +50,7 @@ final class ApplicationResources {
    * archive records ({@link io.weft.yarn.JvmStart}; empty for any other way of shipping them).
    */
   record Staged(Map<String, LocalResource> resources, List<String> appClassPath, String runtimeNote,
-      List<String> runtimeJars) {}
+      List<String> runtimeJars, boolean cds) {}
 
   /** Checks that every input exists and that no two share a link name. */
   static void checkInputs(YarnSubmission s, WeftConf conf, Configuration hadoopConf) throws IOException {
@@ -109,19 +110,25 @@ final class ApplicationResources {
     String archive = conf.get(YarnOptions.ARCHIVE);
     String runtimeNote;
     List<String> runtimeJars = List.of();
+    boolean cds = false;
     if (archive != null) {
       LocalResource r = StagingArea.inPlace(new Path(archive), LocalResourceType.ARCHIVE, hadoopConf);
       resources.put(YarnConstants.LIBS_DIR, r);
       runtimeNote = "Weft runtime: " + YarnOptions.ARCHIVE.key() + " " + archive + " (" + r.getVisibility() + ")";
     } else if (!s.weftJars().isEmpty()) {
-      runtimeNote = shipRuntime(s.weftJars(), conf, area, hadoopConf, resources);
+      boolean shipHadoop = shipsHadoop(conf, hadoopConf);
+      List<java.nio.file.Path> shipped = s.weftJars().stream()
+          .filter(j -> shipHadoop || !WeftJars.isHadoop(j)).toList();
+      runtimeNote = shipRuntime(s.weftJars(), shipHadoop, conf, area, hadoopConf, resources);
       if (resources.containsKey(YarnConstants.LIBS_DIR) && RuntimeArchive.recordsOrder(s.weftJars())) {
-        runtimeJars = s.weftJars().stream().map(j -> j.getFileName().toString()).toList();
+        runtimeJars = RuntimeArchive.classPathLines(shipped);
+        // the CDS archive was trained with Hadoop's jars on the class path: not of use without them
+        cds = shipped.size() == s.weftJars().size();
       }
     } else {
       runtimeNote = null; // a caller that ships Weft by other means (tests)
     }
-    return new Staged(resources, classPath, runtimeNote, runtimeJars);
+    return new Staged(resources, classPath, runtimeNote, runtimeJars, cds);
   }
 
   /**
@@ -129,16 +136,24 @@ final class ApplicationResources {
    * directory is not writable, say), uploaded into this application's staging directory as
    * before. Returns the line telling the user which happened.
    */
-  private static String shipRuntime(List<java.nio.file.Path> jars, WeftConf conf, StagingArea area,
-      Configuration hadoopConf, Map<String, LocalResource> resources) throws IOException {
+  private static String shipRuntime(List<java.nio.file.Path> jars, boolean shipHadoop, WeftConf conf,
+      StagingArea area, Configuration hadoopConf, Map<String, LocalResource> resources) throws IOException {
     Path dir = RuntimeArchive.directory(conf, hadoopConf);
     FileSystem fs = dir.getFileSystem(hadoopConf);
+    List<java.nio.file.Path> hadoopJars = jars.stream().filter(WeftJars::isHadoop).toList();
     RuntimeArchive.Published published;
+    RuntimeArchive.Published hadoop = null;
     try {
       published = RuntimeArchive.publish(fs, dir, jars, conf.get(YarnOptions.ARCHIVE_KEEP),
           conf.get(YarnOptions.CDS_ENABLED));
+      if (shipHadoop && !hadoopJars.isEmpty()) {
+        hadoop = RuntimeArchive.publishHadoop(fs, dir, hadoopJars, conf.get(YarnOptions.ARCHIVE_KEEP));
+      }
     } catch (IOException e) {
       for (java.nio.file.Path jar : jars) {
+        if (!shipHadoop && WeftJars.isHadoop(jar)) {
+          continue;
+        }
         String name = YarnConstants.LIBS_DIR + "/" + jar.getFileName();
         // staged flat: a slash in an HDFS name would create a directory for nothing
         resources.put(name, area.upload(jar, YarnConstants.LIBS_DIR + "-" + jar.getFileName(), LocalResourceType.FILE));
@@ -147,7 +162,37 @@ final class ApplicationResources {
     }
     LocalResource r = StagingArea.inPlace(published.path(), LocalResourceType.ARCHIVE, hadoopConf);
     resources.put(YarnConstants.LIBS_DIR, r);
-    return RuntimeArchive.note(published, StagingArea.notPublicAt(fs, published.path()));
+    String note = RuntimeArchive.note(published, StagingArea.notPublicAt(fs, published.path()));
+    if (hadoop != null) {
+      resources.put(YarnConstants.HADOOP_DIR,
+          StagingArea.inPlace(hadoop.path(), LocalResourceType.ARCHIVE, hadoopConf));
+      return note + "\n" + RuntimeArchive.hadoopNote(hadoop);
+    }
+    return hadoopJars.isEmpty() ? note : note + "\nHadoop's jars: not shipped, the containers take them from the "
+        + "cluster's yarn.application.classpath (" + YarnOptions.HADOOP_JARS.key() + "="
+        + conf.get(YarnOptions.HADOOP_JARS) + ")";
+  }
+
+  /**
+   * Whether Hadoop's client jars go with the application ({@code weft.yarn.hadoopJars}): on auto,
+   * unless the client's configuration sets {@code yarn.application.classpath} with an entry under
+   * {@code share/hadoop}, as a real cluster's does (YARN's default names the same directories
+   * through environment variables a NodeManager may not set: the embedded cluster's do not).
+   */
+  static boolean shipsHadoop(WeftConf conf, Configuration hadoopConf) {
+    switch (conf.get(YarnOptions.HADOOP_JARS)) {
+      case "ship":
+        return true;
+      case "cluster":
+        return false;
+      default:
+        for (String entry : hadoopConf.getTrimmedStrings(YarnConfiguration.YARN_APPLICATION_CLASSPATH)) {
+          if (entry.contains("share/hadoop")) {
+            return false;
+          }
+        }
+        return true;
+    }
   }
 
   private static LocalResource ship(String source, String name, StagingArea area, Configuration hadoopConf)

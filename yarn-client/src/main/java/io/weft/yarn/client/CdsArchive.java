@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A JDK 17 CDS archive is used only by a JVM whose class path starts with the very entries of
  * the training run, each jar with the same size and modification time (to the second). So the
- * training run sees the jars as {@code __weft_libs__/<name>}, relative, in the order of
+ * training run sees the jars as {@code __weft_libs__/<name>} (Hadoop's as
+ * {@code __weft_hadoop__/<name>}, the Hadoop archive's link), relative, in the order of
  * {@link JvmStart#CLASSPATH_FILE}, each copy's modification time set to the time of its zip entry,
  * which is what the NodeManager gives the file when it unpacks the archive (Hadoop's
  * {@code FileUtil.unZip} sets it from the entry; a NodeManager in another time zone than the
@@ -60,13 +61,19 @@ final class CdsArchive {
     Path dir = null;
     try {
       dir = Files.createTempDirectory("weft-cds-");
-      Path libs = Files.createDirectory(dir.resolve(YarnConstants.LIBS_DIR));
+      Files.createDirectory(dir.resolve(YarnConstants.LIBS_DIR));
+      Files.createDirectory(dir.resolve(YarnConstants.HADOOP_DIR));
+      // the class path a container lists first (RuntimeArchive.classPathLines), Hadoop's jars in
+      // the Hadoop archive's directory
       List<String> classPath = new ArrayList<>();
-      for (Path jar : jars) {
-        Path copy = libs.resolve(jar.getFileName().toString());
+      for (String line : RuntimeArchive.classPathLines(jars)) {
+        String entry = line.contains("/") ? line : YarnConstants.LIBS_DIR + "/" + line;
+        Path copy = dir.resolve(entry);
+        Path jar = jars.stream().filter(j -> j.getFileName().toString().equals(copy.getFileName().toString()))
+            .findFirst().orElseThrow();
         Files.copy(jar, copy);
         Files.setLastModifiedTime(copy, FileTime.fromMillis(entryTime));
-        classPath.add(YarnConstants.LIBS_DIR + "/" + copy.getFileName());
+        classPath.add(entry);
       }
       Path jsa = dir.resolve(JvmStart.CDS_FILE);
       Path scratch = Files.createDirectory(dir.resolve("scratch"));

@@ -35,10 +35,15 @@ import org.slf4j.LoggerFactory;
  * <p>The archive is named by its content, {@code weft-runtime-<hash>.zip}, where the hash is the
  * SHA-256 of every jar's name, size and bytes in class-path order (names, sizes and times would
  * not do: two machines building the same version get different times, and one rebuilt jar with
- * the same size must not reuse a stale archive). Its entries are the jars, flat, as
- * {@code weft.yarn.archive} expects, then their order ({@link JvmStart#CLASSPATH_FILE}) and, when
+ * the same size must not reuse a stale archive). Its entries are the jars but Hadoop's, flat, as
+ * {@code weft.yarn.archive} expects, then the class path order of all of them
+ * ({@link JvmStart#CLASSPATH_FILE}, Hadoop's as {@code __weft_hadoop__/<jar>}) and, when
  * {@code weft.yarn.cds.enabled}, a class-data sharing archive of them ({@link CdsArchive}). The hash
  * is computed once per set of files, not per submission ({@link RuntimeDigest}).
+ *
+ * <p>Hadoop's jars ({@link WeftJars#isHadoop}) go into an archive of their own,
+ * {@code weft-hadoop-<hash of them>.zip} ({@link #publishHadoop}), which a new Weft build finds
+ * already published, and which is not shipped where the cluster's class path has Hadoop.
  *
  * <p>Publishing is safe against concurrent first submissions: the zip is written under a unique
  * temporary name in the same directory, made readable by everyone (644), and renamed to its final
@@ -57,6 +62,8 @@ public final class RuntimeArchive {
   private static final Logger LOG = LoggerFactory.getLogger(RuntimeArchive.class);
 
   static final String PREFIX = "weft-runtime-";
+  /** The Hadoop archive's prefix ({@link #publishHadoop}). */
+  static final String HADOOP_PREFIX = "weft-hadoop-";
   static final String SUFFIX = ".zip";
   /** Hex digits of the hash in the name: 64 bits, ample to tell builds apart. */
   static final int HASH_CHARS = 16;
@@ -142,22 +149,72 @@ public final class RuntimeArchive {
     return p;
   }
 
+  /**
+   * Weft's archive: the jars but Hadoop's ({@link WeftJars#isHadoop}), and, when ordered, the
+   * class path of all of them ({@link #classPathLines}) and a CDS archive trained on it.
+   */
   private static Published publishOnly(FileSystem fs, Path dir, List<java.nio.file.Path> jars, boolean cds)
       throws IOException {
-    Path target = new Path(dir, fileName(jars));
+    boolean ordered = recordsOrder(jars);
+    List<java.nio.file.Path> entries = jars.stream().filter(j -> !WeftJars.isHadoop(j)).toList();
+    return publishZip(fs, new Path(dir, fileName(jars)), entries, ordered ? classPathLines(jars) : null,
+        cds && ordered ? jars : null);
+  }
+
+  /**
+   * Finds or uploads the Hadoop archive of {@code hadoopJars} in {@code dir}: the jars flat, named
+   * {@code weft-hadoop-<hash of them>.zip}, so that it changes only with Hadoop's jars, never with
+   * a Weft upgrade. Published like Weft's (temporary name, 644, rename); when this call uploaded it,
+   * the user's older Hadoop archives beyond {@code keep} are pruned likewise.
+   */
+  static Published publishHadoop(FileSystem fs, Path dir, List<java.nio.file.Path> hadoopJars, int keep)
+      throws IOException {
+    Path target = new Path(dir, HADOOP_PREFIX + RuntimeDigest.of(hadoopJars).hash().substring(0, HASH_CHARS) + SUFFIX);
+    Published p = publishZip(fs, target, hadoopJars, null, null);
+    if (p.uploaded() && keep > 0) {
+      prune(fs, dir, HADOOP_PREFIX, keep, System.currentTimeMillis());
+    }
+    return p;
+  }
+
+  /**
+   * The class path a container with every one of {@code jars} lists first, one a line: Weft's jars
+   * by name (they are the runtime archive's entries), Hadoop's as {@code __weft_hadoop__/<jar>}.
+   */
+  static List<String> classPathLines(List<java.nio.file.Path> jars) {
+    List<String> lines = new ArrayList<>();
+    for (java.nio.file.Path jar : jars) {
+      if (!WeftJars.isHadoop(jar)) {
+        lines.add(jar.getFileName().toString());
+      }
+    }
+    for (java.nio.file.Path jar : jars) {
+      if (WeftJars.isHadoop(jar)) {
+        lines.add(io.weft.yarn.YarnConstants.HADOOP_DIR + "/" + jar.getFileName());
+      }
+    }
+    return lines;
+  }
+
+  /**
+   * Finds {@code target}, or uploads a zip of {@code entries} (with {@code classPath}, when not
+   * null, and a CDS archive trained on {@code cdsJars}, when not null) under that name.
+   */
+  private static Published publishZip(FileSystem fs, Path target, List<java.nio.file.Path> entries,
+      List<String> classPath, List<java.nio.file.Path> cdsJars) throws IOException {
     if (fs.exists(target)) {
       return new Published(target, false, fs.getFileStatus(target).getLen());
     }
+    Path dir = target.getParent();
     mkdirsTraversable(fs, dir);
     removeStaleTemporaries(fs, dir);
     Path temp = new Path(dir, target.getName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
-    boolean ordered = recordsOrder(jars);
     // the training run goes on while the jars are uploaded; its archive is the zip's last entry
-    java.util.concurrent.CompletableFuture<CdsArchive.Made> training = cds && ordered
-        ? java.util.concurrent.CompletableFuture.supplyAsync(() -> CdsArchive.build(jars, ENTRY_TIME))
+    java.util.concurrent.CompletableFuture<CdsArchive.Made> training = cdsJars != null
+        ? java.util.concurrent.CompletableFuture.supplyAsync(() -> CdsArchive.build(cdsJars, ENTRY_TIME))
         : java.util.concurrent.CompletableFuture.completedFuture(null);
     try {
-      writeZip(fs, temp, jars, ordered, () -> {
+      writeZip(fs, temp, entries, classPath, () -> {
         CdsArchive.Made made = training.join();
         return made == null ? null : made.jsa();
       });
@@ -191,27 +248,25 @@ public final class RuntimeArchive {
 
   /**
    * The jars as entries of a zip at {@code path}, stored uncompressed (jars are compressed
-   * already), then, when {@code ordered}, {@link JvmStart#CLASSPATH_FILE} (their names in order)
-   * and the CDS archive {@code jsa} supplies (asked for after the jars) when there is one, compressed.
+   * already), then, when {@code classPath} is not null, {@link JvmStart#CLASSPATH_FILE} (its
+   * lines) and the CDS archive {@code jsa} supplies (asked for after the jars) when there is one, compressed.
    */
-  private static void writeZip(FileSystem fs, Path path, List<java.nio.file.Path> jars, boolean ordered,
+  private static void writeZip(FileSystem fs, Path path, List<java.nio.file.Path> jars, List<String> classPath,
       java.util.function.Supplier<java.nio.file.Path> cdsArchive) throws IOException {
     try (OutputStream file = new BufferedOutputStream(fs.create(path, false), 1 << 16);
          ZipOutputStream zip = new ZipOutputStream(file)) {
       zip.setLevel(0);
-      StringBuilder names = new StringBuilder();
       for (java.nio.file.Path jar : jars) {
         putEntry(zip, jar.getFileName().toString());
         Files.copy(jar, zip);
         zip.closeEntry();
-        names.append(jar.getFileName()).append('\n');
       }
-      if (ordered) {
+      if (classPath != null) {
         putEntry(zip, JvmStart.CLASSPATH_FILE);
-        zip.write(names.toString().getBytes(StandardCharsets.UTF_8));
+        zip.write((String.join("\n", classPath) + "\n").getBytes(StandardCharsets.UTF_8));
         zip.closeEntry();
       }
-      java.nio.file.Path jsa = ordered ? cdsArchive.get() : null;
+      java.nio.file.Path jsa = classPath != null ? cdsArchive.get() : null;
       if (jsa != null) {
         zip.setLevel(1); // unlike the jars, a CDS archive shrinks to about a third (43 -> 12 MB)
         putEntry(zip, JvmStart.CDS_FILE);
@@ -255,13 +310,18 @@ public final class RuntimeArchive {
    * again. Returns the paths removed.
    */
   static List<Path> prune(FileSystem fs, Path dir, int keep, long nowMs) {
+    return prune(fs, dir, PREFIX, keep, nowMs);
+  }
+
+  /** {@link #prune(FileSystem, Path, int, long)} of the archives named {@code prefix*.zip}. */
+  static List<Path> prune(FileSystem fs, Path dir, String prefix, int keep, long nowMs) {
     List<Path> removed = new ArrayList<>();
     try {
       String me = org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getShortUserName();
       List<FileStatus> archives = new ArrayList<>();
       for (FileStatus st : fs.listStatus(dir)) {
         String name = st.getPath().getName();
-        if (st.isFile() && name.startsWith(PREFIX) && name.endsWith(SUFFIX) && me.equals(st.getOwner())) {
+        if (st.isFile() && name.startsWith(prefix) && name.endsWith(SUFFIX) && me.equals(st.getOwner())) {
           archives.add(st);
         }
       }
@@ -289,7 +349,8 @@ public final class RuntimeArchive {
     try {
       for (FileStatus st : fs.listStatus(dir)) {
         String name = st.getPath().getName();
-        if (name.startsWith(PREFIX) && name.endsWith(TEMP_SUFFIX) && now - st.getModificationTime() > STALE_TEMP_MS) {
+        boolean ours = name.startsWith(PREFIX) || name.startsWith(HADOOP_PREFIX);
+        if (ours && name.endsWith(TEMP_SUFFIX) && now - st.getModificationTime() > STALE_TEMP_MS) {
           LOG.info("Removing {}, left behind by an interrupted upload", st.getPath());
           fs.delete(st.getPath(), false);
         }
@@ -313,6 +374,14 @@ public final class RuntimeArchive {
         : "NodeManagers cache it per user (PRIVATE: " + notPublicAt + " is closed to other users; "
             + YarnOptions.ARCHIVE_DIR.key() + " may name a world-readable directory)";
     return "Weft runtime: " + what + "; " + cache;
+  }
+
+  /** The line on the Hadoop archive: uploaded (how much) or reused. */
+  static String hadoopNote(Published p) {
+    return p.uploaded()
+        ? String.format(Locale.ROOT, "Hadoop's jars: uploaded %s (%.1f MB), once for this Hadoop version",
+            p.path().getName(), p.bytes() / 1e6)
+        : String.format(Locale.ROOT, "Hadoop's jars: reused %s (%.1f MB)", p.path().getName(), p.bytes() / 1e6);
   }
 
   /**

@@ -290,7 +290,7 @@ public final class YarnSubmitter implements AutoCloseable {
         ConfArchive.build(hadoopConf, props), LocalResourceType.ARCHIVE));
     // Weft's JVM flags, then weft.am.extraJavaOptions, which win
     return AmLaunchContext.build(resources, sizes,
-        JvmStart.javaOptions(conf, JvmStart.Role.APPLICATION_MASTER, !staged.runtimeJars().isEmpty()),
+        JvmStart.javaOptions(conf, JvmStart.Role.APPLICATION_MASTER, staged.cds()),
         staged.runtimeJars(), hadoopConf,
         SecureSubmission.amCredentials(hadoopConf, conf, AppSecret.generate(random)));
   }

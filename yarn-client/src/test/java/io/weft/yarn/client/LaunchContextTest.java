@@ -70,7 +70,8 @@ class LaunchContextTest {
   void classPathPutsConfThenLibsThenTheClusters() {
     Configuration conf = new Configuration(false);
     conf.set(YarnConfiguration.YARN_APPLICATION_CLASSPATH, "/opt/hadoop/etc, /opt/hadoop/share/*");
-    assertEquals(List.of("{{PWD}}/__weft_conf__", "{{PWD}}/__weft_libs__/*", "/opt/hadoop/etc", "/opt/hadoop/share/*"),
+    assertEquals(List.of("{{PWD}}/__weft_conf__", "{{PWD}}/__weft_libs__/*", "{{PWD}}/__weft_hadoop__/*",
+            "/opt/hadoop/etc", "/opt/hadoop/share/*"),
         List.of(AmLaunchContext.classPath(conf, List.of()).split(ApplicationConstants.CLASS_PATH_SEPARATOR)));
   }
 
