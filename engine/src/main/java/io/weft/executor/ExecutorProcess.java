@@ -5,6 +5,7 @@ import io.weft.config.CoreOptions;
 import io.weft.config.ExecutorOptions;
 import io.weft.config.SecurityOptions;
 import io.weft.config.ShuffleOptions;
+import io.weft.memory.UnifiedMemoryManager;
 import io.weft.network.TransportClient;
 import io.weft.network.TransportClientFactory;
 import io.weft.network.TransportConf;
@@ -143,10 +144,11 @@ public final class ExecutorProcess {
     WeftConf conf = new WeftConf(false);
     reply.getConf().forEach(conf::set);
     JavaDeserializationFilter.configure(conf.get(SecurityOptions.JAVA_FILTER));
-    BlockManager blocks = new BlockManager(dirs, MemoryBudget.storageMemory(conf), Serializers.fromConf(conf));
+    UnifiedMemoryManager memory = UnifiedMemoryManager.fromConf(conf, Runtime.getRuntime().maxMemory());
+    BlockManager blocks = new BlockManager(dirs, memory, Serializers.fromConf(conf));
     shuffles.setCacheBytes(conf.get(ShuffleOptions.INDEX_CACHE_SIZE));
     env[0] = new ExecutorEnv(args.executorId(), args.advertisedHost(), blockPort, conf, dirs, shuffles, blocks,
-        MemoryBudget.shuffleMemoryPerTask(conf, args.cores()),
+        memory,
         fetcher = new NettyShuffleBlockFetcher(args.executorId(), dirs, shuffles, fetchClients),
         new RemoteDriverEndpoint(driver));
     executor = new Executor(env[0], args.cores(), Thread.currentThread().getContextClassLoader(),

@@ -8,7 +8,7 @@ import io.weft.config.ShuffleOptions;
 import io.weft.executor.DriverEndpoint;
 import io.weft.executor.Executor;
 import io.weft.executor.ExecutorEnv;
-import io.weft.executor.MemoryBudget;
+import io.weft.memory.UnifiedMemoryManager;
 import io.weft.scheduler.TaskDescription;
 import io.weft.serialization.Serializers;
 import io.weft.shuffle.IndexShuffleBlockResolver;
@@ -45,10 +45,11 @@ public final class LocalBackend implements ClusterBackend {
   public void start(SchedulerCallbacks callbacks) {
     scratch = AppScratchDir.create(conf);
     dirs = LocalDirs.create(scratch.dir(), EXECUTOR_ID);
-    BlockManager blocks = new BlockManager(dirs, MemoryBudget.storageMemory(conf), Serializers.fromConf(conf));
+    UnifiedMemoryManager memory = UnifiedMemoryManager.fromConf(conf, Runtime.getRuntime().maxMemory());
+    BlockManager blocks = new BlockManager(dirs, memory, Serializers.fromConf(conf));
     IndexShuffleBlockResolver shuffles = new IndexShuffleBlockResolver(dirs, conf.get(ShuffleOptions.INDEX_CACHE_SIZE));
     ExecutorEnv env = new ExecutorEnv(EXECUTOR_ID, "localhost", 0, conf, dirs, shuffles, blocks,
-        MemoryBudget.shuffleMemoryPerTask(conf, slots), new LocalShuffleBlockFetcher(shuffles), driver);
+        memory, new LocalShuffleBlockFetcher(shuffles), driver);
     executor = new Executor(env, slots, Thread.currentThread().getContextClassLoader(),
         callbacks::taskEnded);
     callbacks.executorAdded(new ExecutorInfo(EXECUTOR_ID, "localhost", 0, slots));
