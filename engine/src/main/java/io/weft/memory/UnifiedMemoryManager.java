@@ -63,6 +63,7 @@ public final class UnifiedMemoryManager {
   private long storageUsed;
   private long highWaterMark;
   private long leakedBytes;
+  private int waiting;
   private Evictor evictor = new Evictor() {
     @Override
     public long evict(long bytes, int keepNodeId) {
@@ -177,11 +178,14 @@ public final class UnifiedMemoryManager {
   }
 
   private void waitForRelease() {
+    waiting++;
     try {
       lock.wait();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TaskInterruptedException();
+    } finally {
+      waiting--;
     }
   }
 
@@ -322,6 +326,13 @@ public final class UnifiedMemoryManager {
   public int activeTasks() {
     synchronized (lock) {
       return executionByTask.size();
+    }
+  }
+
+  /** Execution requests waiting for another task to release memory now (tests, diagnostics). */
+  public int waitingRequests() {
+    synchronized (lock) {
+      return waiting;
     }
   }
 
