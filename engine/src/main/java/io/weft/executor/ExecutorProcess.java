@@ -66,7 +66,7 @@ public final class ExecutorProcess {
   private final Args args;
   private final byte[] secret;
   private final CompletableFuture<String> stopped = new CompletableFuture<>();
-  private Executor executor;
+  private volatile Executor executor;
   private NettyShuffleBlockFetcher fetcher;
 
   public ExecutorProcess(Args args, byte[] secret) {
@@ -178,8 +178,7 @@ public final class ExecutorProcess {
   private void halt(TransportClient driver, VirtualMachineError error) {
     try {
       LOG.error("Executor {} stops its JVM after a task's {}", args.executorId(), error.toString());
-      driver.ask(new Heartbeat(args.executorId(), 0, usedHeap(), Runtime.getRuntime().maxMemory()))
-          .get(5, TimeUnit.SECONDS);
+      driver.ask(heartbeatMessage()).get(5, TimeUnit.SECONDS);
     } catch (Throwable ignored) {
       // best effort: the driver learns of the loss from the closed connection anyway
     } finally {
@@ -194,8 +193,7 @@ public final class ExecutorProcess {
    */
   private void heartbeat(TransportClient driver, HeartbeatFailures failures, long intervalMs) {
     try {
-      HeartbeatResponse r = driver.ask(new Heartbeat(args.executorId(), 0, usedHeap(),
-          Runtime.getRuntime().maxMemory()), HeartbeatResponse.class).get(Math.max(intervalMs, 1_000), TimeUnit.MILLISECONDS);
+      HeartbeatResponse r = driver.ask(heartbeatMessage(), HeartbeatResponse.class).get(Math.max(intervalMs, 1_000), TimeUnit.MILLISECONDS);
       failures.replied();
       if (!r.getKnown()) {
         stopped.complete("the driver no longer knows this executor");
@@ -211,6 +209,14 @@ public final class ExecutorProcess {
             failures.max(), e.toString());
       }
     }
+  }
+
+  /** A heartbeat with the heap and, once registered, the memory pool and cached datasets. */
+  private Heartbeat heartbeatMessage() {
+    Heartbeat.Builder b = Heartbeat.newBuilder().setExecutorId(args.executorId()).setRunningTasks(0)
+        .setUsedHeapBytes(usedHeap()).setMaxHeapBytes(Runtime.getRuntime().maxMemory());
+    Executor registered = executor;
+    return (registered == null ? b : io.weft.memory.MemoryStatus.fill(b, registered.env())).build();
   }
 
   private static long usedHeap() {

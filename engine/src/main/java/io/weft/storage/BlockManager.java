@@ -72,6 +72,13 @@ public final class BlockManager {
 
   private record MemoryEntry(List<Object> values, long size, StorageLevel level) {}
 
+  /** The storage level each node with cached blocks was persisted at (for status reports). */
+  private final Map<Integer, StorageLevel> levels = new HashMap<>();
+
+  /** One node's (cached dataset's) blocks in this store. */
+  public record NodeCache(int nodeId, StorageLevel level, int memoryPartitions, int diskPartitions,
+      long memoryBytes, long diskBytes) {}
+
   /** A block store with a memory pool of its own of {@code memoryBytes} (tests). */
   public BlockManager(LocalDirs dirs, long memoryBytes, Serializer serializer) {
     this(dirs, UnifiedMemoryManager.storageOnly(memoryBytes), serializer);
@@ -118,6 +125,9 @@ public final class BlockManager {
     Iterator<T> cached = get(id, task);
     if (cached != null) {
       return cached;
+    }
+    synchronized (lock) {
+      levels.put(nodeId, level);
     }
     Iterator<T> values = compute.get();
     return level.useMemory() ? putInMemory(id, level, values, task) : putOnDisk(id, values, task);
@@ -318,6 +328,7 @@ public final class BlockManager {
   /** Drops every cached partition of {@code nodeId} (unpersist), from memory and disk. */
   public void removeNode(int nodeId) {
     synchronized (lock) {
+      levels.remove(nodeId);
       memory.entrySet().removeIf(e -> {
         if (e.getKey().nodeId() == nodeId) {
           memoryUsed -= e.getValue().size();
@@ -337,6 +348,29 @@ public final class BlockManager {
         return false;
       });
     }
+  }
+
+  /** Every node with blocks in this store, by node id: partitions and bytes in memory and on disk. */
+  public List<NodeCache> nodeCaches() {
+    Map<Integer, long[]> byNode = new java.util.TreeMap<>(); // {in memory, on disk, memory bytes, disk bytes}
+    Map<Integer, StorageLevel> levelOf;
+    synchronized (lock) {
+      memory.forEach((id, e) -> {
+        long[] c = byNode.computeIfAbsent(id.nodeId(), k -> new long[4]);
+        c[0]++;
+        c[2] += e.size();
+      });
+      disk.forEach((id, length) -> {
+        long[] c = byNode.computeIfAbsent(id.nodeId(), k -> new long[4]);
+        c[1]++;
+        c[3] += length;
+      });
+      levelOf = new HashMap<>(levels);
+    }
+    List<NodeCache> out = new ArrayList<>();
+    byNode.forEach((node, c) -> out.add(new NodeCache(node, levelOf.getOrDefault(node, StorageLevel.NONE),
+        (int) c[0], (int) c[1], c[2], c[3])));
+    return out;
   }
 
   /** Estimated bytes of the blocks in memory. */
