@@ -35,6 +35,10 @@ public final class ExecutorEnv {
   private final Configuration hadoopConf;
   private final ConcurrentHashMap<Long, Object> broadcasts = new ConcurrentHashMap<>();
 
+  /**
+   * An executor whose tasks share {@code shuffleMemoryPerTask} bytes of execution memory, a pool
+   * of their own apart from the block manager's (tests and benchmarks that build one by hand).
+   */
   public ExecutorEnv(String executorId, String host, int blockServerPort, WeftConf conf,
       LocalDirs localDirs, IndexShuffleBlockResolver shuffleResolver, BlockManager blockManager,
       long shuffleMemoryPerTask, ShuffleBlockFetcher fetcher, DriverEndpoint driver) {

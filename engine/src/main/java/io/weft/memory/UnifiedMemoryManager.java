@@ -16,22 +16,24 @@ import org.slf4j.LoggerFactory;
  * after Spark's {@code UnifiedMemoryManager}.
  *
  * <p>Execution: with N tasks holding or asking for execution memory, a task may hold at most
- * 1/N of the pool and is always able to reach 1/(2N): a request that would leave it under
- * 1/(2N) while the pool is full waits until another task releases memory (or ends); otherwise it
- * returns what it can, possibly less than asked (even 0), and the consumer spills. Execution
- * takes free memory first, then evicts cached blocks, but never below the storage region
- * ({@code weft.memory.storageFraction} of the pool): blocks within it are safe from execution.
+ * 1/N of what execution can reach (the pool less the cached blocks it may not evict) and is
+ * always able to reach 1/(2N) of it: a request that would leave it under 1/(2N) while nothing is
+ * free waits until another task releases memory (or ends); otherwise it returns what it can,
+ * possibly less than asked (even 0), and the consumer spills. Execution takes free memory first,
+ * then evicts cached blocks, but never below the storage region ({@code
+ * weft.memory.storageFraction} of the pool): blocks within it are safe from execution.
  *
  * <p>Storage: a block is admitted against free memory, which includes memory execution does not
  * use right now (borrowing), and may evict other cached blocks (never blocks of the dataset
  * being stored, see {@link Evictor}). Storage never takes memory execution holds: once execution
  * grows again, it evicts the borrowed blocks back.
  *
- * <p>Example: pool 100 MB, storage region 50 MB, two tasks. Cache fills 90 MB while nothing
- * runs. Task 1 asks 30 MB: 10 are free and 20 more are evicted (storage 90 → 70 MB, still above
- * its region). Task 2 asks 60 MB: it may hold 50 (1/N); 0 are free, storage can give 20 (down to
- * its 50 MB region), so it gets 20 (at least 1/(2N) = 25 MB is not reached and nothing is free,
- * so it waits until task 1 releases something).
+ * <p>Example: pool 100 MB, storage region 50 MB. Cached blocks fill 90 MB while nothing runs.
+ * Task 1, alone, asks 30 MB: execution can reach 50 MB (100 less the 50 MB region), so it may
+ * hold all 30; 10 are free and 20 more are evicted (storage 90 → 70 MB). Task 2 arrives and asks
+ * 60 MB: each may now hold 25 MB (1/N of 50) and is sure of 12.5 (1/(2N)); nothing is free,
+ * storage can give 20 (down to its region), so task 2 gets 20 and spills beyond them. Task 1's
+ * next request gets nothing (it holds more than 25 MB), so it spills and gives its 30 back.
  *
  * <p>Threading: thread-safe; one monitor ({@link #lock()}) guards all accounting and is also the
  * block store's lock, so evicting under it cannot deadlock against a store waiting for memory.
