@@ -142,6 +142,10 @@ public final class TaskContext {
       }
     }
     completionListeners.clear();
+    if (env != null) {
+      // a consumer that did not give its memory back: freed (and logged) so the pool does not shrink
+      env.memory().releaseAllExecution(taskAttemptId);
+    }
     if (first != null) {
       throw first;
     }

@@ -30,6 +30,7 @@ import io.weft.serialization.JavaSerializer;
 import io.weft.serialization.Serializer;
 import io.weft.serialization.Serializers;
 import io.weft.status.ListenerBus;
+import io.weft.status.ListenerEvent;
 import io.weft.status.WeftListener;
 import io.weft.util.Clock;
 import java.util.ArrayDeque;
@@ -142,6 +143,11 @@ public final class WeftContext implements AutoCloseable {
         @Override
         public void executorHeartbeat(String executorId) {
           loop.post(new SchedulerEvent.HeartbeatReceived(executorId));
+        }
+
+        @Override
+        public void executorMemory(ListenerEvent.ExecutorMemoryUpdated update) {
+          bus.post(update); // straight to the listeners: the scheduler has no use for it
         }
 
         @Override

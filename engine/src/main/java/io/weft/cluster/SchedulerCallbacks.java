@@ -24,6 +24,12 @@ public interface SchedulerCallbacks {
   void executorHeartbeat(String executorId);
 
   /**
+   * How an executor's memory is used (its pool, cached datasets, heap), for the UI; sent with
+   * heartbeats, and by the local backend after each task. Informational: nothing schedules on it.
+   */
+  default void executorMemory(io.weft.status.ListenerEvent.ExecutorMemoryUpdated update) {}
+
+  /**
    * No executor is left and the backend will start no more (its replacement budget is used up,
    * or it cannot replace executors at all), so no task can ever run again. The scheduler fails
    * every active job, and each later one, with {@code reason}. Called after the

@@ -18,6 +18,7 @@ public final class ConfigRegistry {
       "io.weft.config.SchedulerOptions",
       "io.weft.config.ShuffleOptions",
       "io.weft.config.StorageOptions",
+      "io.weft.config.MemoryOptions",
       "io.weft.config.ExecutorOptions",
       "io.weft.config.NetworkOptions",
       "io.weft.config.JoinOptions",

@@ -10,14 +10,16 @@ public final class ShuffleOptions {
 
   public static final ConfigEntry<Double> MEMORY_FRACTION = doubleConf("weft.shuffle.memoryFraction")
       .doc("Share of the executor's maximum heap for shuffle buffers (map-side sort and combine, "
-          + "reduce-side aggregation and sort), divided evenly between its task slots. A task "
-          + "whose buffer outgrows its share spills a sorted run to local disk.")
+          + "reduce-side aggregation and sort, join build sides); with weft.storage.memoryFraction it "
+          + "sizes the executor's memory pool (see weft.memory.size). A task granted less than its "
+          + "buffer needs spills a sorted run to local disk.")
       .defaultValue("0.3")
       .check(f -> f > 0 && f < 1, "between 0 and 1")
       .register();
 
   public static final ConfigEntry<Long> MEMORY = bytesConf("weft.shuffle.memory")
-      .doc("Shuffle buffer memory of one executor in bytes; overrides weft.shuffle.memoryFraction when set.")
+      .doc("Shuffle buffer memory of one executor in bytes; overrides weft.shuffle.memoryFraction when set, "
+          + "and, unless weft.memory.size is set, caps the execution memory of the executor's pool.")
       .check(n -> n > 0, "positive")
       .register();
 

@@ -2,6 +2,7 @@ package io.weft.executor;
 
 import io.weft.WeftConf;
 import io.weft.config.CoreOptions;
+import io.weft.memory.UnifiedMemoryManager;
 import io.weft.serialization.JavaSerializer;
 import io.weft.serialization.Serializer;
 import io.weft.shuffle.IndexShuffleBlockResolver;
@@ -28,15 +29,30 @@ public final class ExecutorEnv {
   private final LocalDirs localDirs;
   private final IndexShuffleBlockResolver shuffleResolver;
   private final BlockManager blockManager;
-  private final long shuffleMemoryPerTask;
+  private final UnifiedMemoryManager memory;
   private final ShuffleBlockFetcher fetcher;
   private final DriverEndpoint driver;
   private final Configuration hadoopConf;
   private final ConcurrentHashMap<Long, Object> broadcasts = new ConcurrentHashMap<>();
 
+  /**
+   * An executor whose tasks share {@code shuffleMemoryPerTask} bytes of execution memory, a pool
+   * of their own apart from the block manager's (tests and benchmarks that build one by hand).
+   */
   public ExecutorEnv(String executorId, String host, int blockServerPort, WeftConf conf,
       LocalDirs localDirs, IndexShuffleBlockResolver shuffleResolver, BlockManager blockManager,
       long shuffleMemoryPerTask, ShuffleBlockFetcher fetcher, DriverEndpoint driver) {
+    this(executorId, host, blockServerPort, conf, localDirs, shuffleResolver, blockManager,
+        UnifiedMemoryManager.executionOnly(shuffleMemoryPerTask), fetcher, driver);
+  }
+
+  /**
+   * An executor whose tasks take execution memory from {@code memory}, the pool its block
+   * manager caches blocks in too.
+   */
+  public ExecutorEnv(String executorId, String host, int blockServerPort, WeftConf conf,
+      LocalDirs localDirs, IndexShuffleBlockResolver shuffleResolver, BlockManager blockManager,
+      UnifiedMemoryManager memory, ShuffleBlockFetcher fetcher, DriverEndpoint driver) {
     this.executorId = executorId;
     this.host = host;
     this.blockServerPort = blockServerPort;
@@ -44,7 +60,7 @@ public final class ExecutorEnv {
     this.localDirs = localDirs;
     this.shuffleResolver = shuffleResolver;
     this.blockManager = blockManager;
-    this.shuffleMemoryPerTask = shuffleMemoryPerTask;
+    this.memory = memory;
     this.fetcher = fetcher;
     this.driver = driver;
     this.hadoopConf = hadoopConfiguration(conf);
@@ -94,9 +110,12 @@ public final class ExecutorEnv {
     return blockManager;
   }
 
-  /** Bytes one task may buffer in a shuffle sorter or aggregation map before it spills. */
-  public long shuffleMemoryPerTask() {
-    return shuffleMemoryPerTask;
+  /**
+   * The executor's memory pool: tasks take execution memory for sorters, aggregation maps and
+   * join buffers from it (and spill when it grants less), the block manager caches blocks in it.
+   */
+  public UnifiedMemoryManager memory() {
+    return memory;
   }
 
   public ShuffleBlockFetcher fetcher() {

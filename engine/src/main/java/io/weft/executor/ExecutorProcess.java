@@ -5,6 +5,7 @@ import io.weft.config.CoreOptions;
 import io.weft.config.ExecutorOptions;
 import io.weft.config.SecurityOptions;
 import io.weft.config.ShuffleOptions;
+import io.weft.memory.UnifiedMemoryManager;
 import io.weft.network.TransportClient;
 import io.weft.network.TransportClientFactory;
 import io.weft.network.TransportConf;
@@ -65,7 +66,7 @@ public final class ExecutorProcess {
   private final Args args;
   private final byte[] secret;
   private final CompletableFuture<String> stopped = new CompletableFuture<>();
-  private Executor executor;
+  private volatile Executor executor;
   private NettyShuffleBlockFetcher fetcher;
 
   public ExecutorProcess(Args args, byte[] secret) {
@@ -143,10 +144,11 @@ public final class ExecutorProcess {
     WeftConf conf = new WeftConf(false);
     reply.getConf().forEach(conf::set);
     JavaDeserializationFilter.configure(conf.get(SecurityOptions.JAVA_FILTER));
-    BlockManager blocks = new BlockManager(dirs, MemoryBudget.storageMemory(conf), Serializers.fromConf(conf));
+    UnifiedMemoryManager memory = UnifiedMemoryManager.fromConf(conf, Runtime.getRuntime().maxMemory());
+    BlockManager blocks = new BlockManager(dirs, memory, Serializers.fromConf(conf));
     shuffles.setCacheBytes(conf.get(ShuffleOptions.INDEX_CACHE_SIZE));
     env[0] = new ExecutorEnv(args.executorId(), args.advertisedHost(), blockPort, conf, dirs, shuffles, blocks,
-        MemoryBudget.shuffleMemoryPerTask(conf, args.cores()),
+        memory,
         fetcher = new NettyShuffleBlockFetcher(args.executorId(), dirs, shuffles, fetchClients),
         new RemoteDriverEndpoint(driver));
     executor = new Executor(env[0], args.cores(), Thread.currentThread().getContextClassLoader(),
@@ -176,8 +178,7 @@ public final class ExecutorProcess {
   private void halt(TransportClient driver, VirtualMachineError error) {
     try {
       LOG.error("Executor {} stops its JVM after a task's {}", args.executorId(), error.toString());
-      driver.ask(new Heartbeat(args.executorId(), 0, usedHeap(), Runtime.getRuntime().maxMemory()))
-          .get(5, TimeUnit.SECONDS);
+      driver.ask(heartbeatMessage()).get(5, TimeUnit.SECONDS);
     } catch (Throwable ignored) {
       // best effort: the driver learns of the loss from the closed connection anyway
     } finally {
@@ -192,8 +193,7 @@ public final class ExecutorProcess {
    */
   private void heartbeat(TransportClient driver, HeartbeatFailures failures, long intervalMs) {
     try {
-      HeartbeatResponse r = driver.ask(new Heartbeat(args.executorId(), 0, usedHeap(),
-          Runtime.getRuntime().maxMemory()), HeartbeatResponse.class).get(Math.max(intervalMs, 1_000), TimeUnit.MILLISECONDS);
+      HeartbeatResponse r = driver.ask(heartbeatMessage(), HeartbeatResponse.class).get(Math.max(intervalMs, 1_000), TimeUnit.MILLISECONDS);
       failures.replied();
       if (!r.getKnown()) {
         stopped.complete("the driver no longer knows this executor");
@@ -209,6 +209,14 @@ public final class ExecutorProcess {
             failures.max(), e.toString());
       }
     }
+  }
+
+  /** A heartbeat with the heap and, once registered, the memory pool and cached datasets. */
+  private Heartbeat heartbeatMessage() {
+    Heartbeat.Builder b = Heartbeat.newBuilder().setExecutorId(args.executorId()).setRunningTasks(0)
+        .setUsedHeapBytes(usedHeap()).setMaxHeapBytes(Runtime.getRuntime().maxMemory());
+    Executor registered = executor;
+    return (registered == null ? b : io.weft.memory.MemoryStatus.fill(b, registered.env())).build();
   }
 
   private static long usedHeap() {

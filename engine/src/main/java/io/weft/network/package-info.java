@@ -32,8 +32,10 @@
  * TransportClient driver = controlClients.createClient(driverHost, driverPort);
  * RegisteredExecutor reply = driver.ask(new RegisterExecutor(id, host, blockServer.port(), cores),
  *     RegisteredExecutor.class).get();          // carries the driver's settings: conf
+ * UnifiedMemoryManager memory = UnifiedMemoryManager.fromConf(conf, Runtime.getRuntime().maxMemory());
+ * BlockManager blockManager = new BlockManager(localDirs, memory, serializer);
  * ExecutorEnv env = new ExecutorEnv(id, host, blockServer.port(), conf, localDirs, shuffles, blockManager,
- *     shuffleMemoryPerTask, new NettyShuffleBlockFetcher(id, localDirs, shuffles, fetchClients),
+ *     memory, new NettyShuffleBlockFetcher(id, localDirs, shuffles, fetchClients),
  *     new RemoteDriverEndpoint(driver));
  * Executor executor = new Executor(env, cores, userLoader,
  *     (taskId, outcome) -> driver.send(Messages.toTaskStatus(taskId, outcome)), placement, onVmError);

@@ -27,6 +27,19 @@ public sealed interface ListenerEvent {
 
   record ExecutorRemoved(String executorId, String reason, long timeMs) implements ListenerEvent {}
 
+  /** One cached dataset's (plan node's) partitions on one executor. */
+  record CachedNode(int nodeId, String storageLevel, int memoryPartitions, int diskPartitions,
+      long memoryBytes, long diskBytes) {}
+
+  /**
+   * How executor {@code executorId}'s memory is used: its pool ({@code weft.memory.size}), the
+   * storage (cached blocks) and execution (task buffers) parts of it in use, its heap, and its
+   * cached datasets. From each heartbeat; in local mode after each task.
+   */
+  record ExecutorMemoryUpdated(String executorId, long memoryPoolBytes, long storageUsedBytes,
+      long executionUsedBytes, long heapUsedBytes, long maxHeapBytes, List<CachedNode> cached, long timeMs)
+      implements ListenerEvent {}
+
   /** Executor {@code executorId} gets no task until {@code untilMs}: tasks kept failing on it (weft.excludeOnFailure). */
   record ExecutorExcluded(String executorId, String host, String reason, long untilMs, long timeMs)
       implements ListenerEvent {}

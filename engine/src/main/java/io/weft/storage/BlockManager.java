@@ -2,6 +2,7 @@ package io.weft.storage;
 
 import io.weft.StorageLevel;
 import io.weft.TaskContext;
+import io.weft.memory.UnifiedMemoryManager;
 import io.weft.serialization.DeserializationStream;
 import io.weft.serialization.SerializationStream;
 import io.weft.serialization.Serializer;
@@ -30,17 +31,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One executor's cache of persisted partitions ("blocks", one per node and partition): a memory
- * store bounded by {@code memoryBytes} with least-recently-used eviction, and a disk store of
- * serialized files under {@link LocalDirs#blockFile}.
+ * store in the storage memory of the executor's {@link UnifiedMemoryManager}, with
+ * least-recently-used eviction (to make room for another block, or when a task needs the memory
+ * as execution memory), and a disk store of serialized files under {@link LocalDirs#blockFile}.
  *
  * <p>Storage levels: MEMORY_ONLY keeps a block in memory if it fits, else returns it without
  * caching, and drops it when evicted (lineage recomputes it). MEMORY_AND_DISK moves a block
  * that does not fit, or is evicted, to disk. DISK_ONLY writes it to disk and reads it back
  * lazily. Sizes come from {@link SizeEstimator}; a block is materialized ("unrolled") while its
- * size is tracked, and unrolling stops as soon as it outgrows the whole store, so a huge
- * partition never has to fit in memory. As in Spark, making room never evicts blocks of the
- * node being stored: caching partition 9 of a dataset by evicting its partition 0 would only
- * make the next pass over it miss every time. A MEMORY_AND_DISK block read back from disk stays
+ * size is tracked against a storage reservation, and unrolling stops as soon as the reservation
+ * cannot grow, so a huge partition never has to fit in memory. As in Spark, making room never
+ * evicts blocks of the node being stored: caching partition 9 of a dataset by evicting its
+ * partition 0 would only make the next pass over it miss every time. A MEMORY_AND_DISK block read back from disk stays
  * there (no promotion back to memory).
  *
  * <p>Threading: thread-safe; one lock guards the stores' bookkeeping. Partitions are computed,
@@ -57,21 +59,56 @@ public final class BlockManager {
   private static final int FILE_BUFFER = 64 * 1024;
 
   private final LocalDirs dirs;
-  private final long memoryBytes;
+  private final UnifiedMemoryManager memoryManager;
   private final Serializer serializer;
-  private final Object lock = new Object();
+  /** The memory manager's monitor: accounting and eviction happen under one lock. */
+  private final Object lock;
   /** In access order: iteration starts at the least recently used block. */
   private final LinkedHashMap<BlockId, MemoryEntry> memory = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<BlockId, Long> disk = new HashMap<>();
+  /** Bytes of the blocks in memory (the manager's storage also counts unrolls in progress). */
   private long memoryUsed;
 
 
   private record MemoryEntry(List<Object> values, long size, StorageLevel level) {}
 
+  /** The storage level each node with cached blocks was persisted at (for status reports). */
+  private final Map<Integer, StorageLevel> levels = new HashMap<>();
+
+  /** One node's (cached dataset's) blocks in this store. */
+  public record NodeCache(int nodeId, StorageLevel level, int memoryPartitions, int diskPartitions,
+      long memoryBytes, long diskBytes) {}
+
+  /** A block store with a memory pool of its own of {@code memoryBytes} (tests). */
   public BlockManager(LocalDirs dirs, long memoryBytes, Serializer serializer) {
+    this(dirs, UnifiedMemoryManager.storageOnly(memoryBytes), serializer);
+  }
+
+  /**
+   * A block store caching blocks in {@code memoryManager}'s storage memory; it becomes the
+   * manager's evictor, so execution that needs memory can evict cached blocks.
+   */
+  public BlockManager(LocalDirs dirs, UnifiedMemoryManager memoryManager, Serializer serializer) {
     this.dirs = dirs;
-    this.memoryBytes = memoryBytes;
+    this.memoryManager = memoryManager;
     this.serializer = serializer;
+    this.lock = memoryManager.lock();
+    memoryManager.setEvictor(new UnifiedMemoryManager.Evictor() {
+      @Override
+      public long evict(long bytes, int keepNodeId) {
+        return evictBlocks(bytes, keepNodeId);
+      }
+
+      @Override
+      public long evictable(int keepNodeId) {
+        return evictableBytes(keepNodeId);
+      }
+    });
+  }
+
+  /** The memory pool this store caches blocks in. */
+  public UnifiedMemoryManager memoryManager() {
+    return memoryManager;
   }
 
   /**
@@ -88,6 +125,9 @@ public final class BlockManager {
     Iterator<T> cached = get(id, task);
     if (cached != null) {
       return cached;
+    }
+    synchronized (lock) {
+      levels.put(nodeId, level);
     }
     Iterator<T> values = compute.get();
     return level.useMemory() ? putInMemory(id, level, values, task) : putOnDisk(id, values, task);
@@ -108,80 +148,104 @@ public final class BlockManager {
     }
   }
 
+  /**
+   * Unrolls the block against a storage reservation that grows by half as the block grows; when
+   * the reservation cannot grow, unrolling stops and the rest streams through (to disk for
+   * MEMORY_AND_DISK, uncached for MEMORY_ONLY, recomputed next time).
+   */
   @SuppressWarnings("unchecked")
   private <T> Iterator<T> putInMemory(BlockId id, StorageLevel level, Iterator<T> values, TaskContext task) {
     ArrayList<Object> unrolled = new ArrayList<>();
     SizeTracker tracker = new SizeTracker(unrolled);
+    long reserved = 0;
     while (values.hasNext()) {
       unrolled.add(values.next());
       tracker.afterUpdate();
-      if (tracker.estimateSize() > memoryBytes) {
-        // larger than the whole store: stop materializing and hand out what remains as a stream
-        Iterator<T> all = concat((Iterator<T>) unrolled.iterator(), values);
-        if (level.useDisk()) {
-          return putOnDisk(id, all, task);
+      long estimate = tracker.estimateSize();
+      if (estimate > reserved) {
+        long more = estimate + estimate / 2 - reserved;
+        if (!memoryManager.acquireStorage(more, id.nodeId())) {
+          memoryManager.releaseStorage(reserved);
+          return notInMemory(id, level, concat((Iterator<T>) unrolled.iterator(), values), estimate, task);
         }
-        LOG.info("block {} is larger than the {} bytes of cache memory; not cached", id.fileName(), memoryBytes);
-        return all;
+        reserved += more;
       }
     }
     unrolled.trimToSize();
     List<Object> block = Collections.unmodifiableList(unrolled);
     long size = SizeEstimator.estimate(unrolled);
-    boolean stored;
+    boolean stored = false;
     synchronized (lock) {
       if (memory.containsKey(id) || disk.containsKey(id)) {
+        memoryManager.releaseStorage(reserved);
         return (Iterator<T>) block.iterator(); // another task stored it first
       }
-      stored = makeRoom(id, size);
-      if (stored) {
+      if (size <= reserved || memoryManager.acquireStorage(size - reserved, id.nodeId())) {
+        memoryManager.releaseStorage(reserved - size); // a no-op when the block grew past it
         memory.put(id, new MemoryEntry(block, size, level));
         memoryUsed += size;
+        stored = true;
+      } else {
+        memoryManager.releaseStorage(reserved);
       }
     }
     if (stored) {
       task.recordCachedBlock(id);
       return (Iterator<T>) block.iterator();
     }
+    return notInMemory(id, level, (Iterator<T>) block.iterator(), size, task);
+  }
+
+  /** A block that did not fit in memory: to disk if its level allows, else handed out uncached. */
+  private <T> Iterator<T> notInMemory(BlockId id, StorageLevel level, Iterator<T> values, long size, TaskContext task) {
     if (level.useDisk()) {
-      return putOnDisk(id, (Iterator<T>) block.iterator(), task);
+      return putOnDisk(id, values, task);
     }
-    LOG.info("no room for block {} ({} bytes) in cache memory; not cached", id.fileName(), size);
-    return (Iterator<T>) block.iterator();
+    LOG.info("no room for block {} (at least {} bytes) in cache memory ({}); not cached",
+        id.fileName(), size, memoryManager);
+    return values;
+  }
+
+  /** Bytes of in-memory blocks not of node {@code keepNodeId}. Caller holds the lock. */
+  private long evictableBytes(int keepNodeId) {
+    long total = 0;
+    for (Map.Entry<BlockId, MemoryEntry> e : memory.entrySet()) {
+      if (e.getKey().nodeId() != keepNodeId) {
+        total += e.getValue().size();
+      }
+    }
+    return total;
   }
 
   /**
-   * Evicts least recently used blocks of other nodes until {@code size} more bytes fit; evicts
-   * nothing and returns false if they cannot fit. Caller holds the lock.
+   * Evicts least recently used blocks of nodes other than {@code keepNodeId} until {@code bytes}
+   * are freed (MEMORY_AND_DISK blocks go to disk), releasing their storage. As in Spark, a store
+   * never evicts blocks of the node being stored: caching partition 9 of a dataset by evicting
+   * its partition 0 would only make the next pass over it miss every time. Caller holds the lock.
    */
-  private boolean makeRoom(BlockId id, long size) {
-    if (memoryUsed + size <= memoryBytes) {
-      return true;
-    }
+  private long evictBlocks(long bytes, int keepNodeId) {
     List<BlockId> victims = new ArrayList<>();
-    long freed = 0;
+    long chosen = 0;
     for (Map.Entry<BlockId, MemoryEntry> e : memory.entrySet()) {
-      if (memoryUsed - freed + size <= memoryBytes) {
+      if (chosen >= bytes) {
         break;
       }
-      if (e.getKey().nodeId() != id.nodeId()) {
+      if (e.getKey().nodeId() != keepNodeId) {
         victims.add(e.getKey());
-        freed += e.getValue().size();
+        chosen += e.getValue().size();
       }
-    }
-    if (memoryUsed - freed + size > memoryBytes) {
-      return false;
     }
     for (BlockId victim : victims) {
       MemoryEntry entry = memory.remove(victim);
       memoryUsed -= entry.size();
+      memoryManager.releaseStorage(entry.size());
       if (entry.level().useDisk() && !disk.containsKey(victim)) {
         spillEvicted(victim, entry);
       } else {
         LOG.debug("evicted block {} ({} bytes) from memory", victim.fileName(), entry.size());
       }
     }
-    return true;
+    return chosen;
   }
 
   /** Writes an evicted MEMORY_AND_DISK block to disk. Caller holds the lock. */
@@ -264,9 +328,11 @@ public final class BlockManager {
   /** Drops every cached partition of {@code nodeId} (unpersist), from memory and disk. */
   public void removeNode(int nodeId) {
     synchronized (lock) {
+      levels.remove(nodeId);
       memory.entrySet().removeIf(e -> {
         if (e.getKey().nodeId() == nodeId) {
           memoryUsed -= e.getValue().size();
+          memoryManager.releaseStorage(e.getValue().size());
           return true;
         }
         return false;
@@ -282,6 +348,29 @@ public final class BlockManager {
         return false;
       });
     }
+  }
+
+  /** Every node with blocks in this store, by node id: partitions and bytes in memory and on disk. */
+  public List<NodeCache> nodeCaches() {
+    Map<Integer, long[]> byNode = new java.util.TreeMap<>(); // {in memory, on disk, memory bytes, disk bytes}
+    Map<Integer, StorageLevel> levelOf;
+    synchronized (lock) {
+      memory.forEach((id, e) -> {
+        long[] c = byNode.computeIfAbsent(id.nodeId(), k -> new long[4]);
+        c[0]++;
+        c[2] += e.size();
+      });
+      disk.forEach((id, length) -> {
+        long[] c = byNode.computeIfAbsent(id.nodeId(), k -> new long[4]);
+        c[1]++;
+        c[3] += length;
+      });
+      levelOf = new HashMap<>(levels);
+    }
+    List<NodeCache> out = new ArrayList<>();
+    byNode.forEach((node, c) -> out.add(new NodeCache(node, levelOf.getOrDefault(node, StorageLevel.NONE),
+        (int) c[0], (int) c[1], c[2], c[3])));
+    return out;
   }
 
   /** Estimated bytes of the blocks in memory. */

@@ -75,6 +75,8 @@ public final class AppStatusStore implements WeftListener {
     long shuffleReadBytes;
     long shuffleWriteBytes;
     long spillBytes;
+    /** The last memory report (null until the first heartbeat or, in local mode, task). */
+    ListenerEvent.ExecutorMemoryUpdated memory;
   }
 
   /** A store whose running tasks' durations count up to the wall clock. */
@@ -168,6 +170,8 @@ public final class AppStatusStore implements WeftListener {
       ExecutorData e = executor(r.executorId());
       e.removedMs = r.timeMs();
       e.removedReason = r.reason();
+    } else if (event instanceof ListenerEvent.ExecutorMemoryUpdated m) {
+      executor(m.executorId()).memory = m;
     }
   }
 
@@ -458,9 +462,53 @@ public final class AppStatusStore implements WeftListener {
       m.put("totalShuffleRead", e.shuffleReadBytes);
       m.put("totalShuffleWrite", e.shuffleWriteBytes);
       m.put("totalSpillBytes", e.spillBytes);
+      putMemory(m, e.memory);
       out.add(m);
     }
     return out;
+  }
+
+  /** An executor's memory columns: -1 until it reported its memory. */
+  private static void putMemory(Map<String, Object> m, ListenerEvent.ExecutorMemoryUpdated mem) {
+    m.put("memoryPool", mem == null ? -1 : mem.memoryPoolBytes());
+    m.put("storageMemoryUsed", mem == null ? -1 : mem.storageUsedBytes());
+    m.put("executionMemoryUsed", mem == null ? -1 : mem.executionUsedBytes());
+    m.put("heapUsed", mem == null ? -1 : mem.heapUsedBytes());
+    m.put("maxHeap", mem == null ? -1 : mem.maxHeapBytes());
+  }
+
+  /**
+   * Cached datasets (by plan node id) over the live executors' last reports: storage level,
+   * partitions cached (in memory or on disk) and bytes in memory and on disk.
+   */
+  public synchronized List<Map<String, Object>> storage() {
+    Map<Integer, Map<String, Object>> byNode = new TreeMap<>();
+    for (ExecutorData e : executors.values()) {
+      if (e.removedMs >= 0 || e.memory == null) {
+        continue;
+      }
+      for (ListenerEvent.CachedNode c : e.memory.cached()) {
+        Map<String, Object> m = byNode.computeIfAbsent(c.nodeId(), id -> {
+          Map<String, Object> fresh = new LinkedHashMap<>();
+          fresh.put("id", id);
+          fresh.put("storageLevel", c.storageLevel());
+          fresh.put("partitionsInMemory", 0);
+          fresh.put("partitionsOnDisk", 0);
+          fresh.put("memoryUsed", 0L);
+          fresh.put("diskUsed", 0L);
+          fresh.put("executors", new ArrayList<String>());
+          return fresh;
+        });
+        m.merge("partitionsInMemory", c.memoryPartitions(), (a, b) -> (int) a + (int) b);
+        m.merge("partitionsOnDisk", c.diskPartitions(), (a, b) -> (int) a + (int) b);
+        m.merge("memoryUsed", c.memoryBytes(), (a, b) -> (long) a + (long) b);
+        m.merge("diskUsed", c.diskBytes(), (a, b) -> (long) a + (long) b);
+        @SuppressWarnings("unchecked")
+        List<String> on = (List<String>) m.get("executors");
+        on.add(e.executorId);
+      }
+    }
+    return new ArrayList<>(byNode.values());
   }
 
   /** Versions and the effective configuration (already redacted by the driver). */

@@ -24,7 +24,8 @@ import java.util.function.Function;
  *   api/v1/applications/ID/stages             every stage
  *   api/v1/applications/ID/stages/S           one stage: summary quantiles, diagnosis
  *   api/v1/applications/ID/stages/S/tasks?offset=O&amp;length=L   a page of its task attempts
- *   api/v1/applications/ID/executors          executors with totals and log links
+ *   api/v1/applications/ID/executors          executors with totals, memory and log links
+ *   api/v1/applications/ID/storage            cached datasets: level, partitions, bytes in memory / on disk
  *   api/v1/applications/ID/environment        versions and configuration (redacted)
  * </pre>
  *
@@ -102,6 +103,8 @@ public final class UiHandler {
             e.put("logs", logLinks.apply((String) e.get("id")));
           }
           return executors;
+        case "storage":
+          return store.storage();
         case "environment":
           return store.environment();
         default:

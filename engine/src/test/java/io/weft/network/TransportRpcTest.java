@@ -163,7 +163,7 @@ class TransportRpcTest {
       assertTrue(registered.await(10, TimeUnit.SECONDS));
       assertEquals("exec-9", executorConnection.get().attachment());
       HeartbeatResponse r = executorConnection.get()
-          .ask(new Heartbeat("exec-9", 3, 0L, 0L), HeartbeatResponse.class).get(10, TimeUnit.SECONDS);
+          .ask(Heartbeat.newBuilder().setExecutorId("exec-9").setRunningTasks(3).build(), HeartbeatResponse.class).get(10, TimeUnit.SECONDS);
       assertTrue(r.getKnown());
     }
   }

@@ -3,6 +3,7 @@ package io.weft.testing;
 import io.weft.TaskContext;
 import io.weft.WeftConf;
 import io.weft.executor.ExecutorEnv;
+import io.weft.memory.UnifiedMemoryManager;
 import io.weft.serialization.WeftSerializer;
 import io.weft.shuffle.MapOutputLocation;
 import io.weft.shuffle.ShuffleBlocks;
@@ -37,7 +38,11 @@ public final class TestingTaskContexts {
     this.env = env;
   }
 
-  /** An executor under {@code root} with the given shuffle memory per task and cache memory. */
+  /**
+   * An executor under {@code root} whose memory pool holds at most {@code shuffleMemoryPerTask}
+   * bytes of execution memory and {@code cacheMemoryBytes} of cached blocks (as the legacy
+   * weft.shuffle.memory and weft.storage.memory settings would).
+   */
   public static TestingTaskContexts create(Path root, long shuffleMemoryPerTask, long cacheMemoryBytes) {
     return create(root, shuffleMemoryPerTask, cacheMemoryBytes, new WeftConf(false));
   }
@@ -45,10 +50,12 @@ public final class TestingTaskContexts {
   public static TestingTaskContexts create(Path root, long shuffleMemoryPerTask, long cacheMemoryBytes,
       WeftConf conf) {
     LocalDirs dirs = new LocalDirs(root);
-    BlockManager blockManager = new BlockManager(dirs, cacheMemoryBytes, new WeftSerializer());
+    UnifiedMemoryManager memory = new UnifiedMemoryManager(shuffleMemoryPerTask + cacheMemoryBytes,
+        cacheMemoryBytes, shuffleMemoryPerTask, cacheMemoryBytes);
+    BlockManager blockManager = new BlockManager(dirs, memory, new WeftSerializer());
     IndexShuffleBlockResolver shuffles = new IndexShuffleBlockResolver(dirs, conf.get(ShuffleOptions.INDEX_CACHE_SIZE));
     ExecutorEnv env = new ExecutorEnv(EXECUTOR_ID, "localhost", 0, conf, dirs, shuffles, blockManager,
-        shuffleMemoryPerTask, new LocalShuffleBlockFetcher(shuffles), null);
+        memory, new LocalShuffleBlockFetcher(shuffles), null);
     return new TestingTaskContexts(dirs, blockManager, env);
   }
 

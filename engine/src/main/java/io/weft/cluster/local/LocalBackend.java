@@ -8,10 +8,12 @@ import io.weft.config.ShuffleOptions;
 import io.weft.executor.DriverEndpoint;
 import io.weft.executor.Executor;
 import io.weft.executor.ExecutorEnv;
-import io.weft.executor.MemoryBudget;
+import io.weft.memory.MemoryStatus;
+import io.weft.memory.UnifiedMemoryManager;
 import io.weft.scheduler.TaskDescription;
 import io.weft.serialization.Serializers;
 import io.weft.shuffle.IndexShuffleBlockResolver;
+import io.weft.status.ListenerEvent;
 import io.weft.shuffle.fetch.LocalShuffleBlockFetcher;
 import io.weft.storage.AppScratchDir;
 import io.weft.storage.BlockManager;
@@ -34,6 +36,7 @@ public final class LocalBackend implements ClusterBackend {
   private AppScratchDir scratch;
   private LocalDirs dirs;
   private Executor executor;
+  private ListenerEvent.ExecutorMemoryUpdated lastMemoryReport;
 
   public LocalBackend(WeftConf conf, int slots, DriverEndpoint driver) {
     this.conf = conf;
@@ -45,13 +48,33 @@ public final class LocalBackend implements ClusterBackend {
   public void start(SchedulerCallbacks callbacks) {
     scratch = AppScratchDir.create(conf);
     dirs = LocalDirs.create(scratch.dir(), EXECUTOR_ID);
-    BlockManager blocks = new BlockManager(dirs, MemoryBudget.storageMemory(conf), Serializers.fromConf(conf));
+    UnifiedMemoryManager memory = UnifiedMemoryManager.fromConf(conf, Runtime.getRuntime().maxMemory());
+    BlockManager blocks = new BlockManager(dirs, memory, Serializers.fromConf(conf));
     IndexShuffleBlockResolver shuffles = new IndexShuffleBlockResolver(dirs, conf.get(ShuffleOptions.INDEX_CACHE_SIZE));
     ExecutorEnv env = new ExecutorEnv(EXECUTOR_ID, "localhost", 0, conf, dirs, shuffles, blocks,
-        MemoryBudget.shuffleMemoryPerTask(conf, slots), new LocalShuffleBlockFetcher(shuffles), driver);
-    executor = new Executor(env, slots, Thread.currentThread().getContextClassLoader(),
-        callbacks::taskEnded);
+        memory, new LocalShuffleBlockFetcher(shuffles), driver);
+    executor = new Executor(env, slots, Thread.currentThread().getContextClassLoader(), (taskId, outcome) -> {
+      callbacks.taskEnded(taskId, outcome);
+      reportMemory(env, callbacks);
+    });
     callbacks.executorAdded(new ExecutorInfo(EXECUTOR_ID, "localhost", 0, slots));
+  }
+
+  /**
+   * No heartbeats in local mode: the memory report goes after a task instead, when what it says
+   * (pool use, cached datasets) changed or a second has passed, so many short tasks do not flood
+   * the listeners.
+   */
+  private synchronized void reportMemory(ExecutorEnv env, SchedulerCallbacks callbacks) {
+    long now = System.currentTimeMillis();
+    ListenerEvent.ExecutorMemoryUpdated report = MemoryStatus.of(env, now);
+    ListenerEvent.ExecutorMemoryUpdated last = lastMemoryReport;
+    boolean changed = last == null || now - last.timeMs() >= 1_000 || last.storageUsedBytes() != report.storageUsedBytes()
+        || last.executionUsedBytes() != report.executionUsedBytes() || !last.cached().equals(report.cached());
+    if (changed) {
+      lastMemoryReport = report;
+      callbacks.executorMemory(report);
+    }
   }
 
   @Override

@@ -327,6 +327,9 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
         boolean known = executors.containsKey(h.getExecutorId());
         if (known) {
           callbacks.executorHeartbeat(h.getExecutorId());
+          if (h.getMemoryPoolBytes() > 0) {
+            callbacks.executorMemory(io.weft.memory.MemoryStatus.fromHeartbeat(h, System.currentTimeMillis()));
+          }
         }
         reply.reply(new HeartbeatResponse(known));
       } else {

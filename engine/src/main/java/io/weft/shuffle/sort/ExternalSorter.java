@@ -40,9 +40,13 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@link #insertAll}: with an aggregator, values are combined into a
  *       {@link PartitionedAppendOnlyMap} keyed by (partition, key); without one they are appended
- *       to a {@link PartitionedPairBuffer}. When the collection's estimated size exceeds
- *       {@code shuffleMemoryPerTask}, its records are sorted by partition and then by the key
- *       comparator, and written to a spill file, one serialized stream per partition.
+ *       to a {@link PartitionedPairBuffer}. When the collection's estimated size outgrows the
+ *       execution memory the sorter holds, it asks the executor's
+ *       {@link io.weft.memory.UnifiedMemoryManager} for more (twice its size less what it holds);
+ *       granted less than it needs, its records are sorted by partition and then by the key
+ *       comparator and written to a spill file, one serialized stream per partition, and its
+ *       memory goes back to the pool. The memory of what stays in memory is released by
+ *       {@link #stop()}.
  *   <li>{@link #iterator} or {@link #writePartitionedFile} merge the spills with what is still
  *       in memory, one partition at a time. The key comparator is the ordering if given; else,
  *       with an aggregator, the keys' {@link KeyHash} hashes (enough to bring equal keys together: runs of
@@ -65,6 +69,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExternalSorter<K, V, C> {
   private static final Logger LOG = LoggerFactory.getLogger(ExternalSorter.class);
+  /**
+   * As in Spark, memory is checked every 32 records: a sorter granted nothing (its task at its
+   * share) then spills runs of 32 records at the least, not one file per record.
+   */
+  private static final int CHECK_EVERY = 32;
 
   private final TaskContext task;
   private final Aggregator<K, V, C> aggregator;
@@ -75,7 +84,11 @@ public final class ExternalSorter<K, V, C> {
   private final boolean ordered;
   private final SerializerInstance serializer;
   private final int fileBufferSize;
-  private final long memoryLimit;
+  private final io.weft.memory.UnifiedMemoryManager memory;
+  /** Execution memory this sorter holds for its in-memory collection. */
+  private long granted;
+  /** Records inserted since the last memory check: checked every {@value #CHECK_EVERY} records. */
+  private int sinceCheck;
   private final List<SpillFile> spills = new ArrayList<>();
   private PartitionedAppendOnlyMap<K, V, C> map;
   private PartitionedPairBuffer<K, V> buffer;
@@ -105,7 +118,7 @@ public final class ExternalSorter<K, V, C> {
     }
     this.serializer = serializer.newInstance();
     this.fileBufferSize = (int) (long) task.env().conf().get(ShuffleOptions.FILE_BUFFER);
-    this.memoryLimit = task.env().shuffleMemoryPerTask();
+    this.memory = task.env().memory();
     if (aggregator != null) {
       map = new PartitionedAppendOnlyMap<>(aggregator);
     } else {
@@ -128,18 +141,31 @@ public final class ExternalSorter<K, V, C> {
       while (records.hasNext()) {
         Pair<K, V> r = records.next();
         map.insert(partition(r.key()), r.key(), r.value());
-        if (map.estimateSize() > memoryLimit) {
-          spill();
-        }
+        maybeSpill(map.estimateSize());
       }
     } else {
       while (records.hasNext()) {
         Pair<K, V> r = records.next();
         buffer.insert(partition(r.key()), r);
-        if (buffer.estimateSize() > memoryLimit) {
-          spill();
-        }
+        maybeSpill(buffer.estimateSize());
       }
+    }
+  }
+
+  /**
+   * Grows the sorter's execution memory to twice the collection's estimated size when it
+   * outgrows it; spills (and gives the memory back) when the pool grants too little.
+   */
+  private void maybeSpill(long estimate) {
+    if (++sinceCheck < CHECK_EVERY || estimate < granted) {
+      return;
+    }
+    sinceCheck = 0;
+    granted += memory.acquireExecution(task.taskAttemptId(), 2 * estimate - granted);
+    if (estimate >= granted) {
+      spill();
+      memory.releaseExecution(task.taskAttemptId(), granted);
+      granted = 0;
     }
   }
 
@@ -350,6 +376,8 @@ public final class ExternalSorter<K, V, C> {
     spills.clear();
     map = null;
     buffer = null;
+    memory.releaseExecution(task.taskAttemptId(), granted);
+    granted = 0;
   }
 
   private static long sum(long[] values) {

@@ -171,11 +171,23 @@ async function stageView(id, offset) {
 async function executorsView() {
   const ex = await get('/' + appId + '/executors');
   return '<h2>Executors</h2>' + table('executors-table', ['Executor', 'Host', 'Cores', 'State', 'Active', 'Completed', 'Failed',
-    'Task time', 'GC time', 'Input', 'Shuffle read', 'Shuffle write', 'Spill', 'Logs'],
+    'Task time', 'GC time', 'Input', 'Shuffle read', 'Shuffle write', 'Spill', 'Storage memory', 'Execution memory', 'Heap', 'Logs'],
   ex.map(e => row([td(esc(e.id)), td(esc(e.host)), num(e.cores), td(e.isActive ? 'active' : 'removed' + (e.removeReason ? ': ' + esc(e.removeReason) : '')),
     num(e.activeTasks), num(e.completedTasks), num(e.failedTasks), num(ms(e.totalDuration)), num(ms(e.totalGCTime)),
     num(bytes(e.totalInputBytes)), num(bytes(e.totalShuffleRead)), num(bytes(e.totalShuffleWrite)), num(bytes(e.totalSpillBytes)),
+    num(used(e.storageMemoryUsed, e.memoryPool)), num(used(e.executionMemoryUsed, e.memoryPool)), num(used(e.heapUsed, e.maxHeap)),
     td(e.logs ? `<a href="${esc(e.logs)}">stdout/stderr</a>` : '')])));
+}
+
+// "used / total" of an executor's memory; blank until the executor reported it (-1)
+function used(n, total) { return n < 0 ? '' : bytes(n) + ' / ' + bytes(total); }
+
+async function storageView() {
+  const st = await get('/' + appId + '/storage');
+  return '<h2>Storage</h2>' + table('storage-table', ['Dataset (node)', 'Storage level', 'Partitions in memory',
+    'Partitions on disk', 'Size in memory', 'Size on disk', 'Executors'],
+  st.map(d => row([td(d.id), td(esc(d.storageLevel)), num(d.partitionsInMemory), num(d.partitionsOnDisk),
+    num(bytes(d.memoryUsed)), num(bytes(d.diskUsed)), td(esc(d.executors.join(', ')))])));
 }
 
 async function environmentView() {
@@ -203,6 +215,7 @@ async function render() {
     else if (parts[0] === 'stages') html = await stagesView();
     else if (parts[0] === 'stage') html = await stageView(parts[1], parseInt(params.get('offset') || '0', 10));
     else if (parts[0] === 'executors') html = await executorsView();
+    else if (parts[0] === 'storage') html = await storageView();
     else if (parts[0] === 'environment') html = await environmentView();
     else html = await jobsView();
     document.getElementById('content').innerHTML = html;

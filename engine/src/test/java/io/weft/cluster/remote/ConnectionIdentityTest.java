@@ -98,12 +98,12 @@ class ConnectionIdentityTest {
     e2.send(status());
     stranger.send(status());
     ExecutionException forged = assertThrows(ExecutionException.class,
-        () -> e2.ask(new Heartbeat("e1", 0, 0L, 0L), HeartbeatResponse.class).get(30, TimeUnit.SECONDS));
+        () -> e2.ask(Heartbeat.newBuilder().setExecutorId("e1").setRunningTasks(0).build(), HeartbeatResponse.class).get(30, TimeUnit.SECONDS));
     assertTrue(forged.getCause().getMessage().contains("not executor e1"), forged.getCause().toString());
     assertThrows(ExecutionException.class,
-        () -> stranger.ask(new Heartbeat("e1", 0, 0L, 0L), HeartbeatResponse.class).get(30, TimeUnit.SECONDS));
+        () -> stranger.ask(Heartbeat.newBuilder().setExecutorId("e1").setRunningTasks(0).build(), HeartbeatResponse.class).get(30, TimeUnit.SECONDS));
     // each connection's messages are handled in order: once its ask is answered, its status was seen
-    assertTrue(e2.ask(new Heartbeat("e2", 0, 0L, 0L), HeartbeatResponse.class).get(30, TimeUnit.SECONDS).getKnown());
+    assertTrue(e2.ask(Heartbeat.newBuilder().setExecutorId("e2").setRunningTasks(0).build(), HeartbeatResponse.class).get(30, TimeUnit.SECONDS).getKnown());
     assertEquals("e2", heartbeats.poll(30, TimeUnit.SECONDS));
     assertNull(ended.peek(), "a status from a connection that is not e1's ended the task");
 
@@ -111,7 +111,7 @@ class ConnectionIdentityTest {
     assertEquals(TASK, ended.poll(30, TimeUnit.SECONDS));
     // a second status for the same task (it is no longer running) is dropped too
     e1.send(status());
-    assertTrue(e1.ask(new Heartbeat("e1", 0, 0L, 0L), HeartbeatResponse.class).get(30, TimeUnit.SECONDS).getKnown());
+    assertTrue(e1.ask(Heartbeat.newBuilder().setExecutorId("e1").setRunningTasks(0).build(), HeartbeatResponse.class).get(30, TimeUnit.SECONDS).getKnown());
     assertEquals("e1", heartbeats.poll(30, TimeUnit.SECONDS));
     assertNull(ended.peek());
     assertTrue(heartbeats.isEmpty(), "forged heartbeats reached the scheduler: " + heartbeats);
