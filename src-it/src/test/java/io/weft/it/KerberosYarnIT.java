@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weft.bench.OutputFactory;
 import io.weft.bench.TextGenerator;
 import io.weft.it.apps.OutlivesItsTokens;
+import io.weft.it.secure.ProcessTable;
 import io.weft.it.secure.SecureCluster;
 import io.weft.it.yarn.WeftOnYarn;
 import io.weft.yarn.YarnConstants;
@@ -43,8 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (driver) and two executor containers, which have no Kerberos credentials, read and write HDFS
  * with them. WordCount's output must equal a plain-Java count of the input. Without a token for
  * the input's file system, the job fails with a message naming that file system. Finally no
- * container log, launch script or other file the NodeManagers wrote holds the application
- * secret or a token's password in any usual encoding. The NameNode's token lifetimes are seconds:
+ * container log, launch script or other file the NodeManagers wrote, and no container
+ * process's command line or environment, holds the application secret or a token's password
+ * in any usual encoding. The NameNode's token lifetimes are seconds:
  * a job with a keytab outlives its submitted token on refreshed ones, and the ResourceManager
  * cancels the submitted tokens when an application ends.
  */
@@ -102,8 +104,15 @@ class KerberosYarnIT {
     settings.putAll(secure.containerKerberosSettings());
     settings.put("weft.yarn.principal", secure.clientPrincipal());
     settings.put("weft.yarn.keytab", secure.keytab().getAbsolutePath());
-    WeftOnYarn.Run run = WeftOnYarn.run(secure.cluster().configuration(), "io.weft.examples.WordCount",
-        WeftOnYarn.examplesJar(), List.of(hdfs("/in/text"), hdfs("/out/wordcount")), settings);
+    ProcessTable processes = ProcessTable.watch(secure.krb5Conf().getAbsolutePath()); // on every container's command line
+    WeftOnYarn.Run run;
+    Map<Long, String> seen;
+    try {
+      run = WeftOnYarn.run(secure.cluster().configuration(), "io.weft.examples.WordCount",
+          WeftOnYarn.examplesJar(), List.of(hdfs("/in/text"), hdfs("/out/wordcount")), settings);
+    } finally {
+      seen = processes.stop();
+    }
     try {
       assertEquals(0, run.exitCode(), run.output());
       client.doAs((PrivilegedExceptionAction<Void>) () -> {
@@ -114,7 +123,7 @@ class KerberosYarnIT {
       List<String> amLog = appLogLines(run.appId().toString(), "stderr");
       assertTrue(amLog.stream().anyMatch(l -> l.contains("Logged in from the shipped keytab as " + secure.clientPrincipal())),
           "the AM did not log in from the shipped keytab");
-      assertNoSecretOutsideCredentialFiles(run.appId().toString());
+      assertNoSecretOutsideCredentialFiles(run.appId().toString(), seen);
       assertCancelledAtTheEnd(submittedHdfsToken(run.appId().toString()));
     } catch (AssertionError | Exception e) {
       secure.cluster().printContainerLogs(run.appId().toString(), System.err);
@@ -248,7 +257,8 @@ class KerberosYarnIT {
    * other file YARN wrote for this application (container logs, launch_container.sh with the
    * command line and environment, directory.info, the unpacked conf archive) for them.
    */
-  private static void assertNoSecretOutsideCredentialFiles(String appId) throws IOException {
+  private static void assertNoSecretOutsideCredentialFiles(String appId, Map<Long, String> processes)
+      throws IOException, InterruptedException {
     List<Path> files = appFiles(appId);
     Path tokens = amCredentialsFile(appId);
     Credentials creds = Credentials.readTokenStorageFile(new org.apache.hadoop.fs.Path(tokens.toUri()), new Configuration());
@@ -285,6 +295,19 @@ class KerberosYarnIT {
       searched++;
     }
     assertTrue(searched > 5, "searched only " + searched + " files");
+    // the process table while it ran: what ps shows (command lines) and each process's environment
+    long ams = processes.values().stream().filter(p -> p.contains("io.weft.yarn.am.ApplicationMaster")).count();
+    long executors = processes.values().stream().filter(p -> p.contains("io.weft.yarn.executor.YarnExecutorMain")).count();
+    assertTrue(ams >= 1 && executors >= 2, "processes seen: " + processes.keySet() + " (" + ams + " AM, "
+        + executors + " executors)");
+    processes.forEach((pid, text) -> {
+      for (byte[] s : secrets) {
+        for (String form : forms(s)) {
+          assertFalse(text.contains(form), "a secret (" + form.length() + " chars) is on the command line or in "
+              + "the environment of process " + pid);
+        }
+      }
+    });
   }
 
   /** The files YARN wrote for {@code appId} under the cluster's yarn directory. */
