@@ -18,8 +18,8 @@ import org.apache.hadoop.security.token.delegation.AbstractDelegationTokenIdenti
  * AM container's credentials file ({@code HADOOP_TOKEN_FILE_LOCATION}); a process has outlived it
  * once its user holds an HDFS token issued after the original's max date (the AM's TokenRefresher
  * puts it there). The executors start first, with the tokens of the moment, and every one of 8 tasks
- * waits for such a token in its executor (only the refresher's pushes put it there); then the
- * driver waits for it too. Only then does the job list, read and write HDFS. Prints
+ * waits until its executor has received two fresh sets since its tasks first looked (only the
+ * refresher's pushes bring them) and holds such a token; then the driver waits for one too. Only then does the job list, read and write HDFS. Prints
  * {@code OutlivesItsTokens: original max date M, fresh token issued I} for the test.
  */
 public final class OutlivesItsTokens {
@@ -34,7 +34,7 @@ public final class OutlivesItsTokens {
       // the executors start now, with the tokens of the moment: newer ones can only reach them
       // as the refresher's pushes
       List<Long> executorIssues = wc.parallelize(List.of(0, 1, 2, 3, 4, 5, 6, 7), 8)
-          .map(i -> awaitTokenIssuedAfter(originalMaxDate))
+          .map(i -> awaitTwoPushesAndTokenIssuedAfter(originalMaxDate))
           .collect();
       long freshIssue = awaitTokenIssuedAfter(originalMaxDate);
       System.out.println("OutlivesItsTokens: original max date " + originalMaxDate + ", fresh token issued "
@@ -60,6 +60,44 @@ public final class OutlivesItsTokens {
       }
     }
     throw new IllegalStateException("no " + HDFS_TOKEN + " in " + file);
+  }
+
+  /** Issue dates of the HDFS tokens this executor's tasks have seen; the first is the one they first saw. */
+  private static final java.util.concurrent.ConcurrentSkipListSet<Long> SEEN =
+      new java.util.concurrent.ConcurrentSkipListSet<>();
+
+  /**
+   * In an executor: waits (bounded) until its tasks have seen two HDFS tokens newer than the first
+   * one they saw (so at least two pushes reached this running executor, whenever it started) and
+   * the newest was issued after {@code epochMs}; returns that one's issue date. Later tasks on the
+   * same executor find this done already.
+   */
+  static long awaitTwoPushesAndTokenIssuedAfter(long epochMs) throws IOException, InterruptedException {
+    long deadline = System.currentTimeMillis() + WAIT_LIMIT_MS;
+    while (true) {
+      long newest = newestHdfsTokenIssue();
+      if (newest > 0) {
+        SEEN.add(newest);
+      }
+      if (SEEN.size() >= 3 && SEEN.last() > epochMs) {
+        return SEEN.last();
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("in " + WAIT_LIMIT_MS + " ms this executor saw HDFS tokens issued at " + SEEN
+            + ": not two pushes with one issued after " + epochMs);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static long newestHdfsTokenIssue() throws IOException {
+    long newest = 0;
+    for (Token<?> t : UserGroupInformation.getCurrentUser().getCredentials().getAllTokens()) {
+      if (t.getKind().toString().equals(HDFS_TOKEN)) {
+        newest = Math.max(newest, ((AbstractDelegationTokenIdentifier) t.decodeIdentifier()).getIssueDate());
+      }
+    }
+    return newest;
   }
 
   /**
