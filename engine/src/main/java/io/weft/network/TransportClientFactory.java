@@ -69,7 +69,7 @@ public final class TransportClientFactory implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             client[0] = new TransportClient(ch, conf, host, port);
-            ch.pipeline().addLast("auth", new ClientAuthHandler(secret,
+            ch.pipeline().addLast("auth", new ClientAuthHandler(secret, conf.cryptoEnabled(),
                 p -> TransportPipeline.addAuthenticatedHandlers(p, client[0], inboundHandler, decodedFrames,
                     conf.cryptoEnabled()),
                 auth));

@@ -67,7 +67,7 @@ public final class TransportServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             TransportConnection connection = new TransportConnection(ch, conf.requestTimeout(), conf.maxBlockInMemory());
-            ch.pipeline().addLast("auth", new ServerAuthHandler(key, authTimeoutMs,
+            ch.pipeline().addLast("auth", new ServerAuthHandler(key, conf.cryptoEnabled(), authTimeoutMs,
                 p -> TransportPipeline.addAuthenticatedHandlers(p, connection, handler, decodedFrames,
                     conf.cryptoEnabled()),
                 refusedConnections));

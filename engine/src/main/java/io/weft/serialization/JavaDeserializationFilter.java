@@ -112,6 +112,37 @@ public final class JavaDeserializationFilter {
     return new Logging(patterns);
   }
 
+  /**
+   * What the current filter says about a class on its own (no stream, depth 1): how Kryo's
+   * class names are checked ({@link FilteringClassResolver}). Arrays are judged by their
+   * component type, as in a stream.
+   */
+  public static ObjectInputFilter.Status checkClass(Class<?> type) {
+    return current.checkInput(new ClassOnly(type));
+  }
+
+  private record ClassOnly(Class<?> serialClass) implements ObjectInputFilter.FilterInfo {
+    @Override
+    public long arrayLength() {
+      return -1;
+    }
+
+    @Override
+    public long depth() {
+      return 1;
+    }
+
+    @Override
+    public long references() {
+      return 0;
+    }
+
+    @Override
+    public long streamBytes() {
+      return 0;
+    }
+  }
+
   /** Logs each refusal, so the operator sees which class or limit stopped a stream. */
   private record Logging(ObjectInputFilter patterns) implements ObjectInputFilter {
     @Override

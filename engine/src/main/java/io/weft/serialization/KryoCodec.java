@@ -36,6 +36,11 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * A value Kryo still fails to write is written with Java serialization instead if it is
  * {@link Serializable}, and its class remembered so Kryo is tried on it only once.
  *
+ * <p>Reading is behind the process's deserialization filter, as Java streams are: a class a
+ * record names is checked before Kryo instantiates it ({@link FilteringClassResolver}), and the
+ * Java serialization Kryo embeds for JDK classes is read through a filtered stream
+ * ({@link FilteredKryoJavaSerializer}).
+ *
  * <p>Not thread-safe: one per serializer instance, which is one task thread's.
  */
 final class KryoCodec {
@@ -161,6 +166,10 @@ final class KryoCodec {
    * affected.
    */
   private static final class JdkAwareKryo extends Kryo {
+    JdkAwareKryo() {
+      super(new FilteringClassResolver(), null); // class names from a record pass the filter
+    }
+
     @Override
     @SuppressWarnings("rawtypes")
     public com.esotericsoftware.kryo.Serializer getDefaultSerializer(Class type) {
@@ -172,16 +181,19 @@ final class KryoCodec {
       } catch (RuntimeException e) {
         // a field serializer could not open the class's fields (InaccessibleObjectException)
         if (javaPossible) {
-          return new com.esotericsoftware.kryo.serializers.JavaSerializer();
+          return new FilteredKryoJavaSerializer();
         }
         throw e;
       }
       // exact classes: Kryo's serializers for List.of and friends extend CollectionSerializer
       Class<?> kind = chosen.getClass();
+      if (kind == com.esotericsoftware.kryo.serializers.JavaSerializer.class) {
+        return new FilteredKryoJavaSerializer(); // a class annotated to use Kryo's unfiltered one
+      }
       boolean generic = kind == FieldSerializer.class || kind == CollectionSerializer.class
           || kind == MapSerializer.class;
       if (generic && javaPossible && !publicWithNoArgConstructor(type)) {
-        return new com.esotericsoftware.kryo.serializers.JavaSerializer();
+        return new FilteredKryoJavaSerializer();
       }
       return chosen;
     }

@@ -62,6 +62,7 @@ class TransportAuthTest {
       Thread impostor = new Thread(() -> {
         try (Socket s = fake.accept()) {
           s.getOutputStream().write(AuthProtocol.MAGIC);
+          s.getOutputStream().write(AuthProtocol.flags(false));
           s.getOutputStream().write(AuthProtocol.newNonce());
           s.getInputStream().readNBytes(AuthProtocol.CLIENT_PROOF_LENGTH);
           s.getOutputStream().write(new byte[AuthProtocol.SERVER_PROOF_LENGTH]); // a guess
@@ -102,7 +103,7 @@ class TransportAuthTest {
   void forgedProofFollowedByAFrameIsDropped() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     bytes.write(AuthProtocol.MAGIC);
-    bytes.write(new byte[AuthProtocol.NONCE_LENGTH + AuthProtocol.MAC_LENGTH]);
+    bytes.write(new byte[AuthProtocol.FLAGS_LENGTH + AuthProtocol.NONCE_LENGTH + AuthProtocol.MAC_LENGTH]);
     bytes.write(NetworkTesting.encodedFrame(new Envelope(1L, false, new RegisterExecutor("x", "h", 1, 1))));
     assertRawPeerDropped(bytes.toByteArray());
   }
@@ -153,9 +154,11 @@ class TransportAuthTest {
   /** The client side of {@link AuthProtocol}, done with plain streams. */
   private static void handshakeByHand(Socket raw, byte[] secret) throws IOException {
     byte[] hello = raw.getInputStream().readNBytes(AuthProtocol.SERVER_HELLO_LENGTH);
-    byte[] serverNonce = java.util.Arrays.copyOfRange(hello, AuthProtocol.MAGIC.length, hello.length);
+    byte[] serverNonce = java.util.Arrays.copyOfRange(hello, AuthProtocol.MAGIC.length + AuthProtocol.FLAGS_LENGTH,
+        hello.length);
     byte[] clientNonce = AuthProtocol.newNonce();
     raw.getOutputStream().write(AuthProtocol.MAGIC);
+    raw.getOutputStream().write(AuthProtocol.flags(false));
     raw.getOutputStream().write(clientNonce);
     raw.getOutputStream().write(AuthProtocol.clientProof(secret, serverNonce, clientNonce));
     byte[] serverProof = raw.getInputStream().readNBytes(AuthProtocol.SERVER_PROOF_LENGTH);
@@ -182,7 +185,7 @@ class TransportAuthTest {
     }
   }
 
-  /** Reads until the server closes: only its hello may arrive (36 bytes), then end of stream. */
+  /** Reads until the server closes: only its hello may arrive (37 bytes), then end of stream. */
   private static void assertClosedByPeer(InputStream in) throws IOException {
     int received = 0;
     try {

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
+import io.weft.network.auth.AuthenticationException;
 import io.weft.network.crypto.CryptoCodec;
 import io.weft.network.crypto.SessionKeys;
 import io.weft.network.protocol.FetchBroadcast;
@@ -52,10 +53,32 @@ class WireEncryptionTest {
     assertTrue(t.raw.contains(MARKER), "the tap missed the clear-text record");
   }
 
-  /** A mismatch fails the ask (the server cannot parse sealed records), rather than passing garbage on. */
+  /**
+   * Ends that differ in weft.network.crypto.enabled fail at the handshake (each says its setting
+   * in its FLAGS byte), with a message naming the setting and both values, either way round; the
+   * server refuses and counts the connection, and nothing reaches its handler.
+   */
   @Test
-  void anEncryptingClientGetsNoAnswerFromAPlainServer() {
-    assertThrows(Exception.class, () -> exchange(true, false));
+  void aMismatchFailsTheHandshakeNamingTheSetting() throws Exception {
+    for (boolean clientCrypto : new boolean[] {true, false}) {
+      boolean serverCrypto = !clientCrypto;
+      java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
+      try (TransportServer server = new TransportServer(NetworkTesting.conf().withCrypto(serverCrypto), secret, HOST, 0,
+              (msg, reply) -> handled.incrementAndGet());
+          TransportClientFactory clients = new TransportClientFactory(NetworkTesting.conf().withCrypto(clientCrypto),
+              secret, (msg, reply) -> { })) {
+        AuthenticationException e = assertThrows(AuthenticationException.class,
+            () -> clients.createClient(HOST, server.port()));
+        assertTrue(e.getMessage().contains("the server has weft.network.crypto.enabled=" + serverCrypto
+            + " but this process has " + clientCrypto), e.getMessage());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (server.refusedConnections() < 1 && System.nanoTime() < deadline) {
+          Thread.sleep(10); // the server refuses on its event loop once the proof (or the close) arrives
+        }
+        assertEquals(1, server.refusedConnections(), "the server did not refuse the mismatched client");
+        assertEquals(0, handled.get());
+      }
+    }
   }
 
   @Test

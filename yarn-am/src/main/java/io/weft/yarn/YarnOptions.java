@@ -98,6 +98,15 @@ public final class YarnOptions {
       .defaultValue("true")
       .register();
 
+  public static final ConfigEntry<Boolean> SECURITY_TOKENS_CANCEL_AT_END =
+      booleanConf("weft.yarn.security.tokens.cancelAtEnd")
+      .doc("Whether the ResourceManager cancels the submitted delegation tokens when the application "
+          + "ends (YARN's cancel-tokens-when-complete, as mapreduce.job.complete.cancel.delegation.tokens). "
+          + "Off when the tokens are shared with work that outlives the application (a workflow "
+          + "scheduler's launcher that passes its own tokens to several jobs).")
+      .defaultValue("true")
+      .register();
+
   public static final ConfigEntry<String> LOCALITY_INPUTS = stringConf("weft.yarn.locality.inputs")
       .doc("Comma-separated input paths (files or directories, on HDFS or another Hadoop file "
           + "system) whose block hosts place the executor containers asked for at start, before "

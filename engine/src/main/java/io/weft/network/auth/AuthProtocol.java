@@ -12,10 +12,16 @@ import javax.crypto.spec.SecretKeySpec;
  * fixed-size raw frames, no length fields and no deserialization:
  *
  * <pre>
- * server → client  SERVER_HELLO   = MAGIC(4) | Ns(32)
- * client → server  CLIENT_PROOF   = MAGIC(4) | Nc(32) | HMAC(secret, "weft-client-v1" | Ns | Nc)(32)
- * server → client  SERVER_PROOF   = HMAC(secret, "weft-server-v1" | Ns | Nc)(32)
+ * server → client  SERVER_HELLO   = MAGIC(4) | FLAGS(1) | Ns(32)
+ * client → server  CLIENT_PROOF   = MAGIC(4) | FLAGS(1) | Nc(32) | HMAC(secret, "weft-client-v2" | Ns | Nc)(32)
+ * server → client  SERVER_PROOF   = HMAC(secret, "weft-server-v2" | Ns | Nc)(32)
  * </pre>
+ *
+ * <p>{@code FLAGS} says how the sender is configured ({@link #CRYPTO_FLAG}: it encrypts after the
+ * handshake), so two ends that differ in {@code weft.network.crypto.enabled} fail with a message
+ * naming the setting instead of garbling each other's first frame. Each end encrypts (or not) by
+ * its own setting, never by the peer's flag, so a flipped flag cannot turn encryption off; it
+ * is not covered by the proofs.
  *
  * <p>Both nonces are fresh per connection, so a recorded proof is worthless on another one; the
  * direction labels differ, so a proof cannot be reflected back at its sender. Proofs are
@@ -25,17 +31,20 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class AuthProtocol {
   /** "WFT" and the handshake version: lets a peer reject a stranger after four bytes. */
-  public static final byte[] MAGIC = {'W', 'F', 'T', 1};
+  public static final byte[] MAGIC = {'W', 'F', 'T', 2};
+  /** {@code FLAGS} bit: the sender has {@code weft.network.crypto.enabled}. */
+  public static final byte CRYPTO_FLAG = 1;
+  public static final int FLAGS_LENGTH = 1;
   public static final int NONCE_LENGTH = 32;
   public static final int MAC_LENGTH = 32;
-  public static final int SERVER_HELLO_LENGTH = MAGIC.length + NONCE_LENGTH;
-  public static final int CLIENT_PROOF_LENGTH = MAGIC.length + NONCE_LENGTH + MAC_LENGTH;
+  public static final int SERVER_HELLO_LENGTH = MAGIC.length + FLAGS_LENGTH + NONCE_LENGTH;
+  public static final int CLIENT_PROOF_LENGTH = MAGIC.length + FLAGS_LENGTH + NONCE_LENGTH + MAC_LENGTH;
   public static final int SERVER_PROOF_LENGTH = MAC_LENGTH;
   /** Secrets shorter than this are refused at construction: too easy to guess. */
   public static final int MIN_SECRET_LENGTH = 16;
 
-  private static final byte[] CLIENT_LABEL = "weft-client-v1".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] SERVER_LABEL = "weft-server-v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CLIENT_LABEL = "weft-client-v2".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SERVER_LABEL = "weft-server-v2".getBytes(StandardCharsets.US_ASCII);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private AuthProtocol() {}
@@ -47,6 +56,24 @@ public final class AuthProtocol {
           + MIN_SECRET_LENGTH + " bytes");
     }
     return secret.clone();
+  }
+
+  /** The {@code FLAGS} byte of an end with crypto {@code on} or off. */
+  public static byte flags(boolean crypto) {
+    return crypto ? CRYPTO_FLAG : 0;
+  }
+
+  /**
+   * Null when the peer's {@code FLAGS} agree with this end's setting, else why not, naming the
+   * setting and both values ({@code peer} is "the server at host:port" or "the client at ...").
+   */
+  public static String mismatch(boolean crypto, byte peerFlags, String peer) {
+    boolean peerCrypto = (peerFlags & CRYPTO_FLAG) != 0;
+    if (peerCrypto == crypto) {
+      return null;
+    }
+    return peer + " has weft.network.crypto.enabled=" + peerCrypto + " but this process has " + crypto
+        + ": every driver and executor of an application must agree (set it at submission, with --conf)";
   }
 
   public static byte[] newNonce() {

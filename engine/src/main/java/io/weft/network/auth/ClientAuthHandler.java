@@ -24,14 +24,17 @@ import java.util.function.Consumer;
  */
 public final class ClientAuthHandler extends ByteToMessageDecoder {
   private final byte[] secret;
+  private final boolean crypto;
   private final Consumer<ChannelPipeline> onAuthenticated;
   private final CompletableFuture<Void> result;
   private byte[] serverNonce;
   private byte[] clientNonce;
 
-  public ClientAuthHandler(byte[] secret, Consumer<ChannelPipeline> onAuthenticated,
+  /** {@code crypto}: this end's {@code weft.network.crypto.enabled}, which the server must share. */
+  public ClientAuthHandler(byte[] secret, boolean crypto, Consumer<ChannelPipeline> onAuthenticated,
       CompletableFuture<Void> result) {
     this.secret = secret;
+    this.crypto = crypto;
     this.onAuthenticated = onAuthenticated;
     this.result = result;
   }
@@ -52,13 +55,18 @@ public final class ClientAuthHandler extends ByteToMessageDecoder {
         fail(ctx, "the server is not a Weft transport (bad magic)");
         return;
       }
+      byte serverFlags = in.readByte();
       serverNonce = new byte[AuthProtocol.NONCE_LENGTH];
       in.readBytes(serverNonce);
       clientNonce = AuthProtocol.newNonce();
       ByteBuf proof = ctx.alloc().buffer(AuthProtocol.CLIENT_PROOF_LENGTH);
-      proof.writeBytes(AuthProtocol.MAGIC).writeBytes(clientNonce)
+      proof.writeBytes(AuthProtocol.MAGIC).writeByte(AuthProtocol.flags(crypto)).writeBytes(clientNonce)
           .writeBytes(AuthProtocol.clientProof(secret, serverNonce, clientNonce));
-      ctx.writeAndFlush(proof);
+      ctx.writeAndFlush(proof); // also on a mismatch: the server then logs it, naming the setting
+      String mismatch = AuthProtocol.mismatch(crypto, serverFlags, "the server");
+      if (mismatch != null) {
+        fail(ctx, mismatch);
+      }
       return;
     }
     if (in.readableBytes() < AuthProtocol.SERVER_PROOF_LENGTH) {

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * it, and only then calls {@code onAuthenticated} (which adds the message codec and the
  * application handler) and removes itself. Until then no byte reaches any decoder.
  *
- * <p>Refusal: bad magic (checked after four bytes), a wrong proof, more bytes than the proof,
+ * <p>Refusal: bad magic (checked after four bytes), a wrong proof, a client whose
+ * {@code weft.network.crypto.enabled} differs (after a right proof), more bytes than the proof,
  * an exception, or no proof within {@code timeoutMs} close the connection; each refusal is
  * logged at WARN with the remote address and counted. The peer gets no reason.
  *
@@ -29,6 +30,7 @@ public final class ServerAuthHandler extends ByteToMessageDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(ServerAuthHandler.class);
 
   private final byte[] secret;
+  private final boolean crypto;
   private final long timeoutMs;
   private final Consumer<ChannelPipeline> onAuthenticated;
   private final LongAdder refused;
@@ -36,10 +38,14 @@ public final class ServerAuthHandler extends ByteToMessageDecoder {
   private ScheduledFuture<?> timeout;
   private boolean finished;
 
-  /** {@code secret} is not copied: the server owns it and never changes it. */
-  public ServerAuthHandler(byte[] secret, long timeoutMs, Consumer<ChannelPipeline> onAuthenticated,
+  /**
+   * {@code secret} is not copied: the server owns it and never changes it. {@code crypto}: this
+   * end's {@code weft.network.crypto.enabled}, which the client must share.
+   */
+  public ServerAuthHandler(byte[] secret, boolean crypto, long timeoutMs, Consumer<ChannelPipeline> onAuthenticated,
       LongAdder refused) {
     this.secret = secret;
+    this.crypto = crypto;
     this.timeoutMs = timeoutMs;
     this.onAuthenticated = onAuthenticated;
     this.refused = refused;
@@ -50,7 +56,7 @@ public final class ServerAuthHandler extends ByteToMessageDecoder {
     timeout = ctx.executor().schedule(
         () -> refuse(ctx, "no authentication within " + timeoutMs + " ms"), timeoutMs, TimeUnit.MILLISECONDS);
     ByteBuf hello = ctx.alloc().buffer(AuthProtocol.SERVER_HELLO_LENGTH);
-    hello.writeBytes(AuthProtocol.MAGIC).writeBytes(serverNonce);
+    hello.writeBytes(AuthProtocol.MAGIC).writeByte(AuthProtocol.flags(crypto)).writeBytes(serverNonce);
     ctx.writeAndFlush(hello);
     super.channelActive(ctx);
   }
@@ -80,11 +86,17 @@ public final class ServerAuthHandler extends ByteToMessageDecoder {
       return;
     }
     in.skipBytes(AuthProtocol.MAGIC.length);
+    byte clientFlags = in.readByte();
     byte[] clientNonce = new byte[AuthProtocol.NONCE_LENGTH];
     byte[] proof = new byte[AuthProtocol.MAC_LENGTH];
     in.readBytes(clientNonce).readBytes(proof);
     if (!AuthProtocol.matches(AuthProtocol.clientProof(secret, serverNonce, clientNonce), proof)) {
       refuse(ctx, "wrong secret");
+      return;
+    }
+    String mismatch = AuthProtocol.mismatch(crypto, clientFlags, "the client");
+    if (mismatch != null) { // after the proof: only a peer that knows the secret learns nothing more
+      refuse(ctx, mismatch);
       return;
     }
     finished = true;

@@ -124,7 +124,7 @@ public final class CryptoCodec {
         return Unpooled.wrappedBuffer(cipher.open(sealed, 0, sealed.length));
       } catch (GeneralSecurityException e) {
         throw new DecoderException("a record from " + ctx.channel().remoteAddress() + " failed decryption "
-            + "(altered on the way, or weft.network.crypto.enabled differs between the two ends)", e);
+            + "(altered or injected on the way)", e);
       } finally {
         frame.release();
       }

@@ -40,7 +40,11 @@ public final class SecureCluster implements AutoCloseable {
     this.cluster = cluster;
   }
 
-  /** Starts the KDC, then HDFS and {@code nodeManagers} NodeManagers (0: no YARN), all Kerberized. */
+  /**
+   * Starts the KDC, then HDFS and {@code nodeManagers} NodeManagers (0: no YARN), all Kerberized.
+   * {@code extra} settings go to the whole cluster; {@code yarn.*} ones also override the embedded
+   * YARN's defaults.
+   */
   public static SecureCluster start(Path dir, int nodeManagers, Map<String, String> extra) throws Exception {
     Properties kdcConf = MiniKdc.createConf();
     kdcConf.setProperty(MiniKdc.DEBUG, "false");
@@ -56,6 +60,12 @@ public final class SecureCluster implements AutoCloseable {
       UserGroupInformation.setConfiguration(conf);
       EmbeddedCluster.Builder b = EmbeddedCluster.builder().nodeManagers(nodeManagers).baseDir(dir.resolve("cluster"));
       settings.forEach(b::hadoopSetting);
+      // YARN's own defaults (minicluster YarnSettings) come after the cluster-wide settings
+      extra.forEach((k, v) -> {
+        if (k.startsWith("yarn.") && nodeManagers > 0) {
+          b.yarnSetting(k, v);
+        }
+      });
       EmbeddedCluster cluster = b.build();
       cluster.start();
       return new SecureCluster(kdc, keytab, cluster);

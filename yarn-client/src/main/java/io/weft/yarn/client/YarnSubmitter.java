@@ -317,10 +317,12 @@ public final class YarnSubmitter implements AutoCloseable {
     return SecureSubmission.amCredentials(hadoopConf, new WeftConf(false), secret);
   }
 
-  private static void describe(ApplicationSubmissionContext ctx, WeftConf conf, ContainerSizes sizes) {
+  static void describe(ApplicationSubmissionContext ctx, WeftConf conf, ContainerSizes sizes) {
     ctx.setApplicationName(conf.appName());
     ctx.setApplicationType(APPLICATION_TYPE);
     ctx.setQueue(conf.get(YarnOptions.QUEUE));
+    // YARN cancels the tokens it renewed once the application ends (after log aggregation)
+    ctx.setCancelTokensWhenComplete(conf.get(YarnOptions.SECURITY_TOKENS_CANCEL_AT_END));
     ctx.setResource(Resource.newInstance(sizes.amContainerMb(), sizes.amCores()));
     if (!YarnOptions.tags(conf).isEmpty()) {
       ctx.setApplicationTags(YarnOptions.tags(conf));

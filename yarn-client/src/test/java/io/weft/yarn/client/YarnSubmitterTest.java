@@ -57,6 +57,21 @@ class YarnSubmitterTest {
         Map.of("weft.yarn.connect.timeout", "1s"), List.of());
   }
 
+  /** YARN's RM cancels the submitted delegation tokens at the end unless the user opts out. */
+  @Test
+  void theSubmissionAsksYarnToCancelTheTokensAtTheEndUnlessOptedOut() {
+    io.weft.WeftConf conf = new io.weft.WeftConf(false);
+    io.weft.yarn.ContainerSizes sizes = io.weft.yarn.ContainerSizes.of(conf);
+    org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext ctx =
+        org.apache.hadoop.yarn.util.Records.newRecord(org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext.class);
+    ctx.setCancelTokensWhenComplete(false);
+    YarnSubmitter.describe(ctx, conf, sizes);
+    assertTrue(ctx.getCancelTokensWhenComplete(), "weft.yarn.security.tokens.cancelAtEnd defaults to true");
+    conf.set("weft.yarn.security.tokens.cancelAtEnd", "false");
+    YarnSubmitter.describe(ctx, conf, sizes);
+    assertEquals(false, ctx.getCancelTokensWhenComplete());
+  }
+
   @Test
   void aWrongMainClassFailsNamingClassAndJarBeforeTheClusterIsAsked() throws IOException {
     Path jar = jarWith(WeftSubmitTest.RecordingApp.class);
