@@ -112,7 +112,7 @@ public final class AppStatusStore implements WeftListener {
   }
 
   /** The event's {@code timeMs} component (every event has one; the accessor is looked up once per type). */
-  private static long timeOf(ListenerEvent e) {
+  static long timeOf(ListenerEvent e) {
     try {
       return (long) TIME.get(e.getClass()).invoke(e);
     } catch (ReflectiveOperationException | RuntimeException ex) {
