@@ -26,6 +26,7 @@ public final class ConfigRegistry {
       "io.weft.config.FaultToleranceOptions",
       "io.weft.config.UiOptions",
       "io.weft.config.SecurityOptions",
+      "io.weft.config.AclOptions",
       "io.weft.yarn.YarnOptions"));
 
   private ConfigRegistry() {}

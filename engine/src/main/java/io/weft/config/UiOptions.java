@@ -1,6 +1,7 @@
 package io.weft.config;
 
 import static io.weft.config.ConfigEntry.booleanConf;
+import static io.weft.config.ConfigEntry.intConf;
 import static io.weft.config.ConfigEntry.stringConf;
 
 /** Settings of the event log and the web UI. */
@@ -32,5 +33,27 @@ public final class UiOptions {
   public static final ConfigEntry<String> APP_ID = stringConf("weft.app.id")
       .doc("The application's id in the event log and the web UI; set by the ApplicationMaster to "
           + "YARN's application id, else local-<start time>. Not meant to be set by hand.")
+      .register();
+
+  public static final ConfigEntry<Integer> RETAINED_JOBS = intConf("weft.ui.retainedJobs")
+      .doc("How many jobs the web UI and the history server keep: beyond it the oldest finished "
+          + "jobs are dropped (the application's JSON says how many). Running jobs are always kept.")
+      .defaultValue("1000")
+      .check(n -> n > 0, "positive")
+      .register();
+
+  public static final ConfigEntry<Integer> RETAINED_STAGES = intConf("weft.ui.retainedStages")
+      .doc("How many stages the web UI and the history server keep: beyond it the oldest finished "
+          + "stages are dropped with their tasks. Active and pending stages are always kept.")
+      .defaultValue("1000")
+      .check(n -> n > 0, "positive")
+      .register();
+
+  public static final ConfigEntry<Integer> RETAINED_TASKS = intConf("weft.ui.retainedTasks")
+      .doc("How many task attempts the web UI keeps per stage: beyond it the oldest finished "
+          + "attempts are dropped (the stage's counts of complete and failed tasks still count "
+          + "them; its summary quantiles and task table cover the kept ones).")
+      .defaultValue("100000")
+      .check(n -> n > 0, "positive")
       .register();
 }

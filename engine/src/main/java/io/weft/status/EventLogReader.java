@@ -80,6 +80,42 @@ public final class EventLogReader {
     };
   }
 
+  /** The events of the complete lines after byte {@code offset}, and the offset after the last of them. */
+  public record Chunk(List<ListenerEvent> events, long nextOffset) {}
+
+  /**
+   * Reads a plain (not gzip) log from byte {@code offset} on: the events of every complete line,
+   * and the offset just after the last one read, where the next call starts. A line still being
+   * written (no newline yet) or not valid JSON is left for the next call, so each byte of a
+   * growing log is read about once.
+   */
+  public static Chunk readFrom(Configuration conf, Path path, long offset) throws IOException {
+    FileSystem fs = EventLogWriter.rawLocal(path.getFileSystem(conf));
+    try (org.apache.hadoop.fs.FSDataInputStream in = fs.open(path)) {
+      in.seek(offset);
+      return readFrom(new java.io.BufferedInputStream(in, 64 * 1024), offset);
+    }
+  }
+
+  static Chunk readFrom(InputStream in, long offset) throws IOException {
+    List<ListenerEvent> events = new ArrayList<>();
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    long next = offset;
+    int b;
+    while ((b = in.read()) >= 0) {
+      if (b != '\n') {
+        line.write(b); // '\n' never occurs inside a UTF-8 sequence: split on bytes, decode per line
+        continue;
+      }
+      if (!addLine(line.toString(StandardCharsets.UTF_8), events)) {
+        break;
+      }
+      next += line.size() + 1;
+      line.reset();
+    }
+    return new Chunk(events, next);
+  }
+
   private static boolean addLine(String line, List<ListenerEvent> events) {
     if (line.isBlank()) {
       return true;

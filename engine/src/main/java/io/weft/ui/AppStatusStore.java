@@ -1,10 +1,13 @@
 package io.weft.ui;
 
+import io.weft.config.UiOptions;
 import io.weft.executor.TaskMetrics;
 import io.weft.status.ListenerEvent;
 import io.weft.status.ListenerEvent.StageInfo;
 import io.weft.status.WeftListener;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,17 @@ public final class AppStatusStore implements WeftListener {
   private final Map<Integer, JobData> jobs = new TreeMap<>();
   private final Map<Integer, StageData> stages = new TreeMap<>();
   private final Map<String, ExecutorData> executors = new LinkedHashMap<>();
+  // weft.ui.retained*: read from the application's settings in EnvironmentUpdated, so the history
+  // server keeps what the live UI kept
+  private int retainedJobs = UiOptions.RETAINED_JOBS.parse(null);
+  private int retainedStages = UiOptions.RETAINED_STAGES.parse(null);
+  private int retainedTasks = UiOptions.RETAINED_TASKS.parse(null);
+  private long droppedJobs;
+  private long droppedStages;
+  /** The last state of dropped stages that a kept job still lists, for its counts and DAG. */
+  private final Map<Integer, DroppedStage> droppedStageInfo = new HashMap<>();
+
+  private record DroppedStage(String status, int numTasks, int succeeded) {}
 
   private static final class JobData {
     int jobId;
@@ -100,7 +114,7 @@ public final class AppStatusStore implements WeftListener {
   }
 
   /** The event's {@code timeMs} component (every event has one; the accessor is looked up once per type). */
-  private static long timeOf(ListenerEvent e) {
+  static long timeOf(ListenerEvent e) {
     try {
       return (long) TIME.get(e.getClass()).invoke(e);
     } catch (ReflectiveOperationException | RuntimeException ex) {
@@ -132,6 +146,7 @@ public final class AppStatusStore implements WeftListener {
     } else if (event instanceof ListenerEvent.EnvironmentUpdated env) {
       runtime = new LinkedHashMap<>(env.runtime());
       config = new TreeMap<>(env.config());
+      retainFrom(config);
     } else if (event instanceof ListenerEvent.JobStarted j) {
       JobData job = jobs.computeIfAbsent(j.jobId(), id -> new JobData());
       job.jobId = j.jobId();
@@ -155,6 +170,7 @@ public final class AppStatusStore implements WeftListener {
       stage.status = s.failure() == null ? "COMPLETE" : "FAILED";
       stage.failure = s.failure();
       stage.completedMs = s.timeMs();
+      dropOldStages();
     } else if (event instanceof ListenerEvent.StageDiagnosed d) {
       stage(d.stageId()).findings = List.copyOf(d.findings());
     } else if (event instanceof ListenerEvent.TaskStarted t) {
@@ -205,6 +221,68 @@ public final class AppStatusStore implements WeftListener {
         s.status = "SKIPPED";
       }
     }
+    dropOldJobs();
+    dropOldStages();
+  }
+
+  /** The retention limits among {@code settings} (the defaults for those not set or not valid). */
+  private void retainFrom(Map<String, String> settings) {
+    try {
+      retainedJobs = UiOptions.RETAINED_JOBS.parse(settings.get(UiOptions.RETAINED_JOBS.key()));
+      retainedStages = UiOptions.RETAINED_STAGES.parse(settings.get(UiOptions.RETAINED_STAGES.key()));
+      retainedTasks = UiOptions.RETAINED_TASKS.parse(settings.get(UiOptions.RETAINED_TASKS.key()));
+    } catch (IllegalArgumentException e) {
+      // the driver validated its settings; a hand-edited log keeps whatever parsed
+    }
+  }
+
+  /** Drops the oldest finished jobs beyond weft.ui.retainedJobs; running ones stay. */
+  private void dropOldJobs() {
+    Iterator<JobData> it = jobs.values().iterator();
+    List<Integer> orphanedStages = new ArrayList<>();
+    while (jobs.size() > retainedJobs && it.hasNext()) {
+      JobData j = it.next();
+      if (j.endMs >= 0) {
+        it.remove();
+        droppedJobs++;
+        orphanedStages.addAll(j.stageIds);
+      }
+    }
+    for (int id : orphanedStages) {
+      if (jobs.values().stream().noneMatch(j -> j.stageIds.contains(id))) {
+        droppedStageInfo.remove(id);
+      }
+    }
+  }
+
+  /** Drops the oldest finished stages beyond weft.ui.retainedStages, tasks and all; active ones stay. */
+  private void dropOldStages() {
+    Iterator<StageData> it = stages.values().iterator();
+    while (stages.size() > retainedStages && it.hasNext()) {
+      StageData s = it.next();
+      if (finished(s)) {
+        it.remove();
+        droppedStages++;
+        droppedStageInfo.put(s.stageId, new DroppedStage(s.status, s.numTasks, s.tasks.succeeded()));
+      }
+    }
+  }
+
+  /** Whether a stage will not change: ended, or planned but never run by jobs that all ended. */
+  private boolean finished(StageData s) {
+    if ("ACTIVE".equals(s.status)) {
+      return false;
+    }
+    if (!"PENDING".equals(s.status)) {
+      return true;
+    }
+    for (int jobId : s.jobIds) {
+      JobData j = jobs.get(jobId);
+      if (j != null && j.endMs < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void onTaskStarted(ListenerEvent.TaskStarted t) {
@@ -244,6 +322,7 @@ public final class AppStatusStore implements WeftListener {
       e.failed++;
     }
     e.taskTimeMs += r.durationMs(r.endMs);
+    stage.tasks.retain(retainedTasks);
     TaskMetrics m = t.metrics();
     if (m != null) {
       e.gcTimeMs += m.gcTimeMs();
@@ -293,6 +372,8 @@ public final class AppStatusStore implements WeftListener {
     m.put("numFailedJobs", failedJobs);
     m.put("numRunningJobs", running);
     m.put("status", endMs < 0 ? "RUNNING" : failedJobs > 0 ? "FAILED JOBS" : "FINISHED");
+    m.put("numDroppedJobs", droppedJobs);
+    m.put("numDroppedStages", droppedStages);
     return m;
   }
 
@@ -327,13 +408,15 @@ public final class AppStatusStore implements WeftListener {
     List<Map<String, Object>> dag = new ArrayList<>();
     for (int id : j.stageIds) {
       StageData s = stages.get(id);
-      done += "COMPLETE".equals(s.status) ? 1 : 0;
-      skipped += "SKIPPED".equals(s.status) ? 1 : 0;
-      if (!"SKIPPED".equals(s.status)) {
-        tasks += s.numTasks;
-        tasksDone += Math.min(s.numTasks, s.tasks.succeeded());
+      DroppedStage d = s != null ? new DroppedStage(s.status, s.numTasks, s.tasks.succeeded())
+          : droppedStageInfo.getOrDefault(id, new DroppedStage("DROPPED", 0, 0));
+      done += "COMPLETE".equals(d.status()) ? 1 : 0;
+      skipped += "SKIPPED".equals(d.status()) ? 1 : 0;
+      if (!"SKIPPED".equals(d.status())) {
+        tasks += d.numTasks();
+        tasksDone += Math.min(d.numTasks(), d.succeeded());
       }
-      if (withDag) {
+      if (withDag && s != null) {
         Map<String, Object> node = stageSummary(s);
         node.put("parentIds", s.info == null ? List.of() : s.info.parentIds());
         node.put("operations", s.info == null ? List.of() : s.info.operations());
@@ -372,6 +455,7 @@ public final class AppStatusStore implements WeftListener {
     m.put("numCompleteTasks", s.tasks.succeeded());
     m.put("numFailedTasks", s.tasks.failed());
     m.put("numTaskAttempts", s.tasks.size());
+    m.put("numDroppedTasks", s.tasks.dropped());
     m.put("submissionTime", s.submittedMs);
     m.put("completionTime", s.completedMs);
     m.put("failure", s.failure);
@@ -406,6 +490,7 @@ public final class AppStatusStore implements WeftListener {
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("total", s.tasks.size());
+    m.put("dropped", s.tasks.dropped());
     m.put("offset", offset);
     m.put("tasks", rows);
     return m;

@@ -4,7 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.weft.WeftConf;
 import io.weft.config.UiOptions;
-import io.weft.status.EventLogReader;
+import io.weft.status.EventLogWriter;
 import io.weft.status.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * The web UI of finished (and still running) applications, from their event logs
  * ({@code bin/weft history [--port P] [--dir D]}): {@code /} lists the applications (name, user,
  * start, duration, status), {@code /history/<appId>/} serves the same pages and JSON as the
- * ApplicationMaster did. A log is read again when its length or modification time changed, so an
- * application still running shows its progress up to its last flush.
+ * ApplicationMaster did. A log that changed is read on from where the last read stopped
+ * ({@link LogFollower}), so an application still running shows its progress up to its last flush
+ * at the cost of what it wrote since.
  *
  * <p>Threading: a small pool serves requests; the cache is a concurrent map. Failure: a log
  * that cannot be read is left out of the list and logged.
@@ -40,9 +41,8 @@ public final class HistoryServer implements AutoCloseable {
   private final Path dir;
   private final HttpServer server;
   private final ExecutorService pool;
-  private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
-
-  private record Loaded(long length, long modified, AppStatusStore store) {}
+  /** The followed logs by file name without {@code .inprogress}: a log renamed at the end is followed on. */
+  private final Map<String, LogFollower> cache = new ConcurrentHashMap<>();
 
   private HistoryServer(Configuration conf, Path dir, HttpServer server, ExecutorService pool) {
     this.conf = conf;
@@ -127,35 +127,35 @@ public final class HistoryServer implements AutoCloseable {
     return apps;
   }
 
-  /** The applications by id, each log read again only if it changed. */
+  /** The applications by id, each log read on only if it changed. */
   private Map<String, AppStatusStore> load() throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
     Map<String, AppStatusStore> apps = new ConcurrentHashMap<>();
     if (!fs.exists(dir)) {
       return apps;
     }
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (FileStatus st : fs.listStatus(dir)) {
       String name = st.getPath().getName();
       if (!st.isFile() || name.startsWith(".") || name.endsWith(".crc")) {
         continue;
       }
-      Loaded cached = cache.get(name);
-      if (cached == null || cached.length() != st.getLen() || cached.modified() != st.getModificationTime()) {
-        try {
-          EventLogReader.Loaded log = EventLogReader.read(conf, st.getPath());
-          cached = new Loaded(st.getLen(), st.getModificationTime(), AppStatusStore.replay(log.events()));
-          cache.put(name, cached);
-        } catch (IOException | RuntimeException e) {
-          LOG.warn("Skipping event log {}: {}", st.getPath(), e.toString());
-          continue;
-        }
+      String key = name.replace(EventLogWriter.IN_PROGRESS, "");
+      seen.add(key);
+      AppStatusStore store;
+      try {
+        store = cache.computeIfAbsent(key, k -> new LogFollower(conf)).update(st);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Skipping event log {}: {}", st.getPath(), e.toString());
+        continue;
       }
-      String id = cached.store().appId();
+      String id = store.appId();
       if (id != null) {
         // an application restarted by YARN has a log per attempt: the latest attempt's is shown
-        apps.merge(id, cached.store(), (a, b) -> startTime(b) >= startTime(a) ? b : a);
+        apps.merge(id, store, (a, b) -> startTime(b) >= startTime(a) ? b : a);
       }
     }
+    cache.keySet().retainAll(seen); // logs deleted since
     return apps;
   }
 

@@ -60,6 +60,7 @@ final class TaskTable {
   private int changes;
   private int summaryAt = -1;
   private Map<String, Object> summary;
+  private long dropped;
 
   Row started(long taskId) {
     Row r = byId.get(taskId);
@@ -82,6 +83,37 @@ final class TaskTable {
       failed++;
     }
     return r;
+  }
+
+  /**
+   * Drops the oldest finished attempts once more than {@code limit} are kept, down to 90% of it
+   * (at least one pass's worth, as Spark's status store does), so that a stage far past its
+   * limit pays for the pass once per {@code limit / 10} new attempts. Running attempts stay;
+   * the succeeded and failed counts keep counting the dropped ones.
+   */
+  void retain(int limit) {
+    if (rows.size() <= limit) {
+      return;
+    }
+    int excess = rows.size() - (limit - limit / 10);
+    List<Row> kept = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      if (excess > 0 && r.endMs >= 0) {
+        byId.remove(r.taskId);
+        excess--;
+        dropped++;
+      } else {
+        kept.add(r);
+      }
+    }
+    rows.clear();
+    rows.addAll(kept);
+    changes++;
+  }
+
+  /** How many finished attempts {@link #retain} dropped. */
+  long dropped() {
+    return dropped;
   }
 
   boolean contains(long taskId) {

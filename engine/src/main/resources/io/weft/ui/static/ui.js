@@ -26,6 +26,11 @@ function bar(done, total) {
   const pct = total > 0 ? Math.round(100 * done / total) : 0;
   return `<span class="bar"><span style="width:${pct}%"></span></span> ${done}/${total}`;
 }
+/** A line saying how many older items the store dropped (weft.ui.retained*), or nothing. */
+function droppedNote(n, what, key) {
+  return n > 0 ? `<p class="dropped">${n} older ${what} not shown (${key}).</p>` : '';
+}
+
 async function get(path) {
   const r = await fetch('api/v1/applications' + path, {cache: 'no-store'});
   if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
@@ -40,7 +45,8 @@ function num(v) { return td(v, 'num'); }
 
 async function jobsView() {
   const jobs = await get('/' + appId + '/jobs');
-  return '<h2>Jobs</h2>' + table('jobs-table', ['Job', 'Description', 'Status', 'Submitted', 'Duration', 'Stages', 'Tasks'],
+  const app = await get('/' + appId);
+  return '<h2>Jobs</h2>' + droppedNote(app.numDroppedJobs, 'finished jobs', 'weft.ui.retainedJobs') + table('jobs-table', ['Job', 'Description', 'Status', 'Submitted', 'Duration', 'Stages', 'Tasks'],
     jobs.map(j => row([td(`<a href="#/job/${j.jobId}">${j.jobId}</a>`), td(esc(j.name)), td(j.status, j.status),
       td(time(j.submissionTime)), num(ms(j.duration)),
       td(bar(j.numCompletedStages, j.numStages - j.numSkippedStages) + (j.numSkippedStages ? ` (${j.numSkippedStages} skipped)` : '')),
@@ -158,6 +164,7 @@ async function stageView(id, offset) {
   const last = Math.max(0, Math.floor((page.total - 1) / PAGE) * PAGE);
   const nav = (o, label) => `<button onclick="location.hash='#/stage/${id}?offset=${o}'">${label}</button>`;
   html += `<h2>Tasks ${page.total ? offset + 1 : 0}–${Math.min(page.total, offset + PAGE)} of <span id="task-total">${page.total}</span></h2>`;
+  html += droppedNote(page.dropped, 'finished task attempts', 'weft.ui.retainedTasks');
   html += `<div class="pager">${nav(0, 'First')}${nav(Math.max(0, offset - PAGE), 'Previous')}${nav(Math.min(last, offset + PAGE), 'Next')}${nav(last, 'Last')}</div>`;
   html += table('task-table', ['Task', 'Index', 'Attempt', 'Executor', 'Host', 'Locality', 'Status', 'Launched', 'Duration', 'GC',
     'Input', 'Records in', 'Output', 'Shuffle read', 'Shuffle write', 'Fetch wait', 'Spill', 'Error'],

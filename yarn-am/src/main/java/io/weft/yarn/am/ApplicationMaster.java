@@ -2,6 +2,7 @@ package io.weft.yarn.am;
 
 import io.weft.WeftConf;
 import io.weft.config.FaultToleranceOptions;
+import io.weft.ui.AccessControl;
 import io.weft.yarn.AppSecret;
 import io.weft.yarn.YarnConstants;
 import io.weft.yarn.YarnOptions;
@@ -124,11 +125,34 @@ public final class ApplicationMaster {
     AmStatus status = YarnOptions.runsInAm(launch.conf()) ? AmStatus.inAm(launch.conf().appName())
         : new AmStatus(launch.conf().appName(), launch.conf().get(YarnOptions.EXECUTOR_INSTANCES));
     try (StatusServer http = StatusServer.start(status, host(),
-        AmIpFilter.fromConf(hadoopConf, attemptId.getApplicationId().toString()))) {
+        AmIpFilter.fromConf(hadoopConf, attemptId.getApplicationId().toString()), aclFilter(launch))) {
       return runRegistered(attemptId, launch, secret, credentials, status, http);
     } catch (IOException e) {
       LOG.error("ApplicationMaster cannot start its status page: {}", e.getMessage(), e);
       return 1;
+    }
+  }
+
+  /** The view-ACL check of the web UI, or null when weft.acls.enable is off. */
+  private AclFilter aclFilter(LaunchDetails launch) {
+    AccessControl acls = AccessControl.fromConf(launch.conf(), owner());
+    if (!acls.enabled()) {
+      return null;
+    }
+    LOG.info("ACLs on: the web UI admits {}", acls.describeView());
+    return new AclFilter(acls, AclFilter.hadoopGroups(hadoopConf));
+  }
+
+  /** The submitting user: YARN puts it into every container's USER; else this process's user. */
+  private String owner() {
+    String user = env.get(Environment.USER.name());
+    if (user != null && !user.isEmpty()) {
+      return user;
+    }
+    try {
+      return UserGroupInformation.getCurrentUser().getShortUserName();
+    } catch (IOException e) {
+      return System.getProperty("user.name");
     }
   }
 

@@ -41,6 +41,17 @@ final class StatusServer implements AutoCloseable {
    * ResourceManager's proxy sent there ({@code ipFilter}; null for none).
    */
   static StatusServer start(AmStatus status, String host, AmIpFilter ipFilter) throws IOException {
+    return start(status, host, ipFilter, null);
+  }
+
+  /**
+   * As {@link #start(AmStatus, String, AmIpFilter)}, with the web UI and the status page refused
+   * to users outside the view ACL ({@code aclFilter}, after the proxy filter; null for none).
+   * {@code /progress} is not checked: the submitting client reads it directly, and it says only
+   * how far the application is.
+   */
+  static StatusServer start(AmStatus status, String host, AmIpFilter ipFilter, AclFilter aclFilter)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(0), 0);
     UiHandler ui = new UiHandler(status.store(), status::logUrl);
     com.sun.net.httpserver.HttpContext root = server.createContext("/", exchange -> {
@@ -57,6 +68,10 @@ final class StatusServer implements AutoCloseable {
     if (ipFilter != null) {
       root.getFilters().add(ipFilter);
       page.getFilters().add(ipFilter);
+    }
+    if (aclFilter != null) {
+      root.getFilters().add(aclFilter);
+      page.getFilters().add(aclFilter);
     }
     // one line the submitting client shows as live progress
     server.createContext("/progress", exchange -> respond(exchange, status.progressText(), "text/plain"));

@@ -1,5 +1,7 @@
 package io.weft.yarn.client;
 
+import io.weft.WeftConf;
+import io.weft.ui.AccessControl;
 import io.weft.yarn.ContainerSizes;
 import io.weft.yarn.JvmStart;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import org.apache.hadoop.io.DataOutputBuffer;
 import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
 import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
+import org.apache.hadoop.yarn.api.records.ApplicationAccessType;
 import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
@@ -62,6 +65,21 @@ final class AmLaunchContext {
 
   static String classPath(Configuration hadoopConf, List<String> runtimeJars) {
     return JvmStart.containerClassPath(runtimeJars, List.of(), hadoopConf);
+  }
+
+  /**
+   * YARN's application ACLs from Weft's ({@link AccessControl}): VIEW_APP (the application's
+   * report details and container logs) and MODIFY_APP (kill) hold the owner, the admins and the
+   * view or modify lists. Empty with {@code weft.acls.enable} off: YARN's defaults then apply
+   * (the owner, the YARN admins and the queue's administrators).
+   */
+  static Map<ApplicationAccessType, String> applicationAcls(WeftConf conf, String owner) {
+    AccessControl acls = AccessControl.fromConf(conf, owner);
+    if (!acls.enabled()) {
+      return Map.of();
+    }
+    return Map.of(ApplicationAccessType.VIEW_APP, acls.yarnViewAcl(),
+        ApplicationAccessType.MODIFY_APP, acls.yarnModifyAcl());
   }
 
   /** The credentials in the wire form a launch context carries. */

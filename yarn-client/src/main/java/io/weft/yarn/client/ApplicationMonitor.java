@@ -17,8 +17,9 @@ import org.apache.hadoop.yarn.exceptions.YarnException;
  * Follows a submitted application until it ends, printing to the user: the tracking URL when it
  * appears or changes, each state change, and every {@code weft.yarn.report.interval} a progress
  * line with the report's progress (never lower than one shown before) and the
- * ApplicationMaster's own progress line (stages, jobs, executors running of asked) when they
- * changed (and every 30 s regardless).
+ * ApplicationMaster's own progress line (stages, jobs, executors running of asked): one updating
+ * line on a terminal, plain lines when they changed (and every 30 s regardless) elsewhere
+ * ({@link ConsoleProgress}).
  *
  * <p>Threading: the calling thread, which it blocks (sleeping between reports). Interruption ends
  * the wait with an {@link IOException}; the application itself keeps running. Failure: RPC errors
@@ -34,16 +35,20 @@ final class ApplicationMonitor {
   }
 
   private final Reports reports;
-  private final PrintStream out;
+  private final ConsoleProgress console;
   private final long intervalMs;
 
   ApplicationMonitor(YarnClient yarn, PrintStream out, long intervalMs) {
-    this(yarn::getApplicationReport, out, intervalMs);
+    this(yarn::getApplicationReport, ConsoleProgress.forOutput(out), intervalMs);
   }
 
   ApplicationMonitor(Reports reports, PrintStream out, long intervalMs) {
+    this(reports, ConsoleProgress.forOutput(out), intervalMs);
+  }
+
+  ApplicationMonitor(Reports reports, ConsoleProgress console, long intervalMs) {
     this.reports = reports;
-    this.out = out;
+    this.console = console;
     this.intervalMs = intervalMs;
   }
 
@@ -51,40 +56,35 @@ final class ApplicationMonitor {
   ApplicationReport awaitEnd(ApplicationId appId) throws IOException {
     YarnApplicationState lastState = null;
     String lastUrl = null;
-    String lastProgress = null;
-    long lastPrintedMs = 0;
     // what was shown never goes back: a new job's tasks lower YARN's figure, not the user's
     float shown = 0f;
     while (true) {
       ApplicationReport report = report(appId);
       YarnApplicationState state = report.getYarnApplicationState();
       if (state != lastState) {
-        out.println(appId + " is " + state + describeDiagnostics(report));
+        console.message(appId + " is " + state + describeDiagnostics(report));
         lastState = state;
       }
       String url = report.getTrackingUrl();
       if (url != null && !url.isEmpty() && !Objects.equals(url, lastUrl)) {
-        out.println("Tracking URL: " + url);
+        console.message("Tracking URL: " + url);
         lastUrl = url;
       }
       if (TERMINAL.contains(state)) {
+        console.endLine();
         return report;
       }
       if (state == YarnApplicationState.RUNNING) {
-        // a line when something moved, and now and then anyway so a long stage shows it is alive
+        // one updating line on a terminal; in a log a line when something moved, and now and
+        // then anyway so a long stage shows it is alive (ConsoleProgress)
         shown = Math.max(shown, report.getProgress());
-        String line = progressLine(report, shown) + amProgress(report);
-        long now = System.currentTimeMillis();
-        if (!line.equals(lastProgress) || now - lastPrintedMs >= 30_000) {
-          out.println(line);
-          lastProgress = line;
-          lastPrintedMs = now;
-        }
+        console.progress(progressLine(report, shown) + amProgress(report));
       }
       try {
         Thread.sleep(intervalMs);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        console.endLine();
         throw new IOException("interrupted while waiting for " + appId + "; it keeps running", e);
       }
     }

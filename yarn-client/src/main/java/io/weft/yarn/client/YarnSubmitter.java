@@ -289,10 +289,14 @@ public final class YarnSubmitter implements AutoCloseable {
     resources.put(YarnConstants.CONF_DIR, area.write(YarnConstants.CONF_ARCHIVE_FILE,
         ConfArchive.build(hadoopConf, props), LocalResourceType.ARCHIVE));
     // Weft's JVM flags, then weft.am.extraJavaOptions, which win
-    return AmLaunchContext.build(resources, sizes,
+    ContainerLaunchContext launch = AmLaunchContext.build(resources, sizes,
         JvmStart.javaOptions(conf, JvmStart.Role.APPLICATION_MASTER, staged.cds()),
         staged.runtimeJars(), hadoopConf,
         SecureSubmission.amCredentials(hadoopConf, conf, AppSecret.generate(random)));
+    // weft.acls.* as YARN's VIEW_APP / MODIFY_APP, so yarn application -kill and logs follow them
+    launch.setApplicationACLs(AmLaunchContext.applicationAcls(conf,
+        UserGroupInformation.getCurrentUser().getShortUserName()));
+    return launch;
   }
 
   /** weft.properties: the settings (master forced to yarn) and how to launch the application. */

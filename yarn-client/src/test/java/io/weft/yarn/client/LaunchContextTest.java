@@ -46,6 +46,18 @@ class LaunchContextTest {
   Path tmp;
 
   @Test
+  void theAclSettingsBecomeYarnsApplicationAclsOnlyWhenEnabled() {
+    WeftConf conf = new WeftConf(false).set("weft.ui.view.acls", "bob").set("weft.modify.acls", "ops1")
+        .set("weft.modify.acls.groups", "ops").set("weft.admin.acls", "root");
+    assertEquals(Map.of(), AmLaunchContext.applicationAcls(conf, "alice"), "off: YARN's defaults");
+    conf.set("weft.acls.enable", "true");
+    assertEquals(Map.of(
+        org.apache.hadoop.yarn.api.records.ApplicationAccessType.VIEW_APP, "alice,root,bob ",
+        org.apache.hadoop.yarn.api.records.ApplicationAccessType.MODIFY_APP, "alice,root,ops1 ops"),
+        AmLaunchContext.applicationAcls(conf, "alice"));
+  }
+
+  @Test
   void commandLineHasHeapAndMainClassAndRedirectsButNoApplicationDetails() {
     ContainerSizes sizes = ContainerSizes.of(new WeftConf(false).set("weft.am.memory", "700m"));
     String cmd = String.join(" ", AmLaunchContext.command(sizes, List.of()));
