@@ -56,12 +56,18 @@ public final class TextFileNode extends FileSourceNode<String> {
   @Override
   public Iterator<String> compute(Partition partition, TaskContext task) {
     // reading a local file ignores interrupts: check each line for a kill
-    TextFilePartition split = (TextFilePartition) partition;
+    return Iterators.interruptible(lines((TextFilePartition) partition, task));
+  }
+
+  /**
+   * The lines of {@code split}, read with the executor's Hadoop configuration by the fastest
+   * reader that reads them as Hadoop's {@code LineRecordReader} does (public for the JMH benchmark).
+   */
+  public static FileRecordIterator<String> lines(TextFilePartition split, TaskContext task) {
     Configuration conf = task.env().hadoopConf();
-    FileRecordIterator<String> lines = DirectLineIterator.applies(split.path(), conf)
+    return DirectLineIterator.applies(split.path(), conf)
         ? DirectLineIterator.open(split, task, conf)
         : LineReaderIterator.open(split, task);
-    return Iterators.interruptible(lines);
   }
 
   @Override
