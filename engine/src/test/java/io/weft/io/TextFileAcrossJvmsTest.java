@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Text input read by executors in their own JVMs ({@code local-cluster}): a plain file split into
  * several partitions (read by {@link DirectLineIterator}) and a gzip file (Hadoop's reader), with
  * {@code \r\n}, {@code \r} and {@code \n} line ends and multi-byte characters; the lines and a
- * word count through a shuffle match what plain Java computes from the same bytes.
+ * word count through an 8-way hash shuffle (a power of two: partitioned by a mask) match what
+ * plain Java computes from the same bytes.
  */
 class TextFileAcrossJvmsTest {
   @TempDir
@@ -72,7 +73,7 @@ class TextFileAcrossJvmsTest {
       List<String> read = new ArrayList<>(lines.collect());
       Map<String, Long> counts = new TreeMap<>();
       for (Pair<String, Long> p : lines.flatMap(l -> Arrays.asList(l.split(" ")).iterator())
-          .filter(w -> !w.isEmpty()).mapToPair(w -> Pair.of(w, 1L)).reduceByKey(Long::sum).collect()) {
+          .filter(w -> !w.isEmpty()).mapToPair(w -> Pair.of(w, 1L)).reduceByKey(Long::sum, 8).collect()) {
         counts.put(p.key(), p.value());
       }
 
