@@ -7,9 +7,12 @@ package io.weft;
  */
 public final class HashPartitioner extends Partitioner {
   private final int partitions;
+  /** {@code partitions - 1} when that is a power of two, else -1. */
+  private final int mask;
 
   public HashPartitioner(int partitions) {
     this.partitions = checkNumPartitions(partitions);
+    this.mask = Integer.bitCount(partitions) == 1 ? partitions - 1 : -1;
   }
 
   @Override
@@ -19,7 +22,10 @@ public final class HashPartitioner extends Partitioner {
 
   @Override
   public int partitionFor(Object key) {
-    return Math.floorMod(KeyHash.hash(key), partitions);
+    int hash = KeyHash.hash(key);
+    // for a power of two, floorMod is this mask (negative hashes too) without a division, which
+    // was 3.5% of WordCount's samples
+    return mask >= 0 ? hash & mask : Math.floorMod(hash, partitions);
   }
 
   @Override

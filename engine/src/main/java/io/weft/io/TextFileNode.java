@@ -20,7 +20,9 @@ import org.apache.hadoop.conf.Configuration;
  * Hadoop configuration, aiming at {@code minPartitions} or more; each partition's preferred
  * locations are its blocks' hosts. A missing input fails there, before any task, with an
  * {@link InvalidInputException} naming it. Executor side: {@link #compute} reads one split with
- * the executor's Hadoop configuration ({@code ExecutorEnv.hadoopConf()}); a read error becomes an
+ * the executor's Hadoop configuration ({@code ExecutorEnv.hadoopConf()}): uncompressed files with the
+ * default line delimiter by {@link DirectLineIterator}, others by Hadoop's {@code LineRecordReader}
+ * ({@link LineReaderIterator}); a read error becomes an
  * {@link InputReadException} naming the file.
  *
  * <p>Threading: as any node, created and planned on the driver, computed on task threads.
@@ -54,7 +56,18 @@ public final class TextFileNode extends FileSourceNode<String> {
   @Override
   public Iterator<String> compute(Partition partition, TaskContext task) {
     // reading a local file ignores interrupts: check each line for a kill
-    return Iterators.interruptible(LineReaderIterator.open((TextFilePartition) partition, task));
+    return Iterators.interruptible(lines((TextFilePartition) partition, task));
+  }
+
+  /**
+   * The lines of {@code split}, read with the executor's Hadoop configuration by the fastest
+   * reader that reads them as Hadoop's {@code LineRecordReader} does (public for the JMH benchmark).
+   */
+  public static FileRecordIterator<String> lines(TextFilePartition split, TaskContext task) {
+    Configuration conf = task.env().hadoopConf();
+    return DirectLineIterator.applies(split.path(), conf)
+        ? DirectLineIterator.open(split, task, conf)
+        : LineReaderIterator.open(split, task);
   }
 
   @Override

@@ -75,6 +75,12 @@ public final class Launcher {
         return 2;
       }
     }
+    if (command.equals("submit") && !startsWithGenericOption(own)) {
+      // Reading the cluster configuration parses six Hadoop XML files (and makes every later
+      // Configuration in this JVM parse them too): only a submission to YARN needs it, so a
+      // local-mode program does not wait for it.
+      return new WeftSubmit(System.out, System.err, HadoopConfs::load).run(own);
+    }
     Configuration hadoopConf;
     List<String> rest;
     try {
@@ -88,6 +94,16 @@ public final class Launcher {
       return new WeftSubmit(System.out, System.err, () -> hadoopConf).run(rest);
     }
     return yarnCommand(command, rest, hadoopConf);
+  }
+
+  /** Whether {@code args} begin with one of Hadoop's generic options, which only it parses. */
+  static boolean startsWithGenericOption(List<String> args) {
+    if (args.isEmpty()) {
+      return false;
+    }
+    String first = args.get(0);
+    return first.startsWith("-D") || List.of("-conf", "-fs", "-jt", "-files", "-libjars", "-archives",
+        "-tokenCacheFile").contains(first);
   }
 
   /**

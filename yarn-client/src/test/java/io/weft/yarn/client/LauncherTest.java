@@ -1,6 +1,7 @@
 package io.weft.yarn.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -50,6 +51,30 @@ class LauncherTest {
     assertEquals("hdfs://nn:8020", conf.get("fs.defaultFS"));
     assertEquals(List.of("--master", "yarn", "--class", "C", "app.jar", "-D", "x=y"), rest,
         "options after the first non-generic argument belong to the command and the application");
+  }
+
+  @Test
+  void submitWithoutLeadingGenericOptionsSkipsHadoopsParser() throws IOException {
+    List<List<String>> plain = List.of(List.of(),
+        List.of("--master", "local[2]", "--class", "C", "app.jar", "-D", "x=y"),
+        List.of("app.jar", "-D", "x=y", "-conf", "c.xml"));
+    for (List<String> args : plain) {
+      assertFalse(Launcher.startsWithGenericOption(args), args.toString());
+      assertEquals(args, Launcher.genericOptions(new Configuration(false), args), "Hadoop's parser keeps " + args);
+    }
+    // weft submit's own --conf and --files: Hadoop's parser takes a leading one as its -conf
+    // (a resource named "weft.a=b") and -files, so they never reached weft submit; now they do
+    List<String> own = List.of("--conf", "weft.a=b", "--class", "C", "app.jar");
+    assertFalse(Launcher.startsWithGenericOption(own));
+    assertEquals(own.subList(2, own.size()), Launcher.genericOptions(new Configuration(false), own));
+    assertFalse(Launcher.startsWithGenericOption(List.of("--files", "f.txt", "app.jar")));
+    List<List<String>> generic = List.of(List.of("-D", "a=b", "app.jar"), List.of("-Da=b", "app.jar"),
+        List.of("-fs", "hdfs://nn:8020", "app.jar"), List.of("-jt", "local", "app.jar"));
+    for (List<String> args : generic) {
+      assertTrue(Launcher.startsWithGenericOption(args), args.toString());
+      assertEquals(List.of("app.jar"), Launcher.genericOptions(new Configuration(false), args),
+          "Hadoop's parser takes the option of " + args);
+    }
   }
 
   @Test
