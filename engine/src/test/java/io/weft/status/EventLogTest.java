@@ -60,6 +60,8 @@ class EventLogTest {
         new ListenerEvent.StageDiagnosed(0, 0, List.of("skew: partition 3 took 9 ms"), 7),
         new ListenerEvent.JobEnded(0, true, null, 8),
         new ListenerEvent.ExecutorAdded("exec-1", "host-a", 2, 1),
+        new ListenerEvent.ExecutorMemoryUpdated("exec-1", 4_000, 1_000, 500, 90_000, 500_000,
+            List.of(new ListenerEvent.CachedNode(7, "MEMORY_AND_DISK", 2, 1, 1_000, 700)), 8),
         new ListenerEvent.ExecutorRemoved("exec-1", "lost", 9),
         new ListenerEvent.ExecutorExcluded("exec-1", "host-a", "failures", 20, 9),
         new ListenerEvent.HostExcluded("host-a", "failures", 20, 9),

@@ -106,10 +106,10 @@ class StorageMemoryApiTest {
     try (WeftContext wc = WeftContext.create(new WeftConf(false).setMaster("local-cluster[2,1,512]")
         .setAppName("storage-view").set("weft.local.dir", dir.resolve("local").toString())
         .set("weft.executor.registration.timeout", "60s").set("weft.executor.heartbeatInterval", "300ms")
-        .set("weft.memory.size", "4m"))) {
-      // the store joins after the application started: tell it which application it shows
-      store.onEvent(new ListenerEvent.ApplicationStarted("app-live", "storage-view", "test", "local-cluster", 0));
+        .set("weft.memory.size", "4m").set("weft.app.id", "app-live"))) {
+      // the store joins after the application started: the bus replays the start events to it
       wc.addListener(store);
+      String app = "/app-live";
       Dataset<String> rows = wc.parallelize(IntStream.range(0, 16).boxed().toList(), 16)
           .flatMap(p -> {
             List<String> out = new ArrayList<>();
@@ -125,8 +125,8 @@ class StorageMemoryApiTest {
       Map<String, Object> cached = null;
       while (cached == null) {
         assertTrue(System.nanoTime() < deadline, "no heartbeat reported all 16 cached partitions in 60 s: "
-            + Json.write(api.api("/app-live/storage", Map.of())));
-        List<Map<String, Object>> storage = json(api.api("/app-live/storage", Map.of()));
+            + Json.write(api.api(app + "/storage", Map.of())));
+        List<Map<String, Object>> storage = json(api.api(app + "/storage", Map.of()));
         if (storage.size() == 1 && (long) storage.get(0).get("partitionsInMemory")
             + (long) storage.get(0).get("partitionsOnDisk") == 16) {
           cached = storage.get(0);
@@ -140,7 +140,7 @@ class StorageMemoryApiTest {
       assertTrue((long) cached.get("partitionsOnDisk") > 0, "the rest went to disk: " + cached);
       assertTrue((long) cached.get("memoryUsed") <= 2 * (4L << 20), "within the two pools: " + cached);
       assertTrue((long) cached.get("diskUsed") > 0);
-      List<Map<String, Object>> executors = json(api.api("/app-live/executors", Map.of()));
+      List<Map<String, Object>> executors = json(api.api(app + "/executors", Map.of()));
       for (Map<String, Object> e : executors) {
         assertEquals(4L << 20, e.get("memoryPool"), "each executor reported its pool: " + e);
         assertTrue((long) e.get("storageMemoryUsed") <= 4L << 20, e.toString());
