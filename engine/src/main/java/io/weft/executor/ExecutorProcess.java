@@ -87,7 +87,7 @@ public final class ExecutorProcess {
     }
   }
 
-  /** What one driver connection shares: the pieces that outlive a driver are in {@link Parts}. */
+  /** The pieces of the executor process that outlive a driver connection. */
   private record Parts(LocalDirs dirs, IndexShuffleBlockResolver shuffles, TransportClientFactory fetchClients,
       TransportClientFactory controlClients, ExecutorMessageHandler control, int blockPort) {}
 
