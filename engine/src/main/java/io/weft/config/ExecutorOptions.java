@@ -21,6 +21,16 @@ public final class ExecutorOptions {
       .check(n -> n > 0, "positive")
       .register();
 
+  public static final ConfigEntry<Long> RECONNECT_TIMEOUT = durationMsConf("weft.executor.reconnect.timeout")
+      .doc("How long an executor whose driver went away looks for the driver of the application's "
+          + "next attempt (on YARN, with weft.yarn.maxAppAttempts above 1: the ApplicationMaster "
+          + "died and YARN restarts it) before it ends; the default is YARN's default "
+          + "ApplicationMaster expiry (yarn.am.liveness-monitor.expiry-interval-ms). Executors of "
+          + "cluster managers that start no new driver end at once.")
+      .defaultValue("600s")
+      .check(n -> n > 0, "positive")
+      .register();
+
   public static final ConfigEntry<Long> HEARTBEAT_TIMEOUT = durationMsConf("weft.executor.heartbeatTimeout")
       .doc("How long the driver waits without a heartbeat before it declares an executor lost "
           + "(its tasks run elsewhere, its process or container is killed), for executors that hang "

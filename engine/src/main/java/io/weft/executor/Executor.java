@@ -138,11 +138,20 @@ public final class Executor {
 
   /** Interrupts running tasks and stops the pool; waits briefly for the threads to end. */
   public void stop() {
+    stop(10_000);
+  }
+
+  /**
+   * Interrupts running tasks and stops the pool; waits up to {@code waitMs} for the task threads
+   * to end and returns whether they did.
+   */
+  public boolean stop(long waitMs) {
     pool.shutdownNow();
     try {
-      pool.awaitTermination(10, TimeUnit.SECONDS);
+      return pool.awaitTermination(waitMs, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 

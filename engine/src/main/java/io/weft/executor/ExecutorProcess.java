@@ -18,6 +18,7 @@ import io.weft.network.protocol.Messages;
 import io.weft.network.protocol.RegisterExecutor;
 import io.weft.network.protocol.RegisteredExecutor;
 import io.weft.network.rpc.RpcHandler;
+import io.weft.network.rpc.TransportConnection;
 import io.weft.network.shuffle.BlockFetchHandler;
 import io.weft.network.shuffle.NettyShuffleBlockFetcher;
 import io.weft.serialization.JavaDeserializationFilter;
@@ -29,6 +30,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,6 +42,15 @@ import org.slf4j.LoggerFactory;
  * ends when the driver says stop, when the control connection closes, or when heartbeats show
  * the driver no longer knows it. So no executor outlives its application.
  *
+ * <p>With a {@link DriverLocator} (YARN, when the application may have another attempt) a closed
+ * control connection does not end the executor at once: it stops the lost driver's tasks (their
+ * results have nowhere to go, and the next driver reuses task ids), drops its cached blocks and
+ * broadcast copies (the next driver reuses their ids too), and asks the locator for a new driver
+ * until {@code weft.executor.reconnect.timeout} passes. When one is published it reconnects,
+ * authenticates with the same secret and registers again under the same id, host and block-server
+ * port, so its shuffle files serve the new driver (io.weft.recovery.MapOutputRecovery). If the
+ * lost driver's tasks do not stop, or no driver comes, or the new one refuses it, it ends.
+ *
  * <p>Cluster managers start it through their own main (YARN: reads the secret from the
  * container's credentials; local-cluster: from its stdin) and call {@link #run}.
  *
@@ -47,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * driver has the failure: an executor runs only as its JVM's main job, never inside another
  * process.
  *
- * <p>Threading: {@link #run} blocks the calling thread until the executor stops; tasks run on
- * the executor's pool, messages on Netty threads, heartbeats on a timer thread.
+ * <p>Threading: {@link #run} blocks the calling thread until the executor stops, and does every
+ * reconnection on it; tasks run on the executor's pool, messages on Netty threads, heartbeats on
+ * a timer thread.
  */
 public final class ExecutorProcess {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorProcess.class);
@@ -59,29 +71,58 @@ public final class ExecutorProcess {
    */
   public static final int EXIT_VM_ERROR = 52;
 
-  /** Where and who this executor is; {@code localDirRoot} is its scratch parent directory. */
+  /** How long the lost driver's tasks get to stop before a reconnecting executor gives up. */
+  private static final long STOP_TASKS_WAIT_MS = 10_000;
+  /** How often a reconnecting executor asks its {@link DriverLocator}. */
+  private static final long LOCATE_INTERVAL_MS = 250;
+
+  /**
+   * Where and who this executor is; {@code localDirRoot} is its scratch parent directory;
+   * {@code resourceId} the cluster manager's name for its process (YARN: the container id), or null.
+   */
   public record Args(String executorId, String driverHost, int driverPort, String advertisedHost,
-      int cores, Path localDirRoot) {}
+      int cores, Path localDirRoot, String resourceId) {
+    public Args(String executorId, String driverHost, int driverPort, String advertisedHost, int cores,
+        Path localDirRoot) {
+      this(executorId, driverHost, driverPort, advertisedHost, cores, localDirRoot, null);
+    }
+  }
+
+  /** The pieces of the executor process that outlive a driver connection. */
+  private record Parts(LocalDirs dirs, IndexShuffleBlockResolver shuffles, TransportClientFactory fetchClients,
+      TransportClientFactory controlClients, ExecutorMessageHandler control, int blockPort) {}
 
   private final Args args;
   private final byte[] secret;
+  private final DriverLocator locator;
   private final CompletableFuture<String> stopped = new CompletableFuture<>();
+  /** The current driver connection, and what completes when it closes. */
+  private volatile TransportClient driver;
+  private volatile CompletableFuture<String> driverLost = new CompletableFuture<>();
   private volatile Executor executor;
   private NettyShuffleBlockFetcher fetcher;
+  private ScheduledFuture<?> heartbeat;
+  private int reconnects;
 
   public ExecutorProcess(Args args, byte[] secret) {
-    this.args = args;
-    this.secret = secret.clone();
+    this(args, secret, null);
   }
 
-  /** Runs until the executor is told to stop or loses its driver; returns the reason. */
+  /** @param locator where to find the next driver when this one goes away; null: end with it */
+  public ExecutorProcess(Args args, byte[] secret, DriverLocator locator) {
+    this.args = args;
+    this.secret = secret.clone();
+    this.locator = locator;
+  }
+
+  /** Runs until the executor is told to stop or loses its driver for good; returns the reason. */
   public String run() throws IOException {
     TransportConf tc = TransportConf.forExecutorProcess();
     LocalDirs dirs = LocalDirs.create(args.localDirRoot(), args.executorId());
     // sized from the driver's settings at registration; no block is asked for before that
     IndexShuffleBlockResolver shuffles = new IndexShuffleBlockResolver(dirs,
         new WeftConf(false).get(ShuffleOptions.INDEX_CACHE_SIZE));
-    ExecutorMessageHandler control = new ExecutorMessageHandler(stopped::complete);
+    ExecutorMessageHandler control = new ExecutorMessageHandler(stopped::complete, this::connectionClosed);
     TransportServer blockServer = new TransportServer(tc, secret, "0.0.0.0", 0,
         new BlockFetchHandler(shuffles, RpcHandler.REJECT_ALL));
     TransportClientFactory fetchClients = new TransportClientFactory(tc, secret, RpcHandler.REJECT_ALL);
@@ -91,23 +132,26 @@ public final class ExecutorProcess {
       t.setDaemon(true);
       return t;
     });
+    Parts parts = new Parts(dirs, shuffles, fetchClients, controlClients, control, blockServer.port());
     try {
-      TransportClient driver = controlClients.createClient(args.driverHost(), args.driverPort());
-      // tasks may arrive as soon as the driver has our registration: be ready before asking
-      ExecutorEnv[] env = new ExecutorEnv[1];
-      RegisteredExecutor reply = register(driver, blockServer.port(), control, dirs, shuffles, fetchClients, env);
+      RegisteredExecutor reply = connect(parts, args.driverHost(), args.driverPort(), heartbeats);
       if (!reply.getAccepted()) {
         return "the driver refused registration: " + reply.getMessage();
       }
-      executor = this.executor;
-      long interval = env[0].conf().get(ExecutorOptions.HEARTBEAT_INTERVAL);
-      HeartbeatFailures failures = new HeartbeatFailures(env[0].conf().get(ExecutorOptions.HEARTBEAT_MAX_FAILURES));
-      heartbeats.scheduleWithFixedDelay(() -> heartbeat(driver, failures, interval), interval, interval,
-          TimeUnit.MILLISECONDS);
-      String reason = stopped.join();
-      LOG.info("Executor {} stopping: {}", args.executorId(), reason);
-      return reason + "; ran " + executor.launchedTasks() + " tasks and fetched " + fetcher.remoteFetches()
-          + " shuffle blocks from other executors";
+      while (true) {
+        Object end = CompletableFuture.anyOf(stopped, driverLost).join();
+        if (stopped.isDone() || locator == null) {
+          String reason = (String) end;
+          LOG.info("Executor {} stopping: {}", args.executorId(), reason);
+          return reason + "; ran " + executor.launchedTasks() + " tasks and fetched " + fetcher.remoteFetches()
+              + " shuffle blocks from other executors" + (reconnects > 0 ? " (since its last reconnection)" : "");
+        }
+        String failed = reconnect(parts, (String) end, heartbeats);
+        if (failed != null) {
+          LOG.warn("Executor {} stopping: {}", args.executorId(), failed);
+          return failed;
+        }
+      }
     } finally {
       heartbeats.shutdownNow();
       if (executor != null) {
@@ -121,17 +165,99 @@ public final class ExecutorProcess {
     }
   }
 
+  /** The control handler saw {@code connection} close: the current driver is lost if it is that one. */
+  private void connectionClosed(TransportConnection connection) {
+    if (connection == driver) {
+      driverLost.complete("lost the connection to the driver at " + connection.remoteAddress());
+    }
+  }
+
   /**
-   * Registers with the driver and builds the executor with the configuration the driver returns.
+   * Connects to the driver at {@code host:port}, registers, and once accepted starts heartbeats.
    * Tasks the driver sends before the executor is bound wait in the control handler.
    */
-  private RegisteredExecutor register(TransportClient driver, int blockPort, ExecutorMessageHandler control,
-      LocalDirs dirs, IndexShuffleBlockResolver shuffles, TransportClientFactory fetchClients, ExecutorEnv[] env)
+  private RegisteredExecutor connect(Parts parts, String host, int port, ScheduledExecutorService heartbeats)
       throws IOException {
+    driverLost = new CompletableFuture<>();
+    TransportClient client = parts.controlClients().createClient(host, port);
+    driver = client;
+    if (!client.isActive()) { // closed before this thread could watch it
+      driverLost.complete("the connection to the driver at " + host + ":" + port + " closed at once");
+    }
     RegisteredExecutor reply;
     try {
-      reply = driver.ask(new RegisterExecutor(args.executorId(), args.advertisedHost(), blockPort,
-          args.cores()), RegisteredExecutor.class).get();
+      reply = register(client, parts);
+    } catch (IOException | RuntimeException e) {
+      client.close();
+      throw e;
+    }
+    if (reply.getAccepted()) {
+      long interval = executor.env().conf().get(ExecutorOptions.HEARTBEAT_INTERVAL);
+      HeartbeatFailures failures = new HeartbeatFailures(
+          executor.env().conf().get(ExecutorOptions.HEARTBEAT_MAX_FAILURES));
+      heartbeat = heartbeats.scheduleWithFixedDelay(() -> heartbeat(client, failures, interval), interval,
+          interval, TimeUnit.MILLISECONDS);
+      LOG.info("Executor {} registered with the driver at {}:{} ({} slots, app '{}')", args.executorId(),
+          host, port, args.cores(), executor.env().conf().get(CoreOptions.APP_NAME));
+    }
+    return reply;
+  }
+
+  /**
+   * After the driver was lost: stops its tasks, then waits for a new driver and registers with
+   * it. Returns null when registered again, else why the executor ends.
+   */
+  private String reconnect(Parts parts, String lost, ScheduledExecutorService heartbeats) {
+    DriverLocator.Address old = new DriverLocator.Address(driver.host(), driver.port());
+    long timeoutMs = executor.env().conf().get(ExecutorOptions.RECONNECT_TIMEOUT);
+    LOG.warn("Executor {} {}; stopping its tasks and looking for a new driver for up to {} ms "
+        + "(weft.executor.reconnect.timeout)", args.executorId(), lost, timeoutMs);
+    heartbeat.cancel(false);
+    parts.control().unbind();
+    driver.close();
+    if (!executor.stop(STOP_TASKS_WAIT_MS)) {
+      return lost + ", and the tasks it had launched did not stop within " + STOP_TASKS_WAIT_MS + " ms";
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    String lastProblem = "none was published";
+    while (System.nanoTime() < deadline && !stopped.isDone()) {
+      try {
+        DriverLocator.Address next = locator.latest();
+        if (next != null && !next.equals(old)) {
+          RegisteredExecutor reply = connect(parts, next.host(), next.port(), heartbeats);
+          if (!reply.getAccepted()) {
+            return lost + "; the driver at " + next + " refused it: " + reply.getMessage();
+          }
+          reconnects++;
+          LOG.info("Executor {} reconnected to the new driver at {}, keeping its shuffle files", args.executorId(),
+              next);
+          return null;
+        }
+      } catch (IOException e) {
+        lastProblem = e.toString();
+        LOG.debug("Looking for a new driver: {}", e.toString());
+      }
+      try {
+        Thread.sleep(LOCATE_INTERVAL_MS); // a poll of the published address, not a wait standing in for an event
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return lost + "; interrupted while looking for a new driver";
+      }
+    }
+    return stopped.isDone() ? stopped.join() : lost + "; no new driver within " + timeoutMs
+        + " ms (weft.executor.reconnect.timeout; last: " + lastProblem + ")";
+  }
+
+  /**
+   * Registers with the driver and builds the executor with the configuration the driver returns:
+   * a fresh block manager, fetcher and environment (cached blocks and broadcast copies belong to
+   * one driver), over the shuffle files and directories that outlive it.
+   */
+  private RegisteredExecutor register(TransportClient driver, Parts parts) throws IOException {
+    RegisteredExecutor reply;
+    try {
+      reply = driver.ask(new RegisterExecutor(args.executorId(), args.advertisedHost(), parts.blockPort(),
+          args.cores(), args.resourceId()), RegisteredExecutor.class).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while registering", e);
@@ -145,19 +271,17 @@ public final class ExecutorProcess {
     reply.getConf().forEach(conf::set);
     JavaDeserializationFilter.configure(conf.get(SecurityOptions.JAVA_FILTER));
     UnifiedMemoryManager memory = UnifiedMemoryManager.fromConf(conf, Runtime.getRuntime().maxMemory());
-    BlockManager blocks = new BlockManager(dirs, memory, Serializers.fromConf(conf));
-    shuffles.setCacheBytes(conf.get(ShuffleOptions.INDEX_CACHE_SIZE));
-    env[0] = new ExecutorEnv(args.executorId(), args.advertisedHost(), blockPort, conf, dirs, shuffles, blocks,
-        memory,
-        fetcher = new NettyShuffleBlockFetcher(args.executorId(), dirs, shuffles, fetchClients),
+    BlockManager blocks = new BlockManager(parts.dirs(), memory, Serializers.fromConf(conf));
+    parts.shuffles().setCacheBytes(conf.get(ShuffleOptions.INDEX_CACHE_SIZE));
+    ExecutorEnv env = new ExecutorEnv(args.executorId(), args.advertisedHost(), parts.blockPort(), conf,
+        parts.dirs(), parts.shuffles(), blocks, memory,
+        fetcher = new NettyShuffleBlockFetcher(args.executorId(), parts.dirs(), parts.shuffles(), parts.fetchClients()),
         new RemoteDriverEndpoint(driver));
-    executor = new Executor(env[0], args.cores(), Thread.currentThread().getContextClassLoader(),
+    executor = new Executor(env, args.cores(), Thread.currentThread().getContextClassLoader(),
         (taskId, outcome) -> driver.send(Messages.toTaskStatus(taskId, outcome)),
         FatalTaskErrors.Placement.executorJvm(args.executorId(), heapSetting(conf)),
         error -> halt(driver, error));
-    control.bind(executor);
-    LOG.info("Executor {} registered with the driver at {}:{} ({} slots, app '{}')", args.executorId(),
-        args.driverHost(), args.driverPort(), args.cores(), conf.get(CoreOptions.APP_NAME));
+    parts.control().bind(executor);
     return reply;
   }
 

@@ -30,7 +30,7 @@
  * ExecutorMessageHandler control = new ExecutorMessageHandler(reason -> shutDown(reason));
  * TransportClientFactory controlClients = new TransportClientFactory(tc, secret, control);
  * TransportClient driver = controlClients.createClient(driverHost, driverPort);
- * RegisteredExecutor reply = driver.ask(new RegisterExecutor(id, host, blockServer.port(), cores),
+ * RegisteredExecutor reply = driver.ask(new RegisterExecutor(id, host, blockServer.port(), cores, containerId),
  *     RegisteredExecutor.class).get();          // carries the driver's settings: conf
  * UnifiedMemoryManager memory = UnifiedMemoryManager.fromConf(conf, Runtime.getRuntime().maxMemory());
  * BlockManager blockManager = new BlockManager(localDirs, memory, serializer);

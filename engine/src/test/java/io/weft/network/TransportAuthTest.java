@@ -104,7 +104,7 @@ class TransportAuthTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     bytes.write(AuthProtocol.MAGIC);
     bytes.write(new byte[AuthProtocol.FLAGS_LENGTH + AuthProtocol.NONCE_LENGTH + AuthProtocol.MAC_LENGTH]);
-    bytes.write(NetworkTesting.encodedFrame(new Envelope(1L, false, new RegisterExecutor("x", "h", 1, 1))));
+    bytes.write(NetworkTesting.encodedFrame(new Envelope(1L, false, new RegisterExecutor("x", "h", 1, 1, null))));
     assertRawPeerDropped(bytes.toByteArray());
   }
 

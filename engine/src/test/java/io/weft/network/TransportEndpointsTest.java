@@ -79,7 +79,7 @@ class TransportEndpointsTest {
       Executor executor = new Executor(env, 2, getClass().getClassLoader(),
           (taskId, outcome) -> toDriver.send(Messages.toTaskStatus(taskId, outcome)));
       executorHandler.bind(executor);
-      assertTrue(toDriver.ask(new RegisterExecutor("exec-7", HOST, 0, 2), RegisteredExecutor.class)
+      assertTrue(toDriver.ask(new RegisterExecutor("exec-7", HOST, 0, 2, null), RegisteredExecutor.class)
           .get(10, TimeUnit.SECONDS).getAccepted());
 
       TransportConnection toExecutor = registered.poll(10, TimeUnit.SECONDS);
@@ -119,7 +119,7 @@ class TransportEndpointsTest {
         ExecutorMessageHandler executorHandler = new ExecutorMessageHandler(stopped::add);
         TransportClientFactory control = new TransportClientFactory(NetworkTesting.conf(), secret, executorHandler)) {
       TransportClient toDriver = control.createClient(HOST, driver.port());
-      assertTrue(toDriver.ask(new RegisterExecutor("exec-8", HOST, 0, 1), RegisteredExecutor.class)
+      assertTrue(toDriver.ask(new RegisterExecutor("exec-8", HOST, 0, 1, null), RegisteredExecutor.class)
           .get(10, TimeUnit.SECONDS).getAccepted());
       TransportConnection toExecutor = registered.poll(10, TimeUnit.SECONDS);
 

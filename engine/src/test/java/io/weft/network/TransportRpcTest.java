@@ -75,7 +75,7 @@ class TransportRpcTest {
         TransportClientFactory clients = new TransportClientFactory(NetworkTesting.conf(), secret, RpcHandler.REJECT_ALL)) {
       assertTrue(server.port() > 0);
       TransportClient client = clients.createClient(HOST, server.port());
-      RegisteredExecutor ack = client.ask(new RegisterExecutor("exec-1", "host-a", 7337, 4),
+      RegisteredExecutor ack = client.ask(new RegisterExecutor("exec-1", "host-a", 7337, 4, null),
           RegisteredExecutor.class).get(10, TimeUnit.SECONDS);
       assertTrue(ack.getAccepted());
       assertEquals("welcome exec-1", ack.getMessage());
@@ -159,7 +159,7 @@ class TransportRpcTest {
     try (TransportServer server = new TransportServer(NetworkTesting.conf(), secret, HOST, 0, driver);
         TransportClientFactory clients = new TransportClientFactory(NetworkTesting.conf(), secret, executor)) {
       TransportClient client = clients.createClient(HOST, server.port());
-      client.ask(new RegisterExecutor("exec-9", "h", 1, 1)).get(10, TimeUnit.SECONDS);
+      client.ask(new RegisterExecutor("exec-9", "h", 1, 1, null)).get(10, TimeUnit.SECONDS);
       assertTrue(registered.await(10, TimeUnit.SECONDS));
       assertEquals("exec-9", executorConnection.get().attachment());
       HeartbeatResponse r = executorConnection.get()

@@ -87,6 +87,60 @@ class SpeculationSchedulingTest {
     assertEquals(List.of(0, 1, 2, 3), job.await());
   }
 
+  /**
+   * Two executors on host1 with free slots, one slot on host2: the copy of a straggler on host1
+   * waits for host2's slot rather than take host1's, where it would likely straggle too.
+   */
+  @Test
+  void theCopyGoesToAnotherHostEvenWhenTheStragglersHostHasFreeSlots() {
+    h.close();
+    h = new SchedulerHarness(new WeftConf(false).set("weft.speculation", "true")
+        .set("weft.speculation.interval", "100ms").set("weft.speculation.minTaskRuntime", "0"));
+    h.addExecutor("a1", "host1", 4);
+    h.addExecutor("a2", "host1", 4);
+    h.addExecutor("b1", "host2", 1);
+    JobWaiter job = h.submit(TestNode.source(4));
+    List<TaskDescription> tasks = h.running();
+    assertEquals(4, tasks.size());
+    TaskDescription onHost2 = tasks.stream().filter(t -> on(t).equals("b1")).findFirst().orElseThrow();
+    TaskDescription slow = tasks.stream().filter(t -> !on(t).equals("b1")).findFirst().orElseThrow();
+    h.clock.advance(1_000);
+    tasks.stream().filter(t -> t != slow).forEach(h::succeed); // host2's slot is free again
+    h.clock.advance(600);
+    h.events.fireTimers();
+    List<TaskDescription> running = h.running();
+    assertEquals(2, running.size(), "the straggler and its copy: " + running);
+    TaskDescription copy = running.stream().filter(t -> t.taskId() != slow.taskId()).findFirst().orElseThrow();
+    assertEquals(slow.partitionIndex(), copy.partitionIndex());
+    assertEquals("b1", on(copy), "on host2, not on host1's free executor; the straggler ran on " + on(slow)
+        + ", host2's first task on " + on(onHost2));
+    h.succeed(copy);
+    h.failWith(slow, new TaskEndReason.TaskKilled("another attempt of the task succeeded"));
+    assertEquals(List.of(0, 1, 2, 3), job.await());
+  }
+
+  @Test
+  void onOneHostTheCopyGoesToAnotherExecutor() {
+    h.close();
+    h = new SchedulerHarness(new WeftConf(false).set("weft.speculation", "true")
+        .set("weft.speculation.interval", "100ms").set("weft.speculation.minTaskRuntime", "0"));
+    h.addExecutor("a1", "host1", 4);
+    h.addExecutor("a2", "host1", 4);
+    JobWaiter job = h.submit(TestNode.source(4));
+    TaskDescription slow = straggler();
+    List<TaskDescription> running = h.running();
+    assertEquals(2, running.size(), "a copy even though every executor shares the host (local-cluster mode)");
+    TaskDescription copy = running.get(1);
+    assertNotEquals(on(slow), on(copy), "on the other executor");
+    h.succeed(copy);
+    h.failWith(slow, new TaskEndReason.TaskKilled("another attempt of the task succeeded"));
+    assertEquals(List.of(0, 1, 2, 3), job.await());
+  }
+
+  private String on(TaskDescription t) {
+    return h.backend.launchedOn.get(t.taskId());
+  }
+
   @Test
   void offByDefault() {
     h.close();

@@ -43,9 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
  * opens). YARN starts attempt 2, which re-runs main: the summary saved before the kill is
  * recovered, not rewritten; the sort's half-written output is removed and written again. The
  * client reports SUCCEEDED and the output equals a plain-Java sort of the input, each part once.
- * Attempt 1's executors die with it (they do not reconnect to a new driver yet), so the sort's
- * map stage runs again; the journal shows that attempt 1's record of it has the lineage
- * fingerprint and shuffle id attempt 2 computed, i.e. it would have applied.
+ * Attempt 1's executors outlive it (the application keeps containers across attempts): they stop
+ * attempt 1's reducers, find attempt 2's driver in the staging directory and register with it
+ * again, so attempt 2 takes the sort's map stage from the journal instead of running it. The
+ * test asserts that from attempt 2's journal (no finished map stage of its own), from its
+ * listener (only the sort's reduce stage was submitted; the executors that registered are attempt
+ * 1's, by id) and from the ResourceManager (it allocated attempt 2 no executor container).
  *
  * <p>{@code -Dweft.it.soak=N} repeats the scenario N times (default 1); each run prints how long
  * the recovery took (kill to attempt 2 registered, kill to the application's end).
@@ -106,12 +109,13 @@ class YarnAmRestartIT {
     Path summary = new Path(base, "summary");
     Path out = new Path(base, "sorted");
     Path marker = new Path(base, "killed");
+    Path facts = new Path(base, "facts");
     Map<String, String> settings = WeftOnYarn.settings("amrestart", 2);
     settings.put("weft.yarn.preserveStagingFiles", "true"); // the journal is read below
     settings.put("weft.executor.memory", "512m");
     WeftOnYarn.Run result = WeftOnYarn.run(CLUSTER, KilledInReduce.class.getName(),
         WeftOnYarn.appJar(KilledInReduce.class, tmp), List.of(input.toString(), summary.toString(),
-            out.toString(), marker.toString(), new Path(base, "gate").toString()), settings);
+            out.toString(), marker.toString(), new Path(base, "gate").toString(), facts.toString()), settings);
     try {
       ApplicationReport report = WeftOnYarn.report(CLUSTER, result.appId());
       assertEquals(0, result.exitCode(), result.output());
@@ -130,15 +134,14 @@ class YarnAmRestartIT {
       assertEquals(0, count(second, JournalRecord.OUTPUT_SETUP, summary),
           "attempt 2 recovered the summary instead of writing it again: " + second);
       assertEquals(1, count(second, JournalRecord.OUTPUT_COMMITTED, out), "attempt 2 committed the sort: " + second);
-      // attempt 1's executors went with its AM (executors do not reconnect to a new driver yet),
-      // so the map stage ran again; but attempt 1's record describes the same computation (same
-      // lineage fingerprint and shuffle id, computed in another JVM): with its executors back,
-      // it would have been recovered (MapOutputRecoverySchedulingTest shows the scheduler side)
-      assertEquals(1, count(second, JournalRecord.MAP_STAGE_FINISHED), "attempt 2 recomputed the map stage: " + second);
-      JournalRecord mapsBefore = only(first, JournalRecord.MAP_STAGE_FINISHED);
-      JournalRecord mapsAfter = only(second, JournalRecord.MAP_STAGE_FINISHED);
-      assertEquals(mapsBefore.fingerprint(), mapsAfter.fingerprint(), "same lineage across attempts");
-      assertEquals(mapsBefore.field(0), mapsAfter.field(0), "same shuffle id across attempts");
+      // attempt 1's executors reconnected with their shuffle files: the map stage was taken from
+      // attempt 1's record, not run (a run would have journaled it again)
+      assertEquals(0, count(second, JournalRecord.MAP_STAGE_FINISHED), "attempt 2 ran no map stage: " + second);
+      assertEquals(List.of("executors=1,2", "sortStagesSubmitted=1"), readLines(fs, facts),
+          "attempt 2 ran with attempt 1's executors (ids 1 and 2; its own would be 2.n) and submitted only "
+              + "the sort's reduce stage");
+      assertEquals(1, allocatedContainers(result.appId(), 2),
+          "the ResourceManager allocated attempt 2 its AM's container only, no executor container");
       return recoveryTimes(fs.getFileStatus(marker).getModificationTime(), result);
     } catch (AssertionError | Exception e) {
       CLUSTER.printContainerLogs(result.appId().toString(), System.err);
@@ -146,8 +149,11 @@ class YarnAmRestartIT {
     }
   }
 
-  private static JournalRecord only(List<JournalRecord> records, String kind) {
-    return records.stream().filter(r -> r.kind().equals(kind)).findFirst().orElseThrow();
+  /** The ResourceManager's count of containers it allocated to attempt {@code attempt}. */
+  private static int allocatedContainers(org.apache.hadoop.yarn.api.records.ApplicationId appId, int attempt) {
+    return CLUSTER.cluster().yarnCluster().getResourceManager().getRMContext().getRMApps().get(appId)
+        .getAppAttempts().get(org.apache.hadoop.yarn.api.records.ApplicationAttemptId.newInstance(appId, attempt))
+        .getRMAppAttemptMetrics().getTotalAllocatedContainers();
   }
 
   private static long count(List<JournalRecord> records, String kind) {

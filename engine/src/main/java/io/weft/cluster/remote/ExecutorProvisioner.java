@@ -33,6 +33,18 @@ public interface ExecutorProvisioner {
    */
   void start(String driverHost, int driverPort, Listener listener);
 
+  /**
+   * Whether executor {@code executorId}, asking to register from the process the cluster manager
+   * calls {@code resourceId} (null if the executor did not say), is one this provisioner started
+   * or adopted; called on a network thread, must not block. An executor of an earlier
+   * ApplicationMaster attempt that reconnects is accepted when its process was handed back to
+   * this attempt (YARN: its container is among those kept across attempts); the provisioner then
+   * manages it as its own. By default every executor is accepted.
+   */
+  default boolean accepts(String executorId, String resourceId) {
+    return true;
+  }
+
   /** How many executors the application asked for. */
   int executorCount();
 

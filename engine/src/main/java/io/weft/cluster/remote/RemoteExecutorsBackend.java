@@ -359,6 +359,13 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
         reply.reply(new RegisteredExecutor(false, "executor id " + id + " is not expected", Map.of()));
         return;
       }
+      if (!provisioner.accepts(id, r.getResourceId())) {
+        LOG.warn("Refused executor {} from {} ({}): not started or adopted by this driver", id, r.getHost(),
+            r.getResourceId());
+        reply.reply(new RegisteredExecutor(false, "executor " + id + " in " + r.getResourceId()
+            + " was not started or adopted by this driver", Map.of()));
+        return;
+      }
       reply.connection().setAttachment(id);
       executors.put(id, reply.connection());
       Map<String, String> settings = new HashMap<>(conf.getAll());

@@ -37,13 +37,16 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: {@code receive} runs on a Netty thread and never blocks: launches and kills go
  * to the executor's own (non-blocking) methods; file deletion and the stop callback run on one
  * housekeeping thread owned by this handler. A lost control connection calls
- * {@code onStop} too: an executor without its driver has nothing left to do. So give this
- * handler only to the factory of the control connection, not to the block-fetch pool.
+ * {@code onDriverLost} (by default {@code onStop}: an executor without its driver has nothing
+ * left to do; one that can find its driver's successor reconnects, {@link #unbind unbinding}
+ * the old executor first). So give this handler only to the factory of the control connection,
+ * not to the block-fetch pool.
  */
 public final class ExecutorMessageHandler implements RpcHandler, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorMessageHandler.class);
 
   private final Consumer<String> onStop;
+  private final Consumer<TransportConnection> onDriverLost;
   private final ExecutorService housekeeping = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "executor-housekeeping");
     t.setDaemon(true);
@@ -54,7 +57,24 @@ public final class ExecutorMessageHandler implements RpcHandler, AutoCloseable {
 
   /** {@code onStop} receives the reason when the driver says stop or the connection is lost. */
   public ExecutorMessageHandler(Consumer<String> onStop) {
+    this(onStop, connection -> onStop.accept("lost the connection to the driver at " + connection.remoteAddress()));
+  }
+
+  /**
+   * {@code onDriverLost} receives each control connection that closed (on the housekeeping
+   * thread); {@code onStop} the reason when a driver says stop.
+   */
+  public ExecutorMessageHandler(Consumer<String> onStop, Consumer<TransportConnection> onDriverLost) {
     this.onStop = onStop;
+    this.onDriverLost = onDriverLost;
+  }
+
+  /**
+   * Forgets the bound executor (its driver is gone and it is being stopped): launches from the
+   * next driver are held until {@link #bind} binds the executor registered with that driver.
+   */
+  public synchronized void unbind() {
+    this.executor = null;
   }
 
   /**
@@ -133,7 +153,7 @@ public final class ExecutorMessageHandler implements RpcHandler, AutoCloseable {
 
   @Override
   public void connectionClosed(TransportConnection connection) {
-    later(() -> onStop.accept("lost the connection to the driver at " + connection.remoteAddress()));
+    later(() -> onDriverLost.accept(connection));
   }
 
   /**

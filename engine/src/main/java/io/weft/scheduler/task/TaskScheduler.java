@@ -274,6 +274,7 @@ public final class TaskScheduler {
   public void schedule() {
     exclusions.refresh(clusterView);
     speculation.checkIfDue(taskSets, clock.millis());
+    int hosts = -1; // hosts that may run tasks, counted once a task set has pending tasks
     for (TaskSetManager tsm : List.copyOf(taskSets)) {
       if (totalFree == 0) {
         break;
@@ -281,10 +282,14 @@ public final class TaskScheduler {
       if (tsm.isZombie() || !tsm.hasPending()) {
         continue;
       }
+      if (hosts < 0) { // so that speculative copies go to another host when there is one
+        hosts = (int) executors.values().stream().filter(e -> !exclusions.isExcluded(e.executorId(), e.host()))
+            .map(ExecutorInfo::host).distinct().count();
+      }
       for (TaskLocality level : TaskLocality.values()) {
         // asked again per level: a local launch at a better level resets what is allowed
         if (level == TaskLocality.NO_PREF || level.isAtMost(tsm.allowedLevel())) {
-          launchAt(tsm, level);
+          launchAt(tsm, level, hosts);
         }
       }
     }
@@ -292,7 +297,7 @@ public final class TaskScheduler {
   }
 
   /** Offers free slots round-robin, one task per executor per round, so work spreads evenly. */
-  private void launchAt(TaskSetManager tsm, TaskLocality level) {
+  private void launchAt(TaskSetManager tsm, TaskLocality level, int hosts) {
     boolean launched = true;
     while (launched && totalFree > 0 && tsm.hasPending()) {
       launched = false;
@@ -301,7 +306,8 @@ public final class TaskScheduler {
         if (exclusions.isExcluded(executorId, e.host())) {
           continue;
         }
-        TaskDescription task = tsm.offer(executorId, e.host(), rackOfExecutor.get(executorId), level, nextTaskId);
+        TaskDescription task = tsm.offer(executorId, e.host(), rackOfExecutor.get(executorId), level, nextTaskId,
+            hosts);
         if (task == null) {
           continue;
         }

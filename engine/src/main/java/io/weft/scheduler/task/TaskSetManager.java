@@ -56,9 +56,9 @@ public final class TaskSetManager {
   private int levelIndex;
   private long lastResetMs;
 
-  /** A running attempt: which task (position in the set), where, which attempt, how local. */
+  /** A running attempt: which task (position in the set), where, which attempt, how local, on which host. */
   public record Running(long taskId, int index, String executorId, int attempt, long launchMs,
-      TaskLocality locality) {}
+      TaskLocality locality, String host) {}
 
   /**
    * @param rackOf a host's rack, or null when it has none
@@ -143,14 +143,17 @@ public final class TaskSetManager {
   /**
    * A task for a free slot on {@code executorId} at {@code host} on {@code rack} (null: none),
    * taken from the queue of {@code level} (the caller walks the levels from best to the allowed
-   * one, with NO_PREF always), or null.
+   * one, with NO_PREF always), or null. {@code hosts}: how many hosts have executors that may
+   * run tasks now, for speculative copies ({@link #pollSpeculative}).
    */
-  public TaskDescription offer(String executorId, String host, String rack, TaskLocality level, long taskId) {
+  public TaskDescription offer(String executorId, String host, String rack, TaskLocality level, long taskId,
+      int hosts) {
     if (zombie) {
       return null;
     }
     int index = pending.poll(level, executorId, host, rack);
-    boolean speculative = index < 0 && level == TaskLocality.NO_PREF && (index = pollSpeculative(executorId)) >= 0;
+    boolean speculative = index < 0 && level == TaskLocality.NO_PREF
+        && (index = pollSpeculative(executorId, host, hosts > 1)) >= 0;
     if (index < 0) {
       return null;
     }
@@ -158,7 +161,7 @@ public final class TaskSetManager {
     int attempt = attempts[index]++;
     long now = clock.millis();
     TaskLocality locality = pending.localityOf(index, executorId, host, rack);
-    running.put(taskId, new Running(taskId, index, executorId, attempt, now, locality));
+    running.put(taskId, new Running(taskId, index, executorId, attempt, now, locality, host));
     if (locality != TaskLocality.NO_PREF && !speculative) {
       levelIndex = ladderIndex(locality);
       lastResetMs = now;
@@ -287,10 +290,17 @@ public final class TaskSetManager {
     return marked;
   }
 
-  /** A speculatable task none of whose attempts runs on {@code executorId}, taken off the list; or -1. */
-  private int pollSpeculative(String executorId) {
+  /**
+   * A speculatable task that may get a copy on {@code executorId} at {@code host}, taken off the
+   * list; or -1. With {@code otherHosts} (the cluster has executors on more than one host), only a
+   * task none of whose attempts runs on that host: a straggler is most often its machine's fault
+   * (a slow disk, a busy neighbour), so a copy on the same machine would likely straggle too, as
+   * Spark reasons. On one host, a task none of whose attempts runs on that executor.
+   */
+  private int pollSpeculative(String executorId, String host, boolean otherHosts) {
     for (int index : speculatable) {
-      boolean here = running.values().stream().anyMatch(r -> r.index() == index && r.executorId().equals(executorId));
+      boolean here = running.values().stream().anyMatch(r -> r.index() == index
+          && (otherHosts ? r.host().equals(host) : r.executorId().equals(executorId)));
       if (!here && !succeeded[index]) {
         speculatable.remove(index);
         speculativeLaunches++;

@@ -118,7 +118,7 @@ class ConnectionIdentityTest {
   }
 
   private static void register(TransportClient c, String id) throws Exception {
-    RegisteredExecutor r = c.ask(new RegisterExecutor(id, "127.0.0.1", 1, 1), RegisteredExecutor.class)
+    RegisteredExecutor r = c.ask(new RegisterExecutor(id, "127.0.0.1", 1, 1, null), RegisteredExecutor.class)
         .get(30, TimeUnit.SECONDS);
     assertNotNull(r);
     assertTrue(r.getAccepted(), String.valueOf(r.getMessage()));

@@ -19,7 +19,7 @@ import org.apache.hadoop.fs.Path;
 /**
  * The program of YarnAmRestartIT: whose ApplicationMaster is killed ({@code kill -9} of its own
  * JVM) while its sort is in the reduce stage, once. Arguments: input, summary output, sorted
- * output, kill marker, reduce gate (all on HDFS).
+ * output, kill marker, reduce gate, facts (all on HDFS).
  *
  * <ol>
  *   <li>If the kill marker exists (this is the attempt after the kill), opens the gate.
@@ -30,6 +30,9 @@ import org.apache.hadoop.fs.Path;
  *   <li>Without the marker, when the reduce stage is submitted and the journal holds the finished
  *       map stage (the events the kill must follow), writes the marker and kills its own JVM.
  * </ol>
+ * After the kill it writes what its listener saw to the facts file once the context closed (the
+ * bus drained): the executors that registered ({@code executors=1,2}) and how many stages of the
+ * sort's save were submitted ({@code sortStagesSubmitted=1} when its map stage was recovered).
  * It prints one line at the end: {@code amrestart: attempt=N}.
  */
 public final class KilledInReduce {
@@ -45,7 +48,9 @@ public final class KilledInReduce {
     if (afterKill) {
       fs.create(gate, true).close();
     }
+    Facts facts = new Facts();
     try (WeftContext wc = WeftContext.create(new WeftConf())) {
+      wc.addListener(facts);
       if (!afterKill) {
         wc.addListener(new KillInReduce(fs, marker, new Path(wc.conf().get("weft.recovery.journalDir"))));
       }
@@ -55,6 +60,11 @@ public final class KilledInReduce {
             awaitGate(gatePath);
             return it;
           }).saveAsTextFile(args[2]);
+    }
+    if (afterKill) {
+      try (var out = fs.create(new Path(args[5]), true)) {
+        out.write(facts.toString().getBytes(StandardCharsets.UTF_8));
+      }
     }
     System.out.println("amrestart: attempt=" + System.getProperty("weft.recovery.attempt"));
   }
@@ -73,6 +83,29 @@ public final class KilledInReduce {
         throw new IllegalStateException("nobody opened " + gate);
       }
       Thread.sleep(50);
+    }
+  }
+
+  /** What the test asserts about an attempt: its executors, and the sort's submitted stages. */
+  private static final class Facts implements WeftListener {
+    private final java.util.SortedSet<String> executors = new java.util.TreeSet<>();
+    private List<Integer> shuffleJobStages = List.of();
+    private int sortStagesSubmitted;
+
+    @Override
+    public void onEvent(ListenerEvent event) {
+      if (event instanceof ListenerEvent.ExecutorAdded e) {
+        executors.add(e.executorId());
+      } else if (event instanceof ListenerEvent.JobStarted j && j.stageIds().size() >= 2) {
+        shuffleJobStages = j.stageIds();
+      } else if (event instanceof ListenerEvent.StageSubmitted s && shuffleJobStages.contains(s.stageId())) {
+        sortStagesSubmitted++;
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "executors=" + String.join(",", executors) + "\nsortStagesSubmitted=" + sortStagesSubmitted + "\n";
     }
   }
 

@@ -119,6 +119,22 @@ record RunningAmServices(
   }
 
   @Override
+  public void driverStarted(String host, int port) {
+    if (settings.get(io.weft.yarn.YarnOptions.MAX_APP_ATTEMPTS) <= 1) {
+      return; // no next attempt: executors end with this driver
+    }
+    try {
+      io.weft.yarn.DriverAddressFile.publish(stagingDir.getFileSystem(conf), stagingDir, attemptId.getAttemptId(),
+          host, port);
+      LoggerFactory.getLogger(RunningAmServices.class).info("Published the driver address {}:{} in {}", host, port,
+          stagingDir);
+    } catch (IOException | RuntimeException e) {
+      LoggerFactory.getLogger(RunningAmServices.class).warn("Could not publish the driver address in {}: {}; "
+          + "this attempt's executors will not outlive it", stagingDir, e.toString());
+    }
+  }
+
+  @Override
   public void executorLaunched(String executorId, org.apache.hadoop.yarn.api.records.Container container) {
     status.executorLaunched(executorId, container);
   }

@@ -110,6 +110,14 @@ public interface YarnAmServices {
    */
   default void executorLaunched(String executorId, org.apache.hadoop.yarn.api.records.Container container) {}
 
+  /**
+   * The driver listens at {@code host:port}: the running AM publishes the address in the staging
+   * directory when the application may have another attempt, so executors kept across attempts
+   * find the next driver ({@link io.weft.yarn.DriverAddressFile}). Called on the thread that
+   * starts the driver's backend; never throws. Does nothing by default.
+   */
+  default void driverStarted(String host, int port) {}
+
   /** Where the running AM installs its services. Not part of the contract. */
   final class Holder {
     private Holder() {}

@@ -59,6 +59,15 @@ import org.slf4j.LoggerFactory;
  * on a thread of its own; the executor count stays {@code weft.executor.instances}, only the
  * placement of containers not yet granted moves.
  *
+ * <p>Across ApplicationMaster attempts (weft.yarn.maxAppAttempts above 1, submitted with
+ * {@code keepContainersAcrossApplicationAttempts}): the executor containers of an earlier attempt
+ * that are still running come back in the registration answer
+ * ({@code getContainersFromPreviousAttempts}). They count toward {@code weft.executor.instances},
+ * so fewer new containers are asked for, and their executors, which look for the new driver's
+ * address ({@link io.weft.yarn.DriverAddressFile}), are adopted when they register again from
+ * the same container ({@link #accepts}). One that ends before it returned is replaced. Executors
+ * this attempt launches get ids no earlier attempt used ({@code <attempt>.<n>} from attempt 2 on).
+ *
  * <p>Threading: YARN client callbacks ({@link YarnEventListener}) and the backend's thread touch
  * the state below under this object's monitor; nothing blocks while holding it.
  */
@@ -76,6 +85,12 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   private final int pendingHeartbeatMs;
   private final int idleHeartbeatMs;
   private final Map<ContainerId, String> executorOf = new HashMap<>();
+  /** Executor containers of earlier attempts whose executors have not registered again (yet). */
+  private final Map<ContainerId, Container> previous = new HashMap<>();
+  /** This ApplicationMaster attempt (1, 2, ...): part of the ids of the executors it launches. */
+  private final int attempt;
+  /** Whether executors look for the next attempt's driver when theirs goes away. */
+  private final boolean outliveAttempt;
   /** Containers granted before {@link #start}: launched once the driver's address is known. */
   private final List<Container> held = new ArrayList<>();
   private boolean requested;
@@ -108,6 +123,13 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     this.pendingHeartbeatMs = conf.get(YarnOptions.AM_HEARTBEAT_INITIAL_INTERVAL).intValue();
     this.idleHeartbeatMs = conf.get(YarnOptions.AM_HEARTBEAT_INTERVAL).intValue();
     this.localityInputs = conf.get(YarnOptions.LOCALITY_INPUTS);
+    this.attempt = services.attemptId().getAttemptId();
+    this.outliveAttempt = conf.get(YarnOptions.MAX_APP_ATTEMPTS) > 1;
+    if (services.registration() != null && services.registration().getContainersFromPreviousAttempts() != null) {
+      for (Container c : services.registration().getContainersFromPreviousAttempts()) {
+        previous.put(c.getId(), c);
+      }
+    }
     this.racks = TopologyRackResolver.from(services.hadoopConf());
     this.placementThread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "weft-container-placement");
@@ -176,6 +198,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
       granted = new ArrayList<>(held);
       held.clear();
     }
+    services.driverStarted(driverHost, driverPort); // before asking: kept executors look for it
     requestExecutors();
     for (Container c : granted) {
       launch(c);
@@ -197,10 +220,18 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     if (!localityInputs.isBlank()) { // before asking: the first requests already name the input's hosts
       requests.follow(InputBlockHosts.demandOf(services.hadoopConf(), localityInputs));
     }
+    int kept;
+    synchronized (this) {
+      kept = previous.size();
+    }
+    if (kept > 0) {
+      LOG.info("{} executor containers of earlier attempts are still running: waiting for their executors "
+          + "to reconnect, and asking for {} new ones", kept, Math.max(0, instances - kept));
+    }
     LOG.info("Requesting {} executor containers of {} MiB ({} MiB heap + {} MiB overhead) and {} vcores",
-        instances, sizes.executorContainerMb(), sizes.executorHeapMb(), sizes.executorOverheadMb(),
-        sizes.executorCores());
-    request(instances);
+        Math.max(0, instances - kept), sizes.executorContainerMb(), sizes.executorHeapMb(),
+        sizes.executorOverheadMb(), sizes.executorCores());
+    request(Math.max(0, instances - kept));
     adjustHeartbeat(); // none asked for (no executors): back to the idle interval
   }
 
@@ -287,7 +318,7 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
   private void launch(Container c) {
     String id;
     synchronized (this) {
-      id = String.valueOf(nextExecutorId++);
+      id = attempt == 1 ? String.valueOf(nextExecutorId++) : attempt + "." + nextExecutorId++;
       executorOf.put(c.getId(), id);
     }
     LOG.info("Launching executor {} in {} on {}", id, c.getId(), c.getNodeId());
@@ -304,6 +335,8 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
     command.addAll(List.of(
         YarnExecutorMain.class.getName(),
         executorId, driverHost, String.valueOf(driverPort), String.valueOf(sizes.executorCores()),
+        // where it finds the next attempt's driver when this one goes away, if there may be one
+        outliveAttempt ? services.stagingDir().toString() : "-",
         "1>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stdout",
         "2>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stderr"));
     Map<String, String> env = new HashMap<>();
@@ -327,10 +360,12 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
       requests.ended(s.getContainerId());
       boolean heldLost;
       synchronized (this) {
-        heldLost = held.removeIf(h -> h.getId().equals(s.getContainerId())) && !stopping;
+        heldLost = (held.removeIf(h -> h.getId().equals(s.getContainerId()))
+            || previous.remove(s.getContainerId()) != null) && !stopping;
       }
-      if (heldLost) { // never launched, so never an executor: just ask for another
-        LOG.warn("Held container {} ended before the driver was up: {}", s.getContainerId(), what.reason());
+      if (heldLost) { // no executor of this driver ever ran in it: just ask for another
+        LOG.warn("Container {} ended before its executor was launched or reconnected: {}", s.getContainerId(),
+            what.reason());
         request();
         continue;
       }
@@ -348,6 +383,36 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
       LOG.warn("Executor {} ended: {}", id, what.reason());
       executorEnded(id, what.reason());
     }
+  }
+
+  /**
+   * Accepts an executor this provisioner launched (same id in the same container) or one of an
+   * earlier attempt whose container YARN handed back, which it adopts; refuses any other.
+   */
+  @Override
+  public synchronized boolean accepts(String executorId, String resourceId) {
+    if (resourceId == null) {
+      return executorOf.containsValue(executorId);
+    }
+    ContainerId container;
+    try {
+      container = ContainerId.fromString(resourceId);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    String launched = executorOf.get(container);
+    if (launched != null) {
+      return launched.equals(executorId);
+    }
+    Container kept = previous.remove(container);
+    if (kept == null || stopping || executorOf.containsValue(executorId)) {
+      return false;
+    }
+    executorOf.put(container, executorId);
+    LOG.info("Executor {} in {} on {}, launched by an earlier attempt, reconnected: adopted", executorId,
+        container, kept.getNodeId());
+    services.executorLaunched(executorId, kept);
+    return true;
   }
 
   @Override
@@ -444,6 +509,8 @@ final class YarnContainerProvisioner implements ExecutorProvisioner, YarnEventLi
       running = new ArrayList<>(executorOf.keySet());
       held.forEach(c -> running.add(c.getId()));
       held.clear();
+      running.addAll(previous.keySet());
+      previous.clear();
       pendingRequests = 0;
       awaitingExits = false;
     }

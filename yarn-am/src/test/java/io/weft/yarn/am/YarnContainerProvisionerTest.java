@@ -61,6 +61,10 @@ class YarnContainerProvisionerTest {
   });
   private final List<String> lost = new CopyOnWriteArrayList<>();
   private final List<String> exhausted = new CopyOnWriteArrayList<>();
+  /** What the services return: the AM attempt, its registration answer; and the addresses published. */
+  private ApplicationAttemptId attempt = ATTEMPT;
+  private RegisterApplicationMasterResponse registration;
+  private final List<String> published = new CopyOnWriteArrayList<>();
 
   private static WeftConf conf(int instances) {
     return new WeftConf(false).set("weft.executor.instances", String.valueOf(instances))
@@ -281,6 +285,50 @@ class YarnContainerProvisionerTest {
     assertEquals(1000, amRm.heartbeatMs(), "nothing left to wait for: idle");
   }
 
+  @Test
+  void aLaterAttemptCountsTheContainersYarnHandsBackAndAdoptsTheirExecutorsWhenTheyReconnect() {
+    attempt = ApplicationAttemptId.newInstance(ATTEMPT.getApplicationId(), 2);
+    registration = org.apache.hadoop.yarn.util.Records.newRecord(RegisterApplicationMasterResponse.class);
+    registration.setContainersFromPreviousAttempts(List.of(container(2), container(3))); // attempt 1's
+    YarnContainerProvisioner p = provisioner(3);
+    assertEquals(List.of("driver-host:4242"), published, "the driver's address, for the kept executors");
+    assertEquals(1, amRm.requests.size(), "three executors wanted, two kept: one new container");
+
+    assertTrue(p.accepts("1", container(2).getId().toString()), "attempt 1's executor returns from its container");
+    assertTrue(p.accepts("1", container(2).getId().toString()), "and is then this attempt's own");
+    assertFalse(p.accepts("2", container(2).getId().toString()), "another id from that container");
+    assertFalse(p.accepts("7", ContainerId.newContainerId(ATTEMPT, 99).toString()), "a container not handed back");
+    assertFalse(p.accepts("9", null), "an executor that names no container and was not launched here");
+
+    p.containersAllocated(List.of(container(4)));
+    String command = String.join(" ", nm.started.get(container(4).getId()).getCommands());
+    assertTrue(command.contains("YarnExecutorMain 2.1 driver-host 4242 2 /staging"),
+        "attempt 2's own ids cannot collide with attempt 1's; the staging dir is where it finds a next driver: "
+            + command);
+    assertTrue(p.accepts("2.1", container(4).getId().toString()));
+
+    p.containersCompleted(List.of(ContainerStatus.newInstance(container(3).getId(), ContainerState.COMPLETE,
+        "lost node", ContainerExitStatus.ABORTED)));
+    assertEquals(List.of(), lost, "a kept container whose executor never returned was no executor of this driver");
+    assertEquals(2, amRm.requests.size(), "and is replaced");
+
+    p.kill("1");
+    assertEquals(List.of(container(2).getId()), amRm.released, "an adopted executor's container is released like any");
+    p.containersCompleted(List.of(ContainerStatus.newInstance(container(2).getId(), ContainerState.COMPLETE,
+        "released", ContainerExitStatus.ABORTED)));
+    assertEquals(1, lost.size());
+    assertTrue(lost.get(0).startsWith("1: "), lost.toString());
+  }
+
+  @Test
+  void withOneAttemptExecutorsAreToldToEndWithTheirDriver() {
+    YarnContainerProvisioner p = provisioner(conf(1).set("weft.yarn.maxAppAttempts", "1"));
+    p.containersAllocated(List.of(container(2)));
+    String command = String.join(" ", nm.started.get(container(2).getId()).getCommands());
+    assertTrue(command.contains("YarnExecutorMain 1 driver-host 4242 2 -"), command);
+    assertTrue(p.accepts("1", null), "launched here");
+  }
+
   /** The services a running AM would offer, made by hand. */
   @Test
   void excludedHostsGoToTheResourceManagersExclusionList() {
@@ -295,7 +343,7 @@ class YarnContainerProvisionerTest {
 
   private final class Services implements YarnAmServices {
     @Override public ApplicationAttemptId attemptId() {
-      return ATTEMPT;
+      return attempt;
     }
     @Override public Configuration hadoopConf() {
       return new Configuration(false);
@@ -316,7 +364,10 @@ class YarnContainerProvisionerTest {
       return nm;
     }
     @Override public RegisterApplicationMasterResponse registration() {
-      return null;
+      return registration;
+    }
+    @Override public void driverStarted(String host, int port) {
+      published.add(host + ":" + port);
     }
     @Override public Path stagingDir() {
       return new Path("/staging");

@@ -134,7 +134,10 @@ public final class YarnSubmitter implements AutoCloseable {
       ContainerLaunchContext launch = stageAndBuildLaunchContext(s, conf, sizes, area);
       ApplicationSubmissionContext ctx = app.getApplicationSubmissionContext();
       describe(ctx, conf, sizes);
-      ctx.setMaxAppAttempts(maxAppAttempts(conf, hadoopConf));
+      int attempts = maxAppAttempts(conf, hadoopConf);
+      ctx.setMaxAppAttempts(attempts);
+      // a later attempt adopts the executors that outlived the AM (and their shuffle files)
+      ctx.setKeepContainersAcrossApplicationAttempts(attempts > 1);
       ctx.setAMContainerSpec(launch);
       call(() -> yarn.submitApplication(ctx));
     } catch (IOException | RuntimeException e) {
