@@ -29,6 +29,8 @@ public final class ListenerBus {
   private final List<WeftListener> listeners = new CopyOnWriteArrayList<>();
   /** Added, not yet joined on the bus thread; removing before the join cancels it. */
   private final Set<WeftListener> joining = ConcurrentHashMap.newKeySet();
+  /** Makes a join (replay, then add) and a removal atomic with respect to each other. */
+  private final Object joinLock = new Object();
   private final EventLoop<Object> loop = new EventLoop<>("weft-listener-bus");
   // the application's description so far, for listeners that join late (bus thread only)
   private ListenerEvent.ApplicationStarted started;
@@ -52,8 +54,11 @@ public final class ListenerBus {
   }
 
   public void removeListener(WeftListener listener) {
-    joining.remove(listener);
-    listeners.remove(listener);
+    // under the join lock: a removal racing a join on the bus thread must not be undone by it
+    synchronized (joinLock) {
+      joining.remove(listener);
+      listeners.remove(listener);
+    }
   }
 
   public void post(ListenerEvent event) {
@@ -71,15 +76,17 @@ public final class ListenerBus {
 
   private void deliver(Object item) {
     if (item instanceof Join j) {
-      if (joining.remove(j.listener())) {
-        if (started != null) {
-          deliverTo(j.listener(), started);
+      synchronized (joinLock) {
+        if (joining.remove(j.listener())) {
+          if (started != null) {
+            deliverTo(j.listener(), started);
+          }
+          if (environment != null) {
+            deliverTo(j.listener(), environment);
+          }
+          executors.values().forEach(e -> deliverTo(j.listener(), e));
+          listeners.add(j.listener());
         }
-        if (environment != null) {
-          deliverTo(j.listener(), environment);
-        }
-        executors.values().forEach(e -> deliverTo(j.listener(), e));
-        listeners.add(j.listener());
       }
       return;
     }
