@@ -295,6 +295,14 @@ class KerberosYarnIT {
       searched++;
     }
     assertTrue(searched > 5, "searched only " + searched + " files");
+    // the event log (what the live UI, its status JSON and the history server show): redacted
+    String eventLog = eventLogText(appId);
+    assertTrue(eventLog.contains("EnvironmentUpdated"), "the event log has no environment event");
+    for (byte[] s : secrets) {
+      for (String form : forms(s)) {
+        assertFalse(eventLog.contains(form), "a secret (" + form.length() + " chars) is in the event log");
+      }
+    }
     // the process table while it ran: what ps shows (command lines) and each process's environment
     long ams = processes.values().stream().filter(p -> p.contains("io.weft.yarn.am.ApplicationMaster")).count();
     long executors = processes.values().stream().filter(p -> p.contains("io.weft.yarn.executor.YarnExecutorMain")).count();
@@ -307,6 +315,23 @@ class KerberosYarnIT {
               + "the environment of process " + pid);
         }
       }
+    });
+  }
+
+  /** The application's event log on the secure HDFS (weft.eventLog.dir's default, the user's weftEventLogs). */
+  private static String eventLogText(String appId) throws Exception {
+    return client.doAs((PrivilegedExceptionAction<String>) () -> {
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), "weftEventLogs");
+      StringBuilder text = new StringBuilder();
+      for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
+        if (st.getPath().getName().startsWith(appId)) {
+          try (java.io.InputStream in = fs.open(st.getPath())) {
+            text.append(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+          }
+        }
+      }
+      assertFalse(text.isEmpty(), "no event log of " + appId + " in " + dir);
+      return text.toString();
     });
   }
 
