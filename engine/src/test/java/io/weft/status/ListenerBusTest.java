@@ -65,13 +65,14 @@ class ListenerBusTest {
   }
 
   @Test
-  void aListenerRemovedBeforeItJoinedGetsNothing() {
+  void aListenerRemovedRightAfterItWasAddedGetsNothingPostedAfterTheRemoval() {
     bus.post(STARTED);
     Recorder r = new Recorder();
     bus.addListener(r);
     bus.removeListener(r);
     bus.post(JOB0);
     assertTrue(bus.waitUntilEmpty(10_000));
-    assertEquals(List.of(), r.seen);
+    // the bus thread may have joined it (replaying the start) before the removal, or not at all
+    assertTrue(r.seen.equals(List.of()) || r.seen.equals(List.of(STARTED)), r.seen.toString());
   }
 }
