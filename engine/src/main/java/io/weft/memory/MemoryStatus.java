@@ -46,6 +46,18 @@ public final class MemoryStatus {
     return fromHeartbeat(fill(b, env).build(), timeMs);
   }
 
+  /**
+   * Whether {@code report} is worth posting after {@code last} (null: none yet): pool use or
+   * cached datasets changed, or {@code maxAgeMs} passed (heap use alone changes all the time and
+   * does not count). Keeps an idle executor's heartbeats out of the listeners and the event log.
+   */
+  public static boolean worthReporting(ListenerEvent.ExecutorMemoryUpdated last,
+      ListenerEvent.ExecutorMemoryUpdated report, long maxAgeMs) {
+    return last == null || report.timeMs() - last.timeMs() >= maxAgeMs
+        || last.storageUsedBytes() != report.storageUsedBytes()
+        || last.executionUsedBytes() != report.executionUsedBytes() || !last.cached().equals(report.cached());
+  }
+
   /** Bytes of heap in use now (including garbage not yet collected). */
   public static long usedHeap() {
     Runtime rt = Runtime.getRuntime();

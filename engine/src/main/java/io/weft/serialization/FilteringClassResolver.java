@@ -31,7 +31,8 @@ final class FilteringClassResolver extends DefaultClassResolver {
     try {
       type = Class.forName(className, false, kryo.getClassLoader()); // not initialized: no static code runs
     } catch (ClassNotFoundException | LinkageError e) {
-      return null; // Kryo's own lookup fails next, with its "Unable to find class" message
+      // not null: Kryo would then retry with its own class loader, past the filter
+      throw new KryoException("Unable to find class: " + className, e);
     }
     if (JavaDeserializationFilter.checkClass(type) == ObjectInputFilter.Status.REJECTED) {
       throw new KryoException("Refused to deserialize a record naming " + className

@@ -87,8 +87,10 @@ public final class EventLogWriter implements WeftListener, AutoCloseable {
       out.write(EventCodec.toJson(event));
       out.write('\n');
       long now = System.currentTimeMillis();
-      boolean taskEvent = event instanceof ListenerEvent.TaskStarted || event instanceof ListenerEvent.TaskEnded;
-      if (!taskEvent || now - lastFlushMs >= TASK_FLUSH_INTERVAL_MS) {
+      // frequent events (every task, every executor's memory report) are flushed at most once a second
+      boolean frequent = event instanceof ListenerEvent.TaskStarted || event instanceof ListenerEvent.TaskEnded
+          || event instanceof ListenerEvent.ExecutorMemoryUpdated;
+      if (!frequent || now - lastFlushMs >= TASK_FLUSH_INTERVAL_MS) {
         out.flush();
         raw.hflush();
         lastFlushMs = now;

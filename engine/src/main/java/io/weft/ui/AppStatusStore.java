@@ -43,6 +43,7 @@ public final class AppStatusStore implements WeftListener {
   private int retainedTasks = UiOptions.RETAINED_TASKS.parse(null);
   private long droppedJobs;
   private long droppedStages;
+  private int highestDroppedStage = -1;
   /** The last state of dropped stages that a kept job still lists, for its counts and DAG. */
   private final Map<Integer, DroppedStage> droppedStageInfo = new HashMap<>();
 
@@ -264,6 +265,7 @@ public final class AppStatusStore implements WeftListener {
         it.remove();
         droppedStages++;
         droppedStageInfo.put(s.stageId, new DroppedStage(s.status, s.numTasks, s.tasks.succeeded()));
+        highestDroppedStage = Math.max(highestDroppedStage, s.stageId);
       }
     }
   }
@@ -285,7 +287,20 @@ public final class AppStatusStore implements WeftListener {
     return true;
   }
 
+  /**
+   * A late event (a killed speculative copy) of a stage retention already dropped: not recreated.
+   * Every stage is known from its job's plan before its tasks run, so an unknown id at or below
+   * the highest dropped one was dropped.
+   */
+  private boolean dropped(int stageId) {
+    return !stages.containsKey(stageId) && stageId <= highestDroppedStage;
+  }
+
   private void onTaskStarted(ListenerEvent.TaskStarted t) {
+    if (dropped(t.stageId())) {
+      executor(t.executorId()).active++;
+      return;
+    }
     TaskTable.Row r = stage(t.stageId()).tasks.started(t.taskId());
     r.partition = t.partition();
     r.attempt = t.attempt();
@@ -298,6 +313,16 @@ public final class AppStatusStore implements WeftListener {
   }
 
   private void onTaskEnded(ListenerEvent.TaskEnded t) {
+    if (dropped(t.stageId())) {
+      ExecutorData e = executor(t.executorId());
+      e.active = Math.max(0, e.active - 1);
+      if (t.succeeded()) {
+        e.completed++;
+      } else {
+        e.failed++;
+      }
+      return;
+    }
     StageData stage = stage(t.stageId());
     boolean knownStart = stage.tasks.contains(t.taskId());
     TaskTable.Row r = stage.tasks.ended(t.taskId(), t.succeeded());

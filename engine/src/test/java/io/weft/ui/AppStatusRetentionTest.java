@@ -136,6 +136,23 @@ class AppStatusRetentionTest {
   }
 
   @Test
+  void aLateTaskEndOfADroppedStageDoesNotBringItBack() {
+    limits(Map.of("weft.ui.retainedJobs", "1", "weft.ui.retainedStages", "1"));
+    startJob(1, 2);
+    task(1, 10, true);
+    task(1, 11, false); // a speculative copy still running when its stage ended
+    endJob(1);
+    startJob(2, 1);
+    task(2, 20, true);
+    endJob(2);
+    endTask(1, 11); // its kill arrives after stage 1 was dropped
+    AppStatusStore store = store();
+    assertEquals(List.of(2), ids(store.stages(), "stageId"), "stage 1 stays dropped");
+    assertNull(store.stageDetail(1));
+    assertEquals(1L, store.application().get("numDroppedStages"));
+  }
+
+  @Test
   void withoutSettingsNothingIsDropped() {
     limits(Map.of());
     for (int j = 0; j < 20; j++) {

@@ -68,10 +68,7 @@ public final class LocalBackend implements ClusterBackend {
   private synchronized void reportMemory(ExecutorEnv env, SchedulerCallbacks callbacks) {
     long now = System.currentTimeMillis();
     ListenerEvent.ExecutorMemoryUpdated report = MemoryStatus.of(env, now);
-    ListenerEvent.ExecutorMemoryUpdated last = lastMemoryReport;
-    boolean changed = last == null || now - last.timeMs() >= 1_000 || last.storageUsedBytes() != report.storageUsedBytes()
-        || last.executionUsedBytes() != report.executionUsedBytes() || !last.cached().equals(report.cached());
-    if (changed) {
+    if (MemoryStatus.worthReporting(lastMemoryReport, report, 1_000)) {
       lastMemoryReport = report;
       callbacks.executorMemory(report);
     }

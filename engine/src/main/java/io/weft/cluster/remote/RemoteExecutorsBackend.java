@@ -60,6 +60,10 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
   private final ClassLoader userLoader;
   private final Map<String, TransportConnection> executors = new ConcurrentHashMap<>();
   private final Map<String, Boolean> lost = new ConcurrentHashMap<>();
+  /** The last memory report posted per executor (heartbeats arrive on Netty threads). */
+  private final Map<String, io.weft.status.ListenerEvent.ExecutorMemoryUpdated> lastMemoryReports =
+      new ConcurrentHashMap<>();
+  private static final long MEMORY_REPORT_MAX_AGE_MS = 30_000;
   /** Which executor each running task was sent to: only that executor's connection may end it. */
   private final Map<Long, String> taskExecutors = new ConcurrentHashMap<>();
   /** Notified on each registration; {@link #awaitExecutors} waits on it. */
@@ -201,6 +205,7 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
       return;
     }
     LOG.warn("Killing executor {}: {}", executorId, reason);
+    lastMemoryReports.remove(executorId);
     TransportConnection c = executors.remove(executorId);
     if (c != null) {
       c.close();
@@ -304,6 +309,7 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
     if (c != null) {
       c.close();
     }
+    lastMemoryReports.remove(executorId);
     taskExecutors.values().removeIf(executorId::equals);
     LOG.warn("Executor {} lost: {}", executorId, reason);
     callbacks.executorLost(executorId, reason);
@@ -328,12 +334,21 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
         if (known) {
           callbacks.executorHeartbeat(h.getExecutorId());
           if (h.getMemoryPoolBytes() > 0) {
-            callbacks.executorMemory(io.weft.memory.MemoryStatus.fromHeartbeat(h, System.currentTimeMillis()));
+            reportMemory(io.weft.memory.MemoryStatus.fromHeartbeat(h, System.currentTimeMillis()));
           }
         }
         reply.reply(new HeartbeatResponse(known));
       } else {
         reply.replyError("the driver does not handle " + message.getClass().getSimpleName());
+      }
+    }
+
+    /** Posts a heartbeat's memory report when it says something new (or every 30 s). */
+    private void reportMemory(io.weft.status.ListenerEvent.ExecutorMemoryUpdated report) {
+      io.weft.status.ListenerEvent.ExecutorMemoryUpdated last = lastMemoryReports.get(report.executorId());
+      if (io.weft.memory.MemoryStatus.worthReporting(last, report, MEMORY_REPORT_MAX_AGE_MS)) {
+        lastMemoryReports.put(report.executorId(), report);
+        callbacks.executorMemory(report);
       }
     }
 
