@@ -258,7 +258,7 @@ class KerberosYarnIT {
    * command line and environment, directory.info, the unpacked conf archive) for them.
    */
   private static void assertNoSecretOutsideCredentialFiles(String appId, Map<Long, String> processes)
-      throws IOException, InterruptedException {
+      throws Exception {
     List<Path> files = appFiles(appId);
     Path tokens = amCredentialsFile(appId);
     Credentials creds = Credentials.readTokenStorageFile(new org.apache.hadoop.fs.Path(tokens.toUri()), new Configuration());
