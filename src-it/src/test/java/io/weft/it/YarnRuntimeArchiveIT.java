@@ -229,9 +229,10 @@ class YarnRuntimeArchiveIT {
 
   private static List<String> stagedFiles(FileSystem fs, ApplicationId appId) throws IOException {
     org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".weftStaging/" + appId);
-    // what the client uploaded: not the journal the ApplicationMaster writes there as it runs
+    // what the client uploaded: not the journal and driver address the ApplicationMaster writes there
     List<String> names = new ArrayList<>(Stream.of(fs.listStatus(staging)).map(s -> s.getPath().getName())
-        .filter(name -> !name.equals(io.weft.yarn.YarnConstants.JOURNAL_DIR)).toList());
+        .filter(name -> !name.equals(io.weft.yarn.YarnConstants.JOURNAL_DIR)
+            && !name.equals(io.weft.yarn.YarnConstants.DRIVER_ADDRESS_DIR)).toList());
     Collections.sort(names);
     return names;
   }

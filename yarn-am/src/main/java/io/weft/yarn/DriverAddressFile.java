@@ -27,7 +27,7 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * throws the file system's error, which the executor logs and retries.
  */
 public final class DriverAddressFile {
-  static final String DIR = "driver";
+  static final String DIR = YarnConstants.DRIVER_ADDRESS_DIR;
   private static final String SUFFIX = ".address";
   private static final FsPermission OWNER_DIR = new FsPermission((short) 0700);
   private static final FsPermission OWNER_FILE = new FsPermission((short) 0600);

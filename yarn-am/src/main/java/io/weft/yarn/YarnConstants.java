@@ -45,6 +45,9 @@ public final class YarnConstants {
   /** The driver's recovery journal: a directory in the staging directory, one file per AM attempt. */
   public static final String JOURNAL_DIR = "journal";
 
+  /** Each AM attempt's driver address for returning executors: a directory in the staging directory. */
+  public static final String DRIVER_ADDRESS_DIR = "driver";
+
   /**
    * Name of the keytab (weft.yarn.keytab) in the ApplicationMaster's working directory: the
    * client stages it as a private resource of the AM only, and the shipped settings name this,
