@@ -145,6 +145,7 @@ public final class TaskContext {
     if (env != null) {
       // a consumer that did not give its memory back: freed (and logged) so the pool does not shrink
       env.memory().releaseAllExecution(taskAttemptId);
+      env.memory().releaseAllUnroll(taskAttemptId);
     }
     if (first != null) {
       throw first;

@@ -77,4 +77,14 @@ public final class ShuffleOptions {
       .defaultValue("200")
       .check(n -> n >= 0, "zero or positive")
       .register();
+
+  public static final ConfigEntry<Long> SPILL_INITIAL_THRESHOLD = bytesConf("weft.shuffle.spill.initialMemoryThreshold")
+      .doc("A sorter or aggregation does not spill while its in-memory collection is smaller than this "
+          + "(nor than 1/64 of the executor's execution memory, so small pools still spill), even when "
+          + "the pool grants it nothing: a task whose first sorter holds its share (a shuffle read whose "
+          + "output feeds a second shuffle) would otherwise spill its second sorter every few records "
+          + "and merge that many files at once. Like Spark's spark.shuffle.spill.initialMemoryThreshold.")
+      .defaultValue("5m")
+      .check(n -> n >= 0, "zero or more")
+      .register();
 }

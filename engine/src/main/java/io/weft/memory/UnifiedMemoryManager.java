@@ -16,14 +16,18 @@ import org.slf4j.LoggerFactory;
  * after Spark's {@code UnifiedMemoryManager}.
  *
  * <p>Execution: with N tasks holding or asking for execution memory, a task may hold at most
- * 1/N of what execution can reach (the pool less the cached blocks it may not evict) and is
- * always able to reach 1/(2N) of it: a request that would leave it under 1/(2N) while nothing is
- * free waits until another task releases memory (or ends); otherwise it returns what it can,
- * possibly less than asked (even 0), and the consumer spills. Execution takes free memory first,
+ * 1/N of what execution can reach (the pool less the storage it may not evict: cached blocks
+ * within the storage region, and blocks being unrolled, wherever they are) and is always able to
+ * reach 1/(2N) of it: a request that would leave it under 1/(2N) while nothing is free waits
+ * until another task releases memory (or ends), but only while another task holds execution
+ * memory (only a release can end a wait); otherwise it returns what it can, possibly less than
+ * asked (even 0), and the consumer spills. Execution takes free memory first,
  * then evicts cached blocks, but never below the storage region ({@code
  * weft.memory.storageFraction} of the pool): blocks within it are safe from execution.
  *
- * <p>Storage: a block is admitted against free memory, which includes memory execution does not
+ * <p>Storage: a block is unrolled against a reservation of its task ({@link #acquireUnroll}),
+ * which execution cannot evict and which becomes the block's storage once it is stored; a task
+ * that ends still holding one has it freed. A block is admitted against free memory, which includes memory execution does not
  * use right now (borrowing), and may evict other cached blocks (never blocks of the dataset
  * being stored, see {@link Evictor}). Storage never takes memory execution holds: once execution
  * grows again, it evicts the borrowed blocks back.
@@ -61,8 +65,14 @@ public final class UnifiedMemoryManager {
   private final long executionCap;
   private final long storageCap;
   private final Map<Long, Long> executionByTask = new HashMap<>();
-  private long executionUsed;
-  private long storageUsed;
+  /** Storage reserved by each task's block unrolls in progress: not evictable until stored. */
+  private final Map<Long, Long> unrollByTask = new HashMap<>();
+  // volatile: written under the lock, read without it by status reports (heartbeats must not
+  // wait behind an eviction that writes a block to disk under the lock)
+  private volatile long executionUsed;
+  private volatile long storageUsed;
+  /** Part of storageUsed reserved by unrolls in progress (not evictable). */
+  private long unrollUsed;
   private long highWaterMark;
   private long leakedBytes;
   private int waiting;
@@ -142,7 +152,8 @@ public final class UnifiedMemoryManager {
   /**
    * Grants up to {@code bytes} of execution memory to task {@code taskId}: all of it, or less
    * (even 0) when the task is at its 1/N share or memory is short, in which case the caller
-   * spills. Waits while the task would stay under 1/(2N) of the pool and nothing is free.
+   * spills. Waits while the task would stay under 1/(2N) of the pool, nothing is free and another
+   * task holds execution memory (whose release ends the wait).
    *
    * @throws TaskInterruptedException if the task's thread is interrupted while waiting
    */
@@ -166,7 +177,7 @@ public final class UnifiedMemoryManager {
           free += reclaimStorage(wanted - free);
         }
         long granted = Math.min(wanted, free);
-        if (granted < bytes && held + granted < minPerTask) {
+        if (granted < bytes && held + granted < minPerTask && othersHoldExecution(taskId)) {
           LOG.debug("task {} waits for execution memory ({} held, {} asked, {} tasks)", taskId, held, bytes, active);
           waitForRelease();
           continue;
@@ -177,6 +188,20 @@ public final class UnifiedMemoryManager {
         return granted;
       }
     }
+  }
+
+  /**
+   * Whether a task other than {@code taskId} holds execution memory: only its release can end a
+   * wait (storage that execution cannot evict, such as an unroll of this very task, may never be
+   * freed while the task waits), so without one the request returns what it can and the caller spills.
+   */
+  private boolean othersHoldExecution(long taskId) {
+    for (Map.Entry<Long, Long> e : executionByTask.entrySet()) {
+      if (e.getKey() != taskId && e.getValue() > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void waitForRelease() {
@@ -192,11 +217,21 @@ public final class UnifiedMemoryManager {
   }
 
   /**
-   * Most execution could hold now: the pool (or its cap) less the cached blocks it may not
-   * evict. The shares are taken of this, so that every task's 1/(2N) is reachable.
+   * Most execution could hold now: the pool (or its cap) less the storage it may not evict
+   * (cached blocks within the storage region, and unrolls in progress wherever they are). The
+   * shares are taken of this, so that every task's 1/(2N) is reachable.
    */
   private long executionLimit() {
-    return Math.max(1, Math.min(executionCap, poolBytes - Math.min(storageUsed, storageRegionBytes)));
+    return Math.max(1, Math.min(executionCap, poolBytes - (storageUsed - reclaimableStorage())));
+  }
+
+  /**
+   * Storage execution may evict: cached blocks above the storage region; not unrolls in
+   * progress, nor storage no block accounts for (the evictor's count is the truth).
+   */
+  private long reclaimableStorage() {
+    long blocks = Math.min(storageUsed - unrollUsed, evictor.evictable(-1));
+    return Math.max(0, Math.min(blocks, storageUsed - storageRegionBytes));
   }
 
   private long executionFree() {
@@ -207,7 +242,7 @@ public final class UnifiedMemoryManager {
 
   /** Evicts cached blocks above the storage region for execution; returns bytes freed. */
   private long reclaimStorage(long bytes) {
-    long reclaimable = storageUsed - storageRegionBytes;
+    long reclaimable = reclaimableStorage();
     if (reclaimable <= 0) {
       return 0;
     }
@@ -223,7 +258,12 @@ public final class UnifiedMemoryManager {
     }
     synchronized (lock) {
       Long held = executionByTask.get(taskId);
-      long current = held == null ? 0 : held;
+      if (held == null) {
+        // after releaseAllExecution: re-adding the task would count it as active forever
+        LOG.warn("task {} releases {} bytes of execution memory but holds none", taskId, bytes);
+        return;
+      }
+      long current = held;
       if (bytes > current) {
         LOG.warn("task {} releases {} bytes of execution memory but holds {}", taskId, bytes, current);
         bytes = current;
@@ -278,6 +318,65 @@ public final class UnifiedMemoryManager {
     }
   }
 
+  /**
+   * Reserves {@code bytes} of storage for task {@code taskId}'s unroll of a block of node {@code
+   * nodeId}, as {@link #acquireStorage}. Until released by {@link #releaseUnroll} (the block
+   * stored, or given up) execution cannot evict it; {@link #releaseAllUnroll} frees what the task
+   * still holds when it ends.
+   */
+  public boolean acquireUnroll(long taskId, long bytes, int nodeId) {
+    if (bytes <= 0) {
+      return true;
+    }
+    synchronized (lock) {
+      if (!acquireStorage(bytes, nodeId)) {
+        return false;
+      }
+      unrollUsed += bytes;
+      unrollByTask.merge(taskId, bytes, Long::sum);
+      return true;
+    }
+  }
+
+  /** Gives back {@code bytes} of task {@code taskId}'s unroll reservation; wakes waiting execution. */
+  public void releaseUnroll(long taskId, long bytes) {
+    synchronized (lock) {
+      Long held = unrollByTask.get(taskId);
+      long freed = Math.min(Math.max(0, bytes), held == null ? 0 : held);
+      if (held != null && held - freed == 0) {
+        unrollByTask.remove(taskId);
+      } else if (held != null) {
+        unrollByTask.put(taskId, held - freed);
+      }
+      unrollUsed -= freed;
+      storageUsed -= Math.min(freed, storageUsed);
+      lock.notifyAll(); // storage became free or evictable: a waiter may re-check
+    }
+  }
+
+  /**
+   * Frees the unroll reservations task {@code taskId} still holds (an unroll abandoned without
+   * release, e.g. by an exception the store did not see). Returns the bytes freed.
+   */
+  public long releaseAllUnroll(long taskId) {
+    synchronized (lock) {
+      Long held = unrollByTask.get(taskId);
+      if (held == null) {
+        return 0;
+      }
+      releaseUnroll(taskId, held);
+      LOG.warn("task {} ended holding {} bytes of unroll memory; freed", taskId, held);
+      return held;
+    }
+  }
+
+  /** Storage reserved by task {@code taskId}'s unrolls in progress. */
+  public long unrollHeldBy(long taskId) {
+    synchronized (lock) {
+      return unrollByTask.getOrDefault(taskId, 0L);
+    }
+  }
+
   private long storageFree() {
     return Math.max(0, Math.min(poolBytes - executionUsed - storageUsed, storageCap - storageUsed));
   }
@@ -301,20 +400,23 @@ public final class UnifiedMemoryManager {
     return poolBytes;
   }
 
+  /** Most execution memory the pool may ever grant (the pool unless a legacy shuffle size caps it). */
+  public long executionCap() {
+    return executionCap;
+  }
+
   public long storageRegionBytes() {
     return storageRegionBytes;
   }
 
+  /** Execution memory in use; read without the lock (a recent value, for status reports). */
   public long executionUsed() {
-    synchronized (lock) {
-      return executionUsed;
-    }
+    return executionUsed;
   }
 
+  /** Storage memory in use; read without the lock (a recent value, for status reports). */
   public long storageUsed() {
-    synchronized (lock) {
-      return storageUsed;
-    }
+    return storageUsed;
   }
 
   /** Execution memory task {@code taskId} holds now. */

@@ -75,6 +75,12 @@ public final class BlockManager {
   /** The storage level each node with cached blocks was persisted at (for status reports). */
   private final Map<Integer, StorageLevel> levels = new HashMap<>();
 
+  /**
+   * Each node's blocks as {@link #nodeCaches} reports them: updated under the lock with every
+   * change, read without it, so a heartbeat never waits behind an eviction writing to disk.
+   */
+  private final Map<Integer, NodeCache> nodeStats = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** One node's (cached dataset's) blocks in this store. */
   public record NodeCache(int nodeId, StorageLevel level, int memoryPartitions, int diskPartitions,
       long memoryBytes, long diskBytes) {}
@@ -155,38 +161,50 @@ public final class BlockManager {
    */
   @SuppressWarnings("unchecked")
   private <T> Iterator<T> putInMemory(BlockId id, StorageLevel level, Iterator<T> values, TaskContext task) {
+    long taskId = task.taskAttemptId();
     ArrayList<Object> unrolled = new ArrayList<>();
     SizeTracker tracker = new SizeTracker(unrolled);
     long reserved = 0;
-    while (values.hasNext()) {
-      unrolled.add(values.next());
-      tracker.afterUpdate();
-      long estimate = tracker.estimateSize();
-      if (estimate > reserved) {
-        long more = estimate + estimate / 2 - reserved;
-        if (!memoryManager.acquireStorage(more, id.nodeId())) {
-          memoryManager.releaseStorage(reserved);
-          return notInMemory(id, level, concat((Iterator<T>) unrolled.iterator(), values), estimate, task);
-        }
-        reserved += more;
-      }
-    }
-    unrolled.trimToSize();
-    List<Object> block = Collections.unmodifiableList(unrolled);
-    long size = SizeEstimator.estimate(unrolled);
     boolean stored = false;
-    synchronized (lock) {
-      if (memory.containsKey(id) || disk.containsKey(id)) {
-        memoryManager.releaseStorage(reserved);
-        return (Iterator<T>) block.iterator(); // another task stored it first
+    List<Object> block;
+    long size;
+    try {
+      while (values.hasNext()) {
+        unrolled.add(values.next());
+        tracker.afterUpdate();
+        long estimate = tracker.estimateSize();
+        if (estimate > reserved) {
+          long more = estimate + estimate / 2 - reserved;
+          if (!memoryManager.acquireUnroll(taskId, more, id.nodeId())) {
+            memoryManager.releaseUnroll(taskId, reserved); // before the rest streams through
+            reserved = 0;
+            return notInMemory(id, level, concat((Iterator<T>) unrolled.iterator(), values), estimate, task);
+          }
+          reserved += more;
+        }
       }
-      if (size <= reserved || memoryManager.acquireStorage(size - reserved, id.nodeId())) {
-        memoryManager.releaseStorage(reserved - size); // a no-op when the block grew past it
-        memory.put(id, new MemoryEntry(block, size, level));
-        memoryUsed += size;
-        stored = true;
-      } else {
-        memoryManager.releaseStorage(reserved);
+      unrolled.trimToSize();
+      block = Collections.unmodifiableList(unrolled);
+      size = SizeEstimator.estimate(unrolled);
+      synchronized (lock) {
+        // the reservation becomes the block's storage (or is given up) atomically under the lock
+        memoryManager.releaseUnroll(taskId, reserved);
+        reserved = 0;
+        if (memory.containsKey(id) || disk.containsKey(id)) {
+          return (Iterator<T>) block.iterator(); // another task stored it first
+        }
+        if (memoryManager.acquireStorage(size, id.nodeId())) {
+          memory.put(id, new MemoryEntry(block, size, level));
+          count(id, 1, 0, size, 0);
+          memoryUsed += size;
+          stored = true;
+        }
+      }
+    } finally {
+      // the loop threw (task killed, user code, fetch failure) or unrolling stopped: without
+      // this the reservation would stay in storage, unevictable, for the executor's lifetime
+      if (reserved > 0) {
+        memoryManager.releaseUnroll(taskId, reserved);
       }
     }
     if (stored) {
@@ -208,6 +226,9 @@ public final class BlockManager {
 
   /** Bytes of in-memory blocks not of node {@code keepNodeId}. Caller holds the lock. */
   private long evictableBytes(int keepNodeId) {
+    if (keepNodeId < 0) {
+      return memoryUsed; // every block: O(1), as execution asks on each request
+    }
     long total = 0;
     for (Map.Entry<BlockId, MemoryEntry> e : memory.entrySet()) {
       if (e.getKey().nodeId() != keepNodeId) {
@@ -237,6 +258,7 @@ public final class BlockManager {
     }
     for (BlockId victim : victims) {
       MemoryEntry entry = memory.remove(victim);
+      count(victim, -1, 0, -entry.size(), 0);
       memoryUsed -= entry.size();
       memoryManager.releaseStorage(entry.size());
       if (entry.level().useDisk() && !disk.containsKey(victim)) {
@@ -253,7 +275,9 @@ public final class BlockManager {
     File tmp = dirs.tempFile("block");
     try {
       writeValues(tmp, entry.values().iterator());
-      disk.put(id, moveIntoPlace(tmp, id));
+      long length = moveIntoPlace(tmp, id);
+      disk.put(id, length);
+      count(id, 0, 1, 0, length);
       LOG.debug("evicted block {} ({} bytes) from memory to disk", id.fileName(), entry.size());
     } catch (IOException | RuntimeException e) {
       tmp.delete();
@@ -267,7 +291,9 @@ public final class BlockManager {
       writeValues(tmp, values); // computes the partition: outside the lock
       synchronized (lock) {
         if (!disk.containsKey(id)) {
-          disk.put(id, moveIntoPlace(tmp, id));
+          long length = moveIntoPlace(tmp, id);
+          disk.put(id, length);
+          count(id, 0, 1, 0, length);
           task.recordCachedBlock(id);
         }
         return readFromDisk(id, task);
@@ -329,6 +355,7 @@ public final class BlockManager {
   public void removeNode(int nodeId) {
     synchronized (lock) {
       levels.remove(nodeId);
+      nodeStats.remove(nodeId);
       memory.entrySet().removeIf(e -> {
         if (e.getKey().nodeId() == nodeId) {
           memoryUsed -= e.getValue().size();
@@ -350,26 +377,24 @@ public final class BlockManager {
     }
   }
 
-  /** Every node with blocks in this store, by node id: partitions and bytes in memory and on disk. */
+  /** Adds to the reported counts of {@code id}'s node. Caller holds the lock. */
+  private void count(BlockId id, int memoryPartitions, int diskPartitions, long memoryBytes, long diskBytes) {
+    StorageLevel level = levels.getOrDefault(id.nodeId(), StorageLevel.NONE);
+    nodeStats.compute(id.nodeId(), (node, c) -> {
+      NodeCache n = c == null ? new NodeCache(node, level, 0, 0, 0, 0) : c;
+      NodeCache next = new NodeCache(node, level, n.memoryPartitions() + memoryPartitions,
+          n.diskPartitions() + diskPartitions, n.memoryBytes() + memoryBytes, n.diskBytes() + diskBytes);
+      return next.memoryPartitions() == 0 && next.diskPartitions() == 0 ? null : next;
+    });
+  }
+
+  /**
+   * Every node with blocks in this store, by node id: partitions and bytes in memory and on disk.
+   * Does not take the store's lock (a status report must not wait behind an eviction).
+   */
   public List<NodeCache> nodeCaches() {
-    Map<Integer, long[]> byNode = new java.util.TreeMap<>(); // {in memory, on disk, memory bytes, disk bytes}
-    Map<Integer, StorageLevel> levelOf;
-    synchronized (lock) {
-      memory.forEach((id, e) -> {
-        long[] c = byNode.computeIfAbsent(id.nodeId(), k -> new long[4]);
-        c[0]++;
-        c[2] += e.size();
-      });
-      disk.forEach((id, length) -> {
-        long[] c = byNode.computeIfAbsent(id.nodeId(), k -> new long[4]);
-        c[1]++;
-        c[3] += length;
-      });
-      levelOf = new HashMap<>(levels);
-    }
-    List<NodeCache> out = new ArrayList<>();
-    byNode.forEach((node, c) -> out.add(new NodeCache(node, levelOf.getOrDefault(node, StorageLevel.NONE),
-        (int) c[0], (int) c[1], c[2], c[3])));
+    List<NodeCache> out = new ArrayList<>(nodeStats.values());
+    out.sort(java.util.Comparator.comparingInt(NodeCache::nodeId));
     return out;
   }
 

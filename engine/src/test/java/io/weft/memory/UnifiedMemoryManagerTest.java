@@ -214,6 +214,96 @@ class UnifiedMemoryManagerTest {
   }
 
   /** Polls the manager's own state (the event itself), bounded by 10 s. */
+  @Test
+  void storageNoBlockAccountsForIsNotCountedAsReachableSoTwoTasksDoNotWaitForEachOther() throws Exception {
+    // pool 100, region 50, 80 reserved that nothing can evict (an unroll in progress): execution
+    // can reach 20, so each of 2 tasks is sure of 5, not of 12.5 of an imagined 50
+    UnifiedMemoryManager m = new UnifiedMemoryManager(100, 50, 100, 100);
+    assertTrue(m.acquireUnroll(9, 80, 0));
+    assertEquals(10, m.acquireExecution(1, 10));
+    assertEquals(10, m.acquireExecution(2, 10));
+    CompletableFuture<Long> first = CompletableFuture.supplyAsync(() -> m.acquireExecution(1, 10), threads);
+    CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> m.acquireExecution(2, 10), threads);
+    assertEquals(0, first.get(10, TimeUnit.SECONDS), "holds its half of 20: spills rather than waits");
+    assertEquals(0, second.get(10, TimeUnit.SECONDS));
+    assertEquals(0, m.waitingRequests());
+  }
+
+  @Test
+  void aTaskAloneNeverWaitsForStorageItCannotEvict() throws Exception {
+    // reduceByKey(..).coalesce(2).cache(): the task's own unroll holds most of the pool
+    UnifiedMemoryManager m = new UnifiedMemoryManager(100, 0, 100, 100);
+    assertTrue(m.acquireUnroll(1, 90, 0));
+    CompletableFuture<Long> grant = CompletableFuture.supplyAsync(() -> m.acquireExecution(1, 50), threads);
+    assertEquals(10, grant.get(10, TimeUnit.SECONDS), "what is free, without waiting on its own unroll");
+    // a leak (storage reserved outside any unroll, with no block to evict) is no different
+    UnifiedMemoryManager leaked = new UnifiedMemoryManager(100, 0, 100, 100);
+    assertTrue(leaked.acquireStorage(90, 0));
+    assertEquals(10, CompletableFuture.supplyAsync(() -> leaked.acquireExecution(1, 50), threads)
+        .get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void releasingAnUnrollWakesAWaitingRequest() throws Exception {
+    UnifiedMemoryManager m = new UnifiedMemoryManager(POOL, 0, POOL, POOL);
+    assertTrue(m.acquireUnroll(3, 400, 0));
+    assertEquals(600, m.acquireExecution(1, 600));
+    CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> m.acquireExecution(2, 200), threads);
+    awaitTrue(() -> m.waitingRequests() == 1, "task 2 waits: under 1/(2N) of the 600 reachable, nothing free");
+    m.releaseUnroll(3, 400);
+    assertEquals(200, second.get(10, TimeUnit.SECONDS), "the freed unroll ends the wait");
+    assertEquals(0, m.unrollHeldBy(3));
+    assertEquals(0, m.storageUsed());
+  }
+
+  @Test
+  void aTaskEndingWithAnUnrollReservationHasItFreed() {
+    UnifiedMemoryManager m = new UnifiedMemoryManager(POOL, 0, POOL, POOL);
+    assertTrue(m.acquireUnroll(1, 300, 0));
+    assertTrue(m.acquireUnroll(1, 100, 0));
+    assertEquals(400, m.storageUsed());
+    assertEquals(400, m.releaseAllUnroll(1));
+    assertEquals(0, m.storageUsed());
+    assertEquals(0, m.unrollHeldBy(1));
+    assertEquals(0, m.releaseAllUnroll(1));
+  }
+
+  @Test
+  void aReleaseAfterTheTaskEndedDoesNotMakeItActiveAgain() {
+    UnifiedMemoryManager m = new UnifiedMemoryManager(POOL, 0, POOL, POOL);
+    assertEquals(100, m.acquireExecution(1, 100));
+    m.releaseAllExecution(1);
+    m.releaseExecution(1, 100);
+    assertEquals(0, m.activeTasks());
+    assertEquals(0, m.executionUsed());
+  }
+
+  @Test
+  void usageIsReadableWhileTheLockIsHeld() throws Exception {
+    UnifiedMemoryManager m = new UnifiedMemoryManager(POOL, 0, POOL, POOL);
+    m.acquireExecution(1, 100);
+    m.acquireStorage(200, 0);
+    CountDownLatch locked = new CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(1);
+    threads.submit(() -> {
+      synchronized (m.lock()) { // as an eviction writing a block to disk would
+        locked.countDown();
+        done.await();
+      }
+      return null;
+    });
+    assertTrue(locked.await(10, TimeUnit.SECONDS));
+    try {
+      CompletableFuture<long[]> read = CompletableFuture.supplyAsync(
+          () -> new long[] {m.executionUsed(), m.storageUsed()}, threads);
+      long[] usage = read.get(10, TimeUnit.SECONDS);
+      assertEquals(100, usage[0]);
+      assertEquals(200, usage[1]);
+    } finally {
+      done.countDown();
+    }
+  }
+
   private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {

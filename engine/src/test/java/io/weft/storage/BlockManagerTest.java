@@ -2,6 +2,7 @@ package io.weft.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.StorageLevel;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -206,5 +208,65 @@ class BlockManagerTest {
     assertTrue(blocks.isOnDisk(2, 0));
     assertTrue(blocks.memoryUsed() <= blockSize * 5 / 2);
     assertEquals(0, executor.dirs().tempFileCount());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void anUnrollThatThrowsGivesItsReservationBack() {
+    TaskContext task = executor.task(0);
+    Iterator<String> failing = new Iterator<>() {
+      private final Iterator<String> values = values(0, 0).iterator();
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public String next() {
+        if (!values.hasNext()) {
+          throw new IllegalStateException("user code failed"); // or the task was killed
+        }
+        return values.next();
+      }
+    };
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> blocks.getOrCompute(0, 0, StorageLevel.MEMORY_ONLY, () -> failing, task));
+    assertEquals("user code failed", e.getMessage());
+    assertEquals(0, blocks.memoryManager().storageUsed(), "the unroll's reservation is released");
+    assertEquals(0, blocks.memoryManager().unrollHeldBy(task.taskAttemptId()));
+    task.markCompleted();
+    assertEquals(VALUES_PER_BLOCK, get(1, 0, StorageLevel.MEMORY_ONLY).size());
+    assertTrue(blocks.isInMemory(1, 0), "the store still has its whole memory");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void cachedNodesAreReportedWhileTheStoreIsLocked() throws Exception {
+    get(0, 0, StorageLevel.MEMORY_ONLY);
+    get(1, 0, StorageLevel.DISK_ONLY);
+    long inMemory = blocks.memoryUsed();
+    CountDownLatch locked = new CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      threads.submit(() -> {
+        synchronized (blocks.memoryManager().lock()) { // as an eviction writing a block to disk would
+          locked.countDown();
+          done.await();
+        }
+        return null;
+      });
+      assertTrue(locked.await(10, TimeUnit.SECONDS));
+      List<BlockManager.NodeCache> report = threads.submit(blocks::nodeCaches).get(10, TimeUnit.SECONDS);
+      assertEquals(2, report.size());
+      assertEquals(new BlockManager.NodeCache(0, StorageLevel.MEMORY_ONLY, 1, 0, inMemory, 0), report.get(0));
+      assertEquals(1, report.get(1).diskPartitions());
+      assertEquals(StorageLevel.DISK_ONLY, report.get(1).level());
+      assertTrue(report.get(1).diskBytes() > 0);
+    } finally {
+      done.countDown();
+      threads.shutdownNow();
+    }
   }
 }

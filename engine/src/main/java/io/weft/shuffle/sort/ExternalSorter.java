@@ -85,6 +85,8 @@ public final class ExternalSorter<K, V, C> {
   private final SerializerInstance serializer;
   private final int fileBufferSize;
   private final io.weft.memory.UnifiedMemoryManager memory;
+  /** The collection never spills below this size (weft.shuffle.spill.initialMemoryThreshold). */
+  private final long spillFloor;
   /** Execution memory this sorter holds for its in-memory collection. */
   private long granted;
   /** Records inserted since the last memory check: checked every {@value #CHECK_EVERY} records. */
@@ -119,6 +121,8 @@ public final class ExternalSorter<K, V, C> {
     this.serializer = serializer.newInstance();
     this.fileBufferSize = (int) (long) task.env().conf().get(ShuffleOptions.FILE_BUFFER);
     this.memory = task.env().memory();
+    this.spillFloor = Math.min(task.env().conf().get(ShuffleOptions.SPILL_INITIAL_THRESHOLD),
+        memory.executionCap() / 64);
     if (aggregator != null) {
       map = new PartitionedAppendOnlyMap<>(aggregator);
     } else {
@@ -154,7 +158,9 @@ public final class ExternalSorter<K, V, C> {
 
   /**
    * Grows the sorter's execution memory to twice the collection's estimated size when it
-   * outgrows it; spills (and gives the memory back) when the pool grants too little.
+   * outgrows it; spills (and gives the memory back) when the pool grants too little, unless the
+   * collection is below the spill floor: a sorter granted nothing (its task's share held by
+   * another sorter of the task) would otherwise write a file every {@value #CHECK_EVERY} records.
    */
   private void maybeSpill(long estimate) {
     if (++sinceCheck < CHECK_EVERY || estimate < granted) {
@@ -162,7 +168,7 @@ public final class ExternalSorter<K, V, C> {
     }
     sinceCheck = 0;
     granted += memory.acquireExecution(task.taskAttemptId(), 2 * estimate - granted);
-    if (estimate >= granted) {
+    if (estimate >= granted && estimate >= spillFloor) {
       spill();
       memory.releaseExecution(task.taskAttemptId(), granted);
       granted = 0;

@@ -8,6 +8,7 @@ import io.weft.HashPartitioner;
 import io.weft.Pair;
 import io.weft.Partitioner;
 import io.weft.TaskContext;
+import io.weft.WeftConf;
 import io.weft.plan.Aggregator;
 import io.weft.serialization.DeserializationStream;
 import io.weft.serialization.WeftSerializer;
@@ -333,5 +334,32 @@ class ExternalSorterTest {
       counts.merge(r, 1, Integer::sum);
     }
     return counts;
+  }
+
+  /**
+   * A task whose share another of its consumers holds (a shuffle read's sorter still being
+   * consumed while the task writes the next shuffle) gets nothing for a second sorter: it spills
+   * runs of the spill floor, not a file every 32 records.
+   */
+  @Test
+  void aSorterGrantedNothingSpillsNoRunSmallerThanTheSpillFloor() {
+    long floor = 256 * 1024;
+    TestingTaskContexts big = TestingTaskContexts.create(tmp.resolve("big"), 64L << 20, 1 << 20,
+        new WeftConf(false).set("weft.shuffle.spill.initialMemoryThreshold", Long.toString(floor)));
+    TaskContext task = big.task(0);
+    long held = big.env().memory().acquireExecution(task.taskAttemptId(), 64L << 20);
+    assertEquals(64L << 20, held, "the first consumer holds the task's whole share");
+    List<Pair<String, Integer>> input = records(RECORDS, 20_000, 7);
+    ExternalSorter<String, Integer, Long> sorter =
+        new ExternalSorter<>(task, SUM, new HashPartitioner(3), null, new WeftSerializer());
+    sorter.insertAll(input.iterator());
+    assertTrue(sorter.spillCount() > 0, "granted nothing, it still spills");
+    // a run of ~3,000 records reaches the 256 KiB floor; spilling every 32 records would make ~6,000
+    assertTrue(sorter.spillCount() <= RECORDS / 1000, sorter.spillCount() + " spills: runs far below the floor");
+    Map<String, Long> got = new HashMap<>();
+    sorter.iterator().forEachRemaining(r -> got.put(r.key(), r.value()));
+    assertEquals(sums(input), got);
+    big.env().memory().releaseExecution(task.taskAttemptId(), held);
+    task.markCompleted();
   }
 }
