@@ -218,6 +218,9 @@ public final class ExecutorProcess {
     if (!executor.stop(STOP_TASKS_WAIT_MS)) {
       return lost + ", and the tasks it had launched did not stop within " + STOP_TASKS_WAIT_MS + " ms";
     }
+    // the next driver may recompute a map output this one committed (its inputs may have changed):
+    // its commit must replace the kept file, not be dropped in its favour; adopted ones stay served
+    parts.shuffles().newEpoch();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     String lastProblem = "none was published";
     while (System.nanoTime() < deadline && !stopped.isDone()) {
