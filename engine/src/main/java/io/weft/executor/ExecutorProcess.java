@@ -78,13 +78,22 @@ public final class ExecutorProcess {
 
   /**
    * Where and who this executor is; {@code localDirRoot} is its scratch parent directory;
-   * {@code resourceId} the cluster manager's name for its process (YARN: the container id), or null.
+   * {@code resourceId} the cluster manager's name for its process (YARN: the container id), or null;
+   * {@code driverAttempt} the application attempt of the driver at {@code driverHost:driverPort}
+   * (YARN: the attempt that allocated the container), or {@link DriverLocator.Address#UNKNOWN_ATTEMPT}.
    */
   public record Args(String executorId, String driverHost, int driverPort, String advertisedHost,
-      int cores, Path localDirRoot, String resourceId) {
+      int cores, Path localDirRoot, String resourceId, int driverAttempt) {
     public Args(String executorId, String driverHost, int driverPort, String advertisedHost, int cores,
         Path localDirRoot) {
       this(executorId, driverHost, driverPort, advertisedHost, cores, localDirRoot, null);
+    }
+
+    /** With the driver's application attempt unknown ({@link DriverLocator.Address#UNKNOWN_ATTEMPT}). */
+    public Args(String executorId, String driverHost, int driverPort, String advertisedHost, int cores,
+        Path localDirRoot, String resourceId) {
+      this(executorId, driverHost, driverPort, advertisedHost, cores, localDirRoot, resourceId,
+          DriverLocator.Address.UNKNOWN_ATTEMPT);
     }
   }
 
@@ -103,6 +112,8 @@ public final class ExecutorProcess {
   private NettyShuffleBlockFetcher fetcher;
   private ScheduledFuture<?> heartbeat;
   private int reconnects;
+  /** The application attempt of the current driver; main thread only. */
+  private int driverAttempt;
 
   public ExecutorProcess(Args args, byte[] secret) {
     this(args, secret, null);
@@ -113,6 +124,7 @@ public final class ExecutorProcess {
     this.args = args;
     this.secret = secret.clone();
     this.locator = locator;
+    this.driverAttempt = args.driverAttempt();
   }
 
   /** Runs until the executor is told to stop or loses its driver for good; returns the reason. */
@@ -208,7 +220,7 @@ public final class ExecutorProcess {
    * it. Returns null when registered again, else why the executor ends.
    */
   private String reconnect(Parts parts, String lost, ScheduledExecutorService heartbeats) {
-    DriverLocator.Address old = new DriverLocator.Address(driver.host(), driver.port());
+    DriverLocator.Address old = new DriverLocator.Address(driver.host(), driver.port(), driverAttempt);
     long timeoutMs = executor.env().conf().get(ExecutorOptions.RECONNECT_TIMEOUT);
     LOG.warn("Executor {} {}; stopping its tasks and looking for a new driver for up to {} ms "
         + "(weft.executor.reconnect.timeout)", args.executorId(), lost, timeoutMs);
@@ -218,17 +230,21 @@ public final class ExecutorProcess {
     if (!executor.stop(STOP_TASKS_WAIT_MS)) {
       return lost + ", and the tasks it had launched did not stop within " + STOP_TASKS_WAIT_MS + " ms";
     }
+    // the next driver may recompute a map output this one committed (its inputs may have changed):
+    // its commit must replace the kept file, not be dropped in its favour; adopted ones stay served
+    parts.shuffles().newEpoch();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     String lastProblem = "none was published";
     while (System.nanoTime() < deadline && !stopped.isDone()) {
       try {
         DriverLocator.Address next = locator.latest();
-        if (next != null && !next.equals(old)) {
+        if (next != null && next.replaces(old)) {
           RegisteredExecutor reply = connect(parts, next.host(), next.port(), heartbeats);
           if (!reply.getAccepted()) {
             return lost + "; the driver at " + next + " refused it: " + reply.getMessage();
           }
           reconnects++;
+          driverAttempt = next.attempt();
           LOG.info("Executor {} reconnected to the new driver at {}, keeping its shuffle files", args.executorId(),
               next);
           return null;

@@ -12,9 +12,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * resolver is in use ({@link #setCacheBytes}): an executor in its own JVM creates the resolver
  * before its block server starts and learns the application's settings only at registration.
  *
+ * <p>Epochs: an executor that outlives its driver (ExecutorProcess, on an ApplicationMaster
+ * restart) keeps its shuffle files, and the next driver reuses the same shuffle ids. An output
+ * written for the old driver is served as it is if the new driver adopts it (it then commits
+ * nothing), but when the new driver recomputes the map task its output must win: the inputs may
+ * have changed. So a commit keeps an existing output only if it was committed in the current
+ * epoch ({@link #newEpoch}, one per driver connection); an older one is replaced.
+ *
  * <p>Failure handling: a missing, short or corrupt index, or a block beyond the end of its data
  * file, is a {@link ShuffleIndexException} naming the file; a bad index is not cached.
  *
@@ -52,11 +61,23 @@ public final class IndexShuffleBlockResolver {
   private long cacheBytes;
   private final AtomicLong indexFileReads = new AtomicLong();
   private final Object commitLock = new Object();
+  /** The {@link #key}s of the outputs committed in the current epoch; guarded by {@link #commitLock}. */
+  private final Set<Long> committedThisEpoch = new HashSet<>();
 
   /** @param cacheBytes the most parsed index bytes kept in memory ({@code weft.shuffle.indexCache.size}) */
   public IndexShuffleBlockResolver(LocalDirs dirs, long cacheBytes) {
     this.dirs = dirs;
     this.cacheBytes = cacheBytes;
+  }
+
+  /**
+   * Starts a new epoch (a new driver): outputs committed before it are still served, but a commit
+   * of the same map output after it replaces them instead of being dropped in their favour.
+   */
+  public void newEpoch() {
+    synchronized (commitLock) {
+      committedThisEpoch.clear();
+    }
   }
 
   /** Changes the cache's bound, dropping least recently used indexes beyond it. */
@@ -114,9 +135,10 @@ public final class IndexShuffleBlockResolver {
   /**
    * Commits a map output whose blocks, of {@code lengths}, are in {@code tmpData}: writes the index
    * and renames both files into place, index last, so a reader that finds the index finds the
-   * matching data. If a complete, consistent output of the same map task is already there (a
-   * retried or duplicate attempt won), it is kept and this attempt's data dropped; its lengths
-   * are returned. Returns the lengths of the committed output.
+   * matching data. If a complete, consistent output of the same map task is already there and was
+   * committed in the current epoch (a retried or duplicate attempt won), it is kept and this
+   * attempt's data dropped; its lengths are returned. One from an earlier epoch (an earlier
+   * driver) is replaced. Returns the lengths of the committed output.
    */
   public long[] commit(int shuffleId, int mapIndex, File tmpData, long[] lengths) {
     File data = dataFile(shuffleId, mapIndex);
@@ -125,7 +147,8 @@ public final class IndexShuffleBlockResolver {
     try {
       writeIndex(tmpIndex, lengths);
       synchronized (commitLock) {
-        long[] existing = validLengths(index, data, lengths.length);
+        long key = key(shuffleId, mapIndex);
+        long[] existing = committedThisEpoch.contains(key) ? validLengths(index, data, lengths.length) : null;
         if (existing != null) {
           LOG.info("map output {} already committed by another attempt; keeping it", data.getName());
           return existing;
@@ -136,7 +159,8 @@ public final class IndexShuffleBlockResolver {
         } catch (IOException e) {
           throw new UncheckedIOException("cannot commit shuffle output " + data, e);
         }
-        forget(key(shuffleId, mapIndex));
+        committedThisEpoch.add(key);
+        forget(key);
         return lengths;
       }
     } finally {
@@ -148,6 +172,9 @@ public final class IndexShuffleBlockResolver {
 
   /** Forgets the cached indexes of a shuffle and deletes its files. */
   public void removeShuffle(int shuffleId) {
+    synchronized (commitLock) {
+      committedThisEpoch.removeIf(k -> (int) (k >>> 32) == shuffleId);
+    }
     synchronized (offsets) {
       for (Iterator<Map.Entry<Long, ParsedIndex>> it = offsets.entrySet().iterator(); it.hasNext(); ) {
         Map.Entry<Long, ParsedIndex> e = it.next();

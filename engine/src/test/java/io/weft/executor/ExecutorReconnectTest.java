@@ -1,10 +1,13 @@
 package io.weft.executor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weft.HashPartitioner;
+import io.weft.Pair;
 import io.weft.WeftContext;
 import io.weft.network.TransportConf;
 import io.weft.network.TransportServer;
@@ -22,8 +25,11 @@ import io.weft.scheduler.TaskDescription;
 import io.weft.scheduler.TaskOutcome;
 import io.weft.serialization.JavaSerializer;
 import io.weft.serialization.SerializerInstance;
+import io.weft.plan.ShuffleDependency;
 import io.weft.testing.TestingListNode;
 import io.weft.testing.TestingTasks;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
@@ -48,6 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  * again, ignores the lost driver's own address, registers with the new driver under the same id,
  * block-server port and resource id, and runs the new driver's tasks; the lost task's status
  * never reaches the new driver. Without a new driver it ends after weft.executor.reconnect.timeout.
+ * A map output the next driver recomputes replaces the one kept from the lost driver, and a next
+ * attempt's driver on the lost one's host and port is recognised by its attempt number.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ExecutorReconnectTest {
@@ -78,6 +86,10 @@ class ExecutorReconnectTest {
     final TransportServer server;
 
     FakeDriver(Map<String, String> conf) {
+      this(conf, 0);
+    }
+
+    FakeDriver(Map<String, String> conf, int port) {
       RpcHandler handler = (msg, reply) -> {
         if (msg instanceof RegisterExecutor r) {
           tasksEndedAtRegistration.add(BLOCKED_TASK_ENDED.getCount());
@@ -88,7 +100,7 @@ class ExecutorReconnectTest {
           statuses.add(s);
         }
       };
-      server = new TransportServer(TransportConf.forExecutorProcess(), secret, "127.0.0.1", 0, handler);
+      server = new TransportServer(TransportConf.forExecutorProcess(), secret, "127.0.0.1", port, handler);
     }
 
     DriverLocator.Address address() {
@@ -153,9 +165,105 @@ class ExecutorReconnectTest {
     }
   }
 
+  /**
+   * The stale-output case of an ApplicationMaster restart: the first driver's map task writes
+   * shuffle 3's map output 0; the next driver does not adopt it (say its input changed) and runs
+   * map task 0 of shuffle 3 again on the returning executor, with other records of the same
+   * serialized size. The output served afterwards must be the new driver's.
+   */
+  @Test
+  void aMapOutputRecomputedForTheNextDriverReplacesTheLostDriversOutput() throws Exception {
+    new SecureRandom().nextBytes(secret);
+    Map<String, String> conf = Map.of("weft.master", "yarn", "weft.executor.reconnect.timeout", "60s");
+    try (FakeDriver first = new FakeDriver(conf); FakeDriver second = new FakeDriver(conf)) {
+      AtomicReference<DriverLocator.Address> published = new AtomicReference<>(first.address());
+      CompletableFuture<String> ended = run(first, published::get);
+      assertNotNull(first.registrations.poll(30, TimeUnit.SECONDS), "registered with the first driver");
+      TransportConnection toExecutor = first.connections.take();
+      toExecutor.send(Messages.toLaunchTask(mapTask(21L, "attempt-1")));
+      assertSucceeded(first.statuses.poll(30, TimeUnit.SECONDS));
+      Path data = shuffleDataFile(3, 0);
+      assertTrue(served(data).contains("attempt-1"), "the first driver's output is on disk");
+      toExecutor.close();
+      published.set(second.address());
+
+      assertNotNull(second.registrations.poll(30, TimeUnit.SECONDS), "registered with the next driver");
+      TransportConnection toReturned = second.connections.take();
+      toReturned.send(Messages.toLaunchTask(mapTask(21L, "attempt-2")));
+      assertSucceeded(second.statuses.poll(30, TimeUnit.SECONDS));
+      String after = served(shuffleDataFile(3, 0));
+      assertTrue(after.contains("attempt-2"), "the next driver's output is served");
+      assertFalse(after.contains("attempt-1"), "the lost driver's output is gone");
+
+      toReturned.send(new StopExecutor("done"));
+      assertTrue(ended.get(30, TimeUnit.SECONDS).startsWith("the driver asked: done"));
+    }
+  }
+
+  /**
+   * A fixed driver port: the next attempt's driver listens where the lost one did. The executor
+   * (started by attempt 1) must tell it apart by its attempt, and not take attempt 1's address,
+   * still published until attempt 2 publishes its own, for a new driver.
+   */
+  @Test
+  void theNextAttemptsDriverOnTheLostDriversHostAndPortIsFoundByItsAttempt() throws Exception {
+    new SecureRandom().nextBytes(secret);
+    Map<String, String> conf = Map.of("weft.master", "yarn", "weft.executor.reconnect.timeout", "60s");
+    FakeDriver first = new FakeDriver(conf);
+    int port = first.server.port();
+    AtomicReference<DriverLocator.Address> published = new AtomicReference<>(new DriverLocator.Address("127.0.0.1", port, 1));
+    CompletableFuture<String> ended = run(first, published::get, 1);
+    try (first) {
+      assertNotNull(first.registrations.poll(30, TimeUnit.SECONDS), "registered with attempt 1's driver");
+      first.connections.take().close();
+    }
+    try (FakeDriver second = new FakeDriver(conf, port)) {
+      published.set(new DriverLocator.Address("127.0.0.1", port, 2));
+      assertNotNull(second.registrations.poll(30, TimeUnit.SECONDS), "registered with attempt 2's driver, same port");
+      second.connections.take().send(new StopExecutor("done"));
+      String reason = ended.get(30, TimeUnit.SECONDS);
+      assertTrue(reason.startsWith("the driver asked: done"), reason);
+    }
+  }
+
+  private static void assertSucceeded(TaskStatus status) {
+    assertNotNull(status, "the map task's status");
+    TaskOutcome outcome = Messages.outcome(status, ExecutorReconnectTest.class.getClassLoader());
+    assertInstanceOf(TaskOutcome.Success.class, outcome, outcome.toString());
+  }
+
+  /** The executor's data file of a map output (under its scratch directory in {@code tmp}). */
+  private Path shuffleDataFile(int shuffleId, int mapIndex) throws java.io.IOException {
+    String name = "shuffle_" + shuffleId + "_" + mapIndex + ".data";
+    try (java.util.stream.Stream<Path> files = Files.walk(tmp)) {
+      return files.filter(f -> f.getFileName().toString().equals(name)).findFirst()
+          .orElseThrow(() -> new AssertionError("no " + name + " under " + tmp));
+    }
+  }
+
+  /** A data file's bytes as text (Java serialization keeps an ASCII string's bytes as they are). */
+  private static String served(Path data) throws java.io.IOException {
+    return new String(Files.readAllBytes(data), StandardCharsets.ISO_8859_1);
+  }
+
+  /** Map task 0 of shuffle 3 (one reduce partition) over the one record ("k", value). */
+  private static TaskDescription mapTask(long taskId, String value) {
+    SerializerInstance java = JavaSerializer.instance();
+    Node<Pair<String, String>> node = TestingListNode.of(context, List.of(List.of(Pair.of("k", value))));
+    ShuffleDependency<String, String, String> dep = new ShuffleDependency<>(node, 3, new HashPartitioner(1),
+        new JavaSerializer(), null, false, null);
+    byte[] binary = java.serialize(new Task.ShuffleMapBinary(node, dep));
+    byte[] partition = java.serialize(node.partitions()[0]);
+    return new TaskDescription(taskId, 0, 1, 0, 0, true, binary, partition, Map.of());
+  }
+
   private CompletableFuture<String> run(FakeDriver driver, DriverLocator locator) {
+    return run(driver, locator, DriverLocator.Address.UNKNOWN_ATTEMPT);
+  }
+
+  private CompletableFuture<String> run(FakeDriver driver, DriverLocator locator, int driverAttempt) {
     ExecutorProcess process = new ExecutorProcess(new ExecutorProcess.Args("3", "127.0.0.1", driver.server.port(),
-        "127.0.0.1", 2, tmp, "container_1_0001_01_000002"), secret, locator);
+        "127.0.0.1", 2, tmp, "container_1_0001_01_000002", driverAttempt), secret, locator);
     return CompletableFuture.supplyAsync(() -> {
       try {
         return process.run();

@@ -120,6 +120,53 @@ class IndexShuffleBlockResolverTest {
     assertEquals(2, resolver.blockSegment(6, 0, 1).length());
   }
 
+  /** Commits a map output of blocks of {@code lengths} bytes, every byte {@code fill}. */
+  private long[] commitFilled(int shuffleId, int mapIndex, int fill, long... lengths) throws IOException {
+    File data = dirs.tempFile("data");
+    long total = 0;
+    for (long l : lengths) {
+      total += l;
+    }
+    byte[] bytes = new byte[(int) total];
+    java.util.Arrays.fill(bytes, (byte) fill);
+    Files.write(data.toPath(), bytes);
+    return resolver.commit(shuffleId, mapIndex, data, lengths);
+  }
+
+  /** The bytes block {@code reduceId} of a map output is served from. */
+  private byte[] served(int shuffleId, int mapIndex, int reduceId) throws IOException {
+    BlockSegment s = resolver.blockSegment(shuffleId, mapIndex, reduceId);
+    byte[] all = Files.readAllBytes(s.file().toPath());
+    return java.util.Arrays.copyOfRange(all, (int) s.offset(), (int) (s.offset() + s.length()));
+  }
+
+  @Test
+  void inANewEpochACommitReplacesAnOutputOfTheOldOneWhichIsServedUntilThen() throws IOException {
+    commitFilled(8, 0, 'a', 3, 2);
+    commitFilled(8, 1, 'x', 1, 1);
+    resolver.newEpoch(); // a new driver: the old outputs stay, for it may adopt them
+    assertArrayEquals("aaa".getBytes(), served(8, 0, 0), "an adopted output is served without a commit");
+    // the new driver recomputes map 0 (its input changed): same lengths, different bytes
+    assertArrayEquals(new long[] {3, 2}, commitFilled(8, 0, 'b', 3, 2));
+    assertArrayEquals("bbb".getBytes(), served(8, 0, 0), "the new epoch's output replaced the old one");
+    assertArrayEquals("bb".getBytes(), served(8, 0, 1));
+    // a duplicate attempt in the same epoch still keeps the first commit of that epoch
+    assertArrayEquals(new long[] {3, 2}, commitFilled(8, 0, 'c', 1, 4), "the epoch's first output is kept");
+    assertArrayEquals("bbb".getBytes(), served(8, 0, 0));
+    assertArrayEquals("x".getBytes(), served(8, 1, 0), "map 1, not recomputed, is untouched");
+  }
+
+  @Test
+  void withinOneEpochADuplicateWithTheSameLengthsButOtherBytesIsDropped() throws IOException {
+    commitFilled(9, 0, 'a', 2);
+    assertArrayEquals(new long[] {2}, commitFilled(9, 0, 'b', 2));
+    assertArrayEquals("aa".getBytes(), served(9, 0, 0));
+    // a removed shuffle forgets its epoch's commits: the id may come back as a new shuffle
+    resolver.removeShuffle(9);
+    commitFilled(9, 0, 'c', 2);
+    assertArrayEquals("cc".getBytes(), served(9, 0, 0));
+  }
+
   @Test
   void badFilesAreErrorsNamingTheFile() throws IOException {
     ShuffleIndexException missing = assertThrows(ShuffleIndexException.class, () -> resolver.blockSegment(7, 0, 0));

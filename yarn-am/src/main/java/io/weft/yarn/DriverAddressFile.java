@@ -20,7 +20,9 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * needs it.
  *
  * <p>A file is written under a temporary name and renamed into place, so a reader sees a whole
- * address or none. Readers take the highest attempt's file.
+ * address or none. Readers take the highest attempt's file, and the address they return carries
+ * its attempt (the number in the file name), which is how executors tell the next attempt's
+ * driver from the lost one even when both listen on the same host and port.
  *
  * <p>Stateless; safe from any thread. Failure: {@link #publish} throws (the caller decides it is
  * not fatal: only the executors of this attempt lose the ability to outlive it); the locator
@@ -76,7 +78,7 @@ public final class DriverAddressFile {
       return null;
     }
     try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(newest.getPath()), StandardCharsets.UTF_8))) {
-      return parse(r.readLine());
+      return parse(r.readLine(), newestAttempt);
     }
   }
 
@@ -92,13 +94,14 @@ public final class DriverAddressFile {
     }
   }
 
-  static DriverLocator.Address parse(String line) throws IOException {
+  static DriverLocator.Address parse(String line, int attempt) throws IOException {
     int colon = line == null ? -1 : line.lastIndexOf(':');
     if (colon <= 0) {
       throw new IOException("not a driver address: " + line);
     }
     try {
-      return new DriverLocator.Address(line.substring(0, colon), Integer.parseInt(line.substring(colon + 1)));
+      return new DriverLocator.Address(line.substring(0, colon), Integer.parseInt(line.substring(colon + 1)),
+          attempt);
     } catch (NumberFormatException e) {
       throw new IOException("not a driver address: " + line, e);
     }

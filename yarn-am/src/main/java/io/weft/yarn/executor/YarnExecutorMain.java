@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.security.Credentials;
 import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.ApplicationConstants.Environment;
+import org.apache.hadoop.yarn.api.records.ContainerId;
 
 /**
  * Main class of an executor container. Arguments: executor id, driver host, driver port, cores,
@@ -35,7 +36,8 @@ public final class YarnExecutorMain {
       String host = System.getenv(Environment.NM_HOST.name());
       String reason = new ExecutorProcess(new ExecutorProcess.Args(args[0], args[1], Integer.parseInt(args[2]),
           host != null ? host : "localhost", Integer.parseInt(args[3]), scratch,
-          System.getenv(Environment.CONTAINER_ID.name())), secret, driverLocator(args)).run();
+          System.getenv(Environment.CONTAINER_ID.name()), driverAttempt(System.getenv(Environment.CONTAINER_ID.name()))),
+          secret, driverLocator(args)).run();
       System.out.println("executor " + args[0] + " stopped: " + reason);
       System.exit(0);
     } catch (Throwable t) {
@@ -51,6 +53,22 @@ public final class YarnExecutorMain {
     }
     // read only after the driver is lost, so an executor that never needs it never opens HDFS
     return DriverAddressFile.locator(new Configuration(), new org.apache.hadoop.fs.Path(args[4]));
+  }
+
+  /**
+   * The application attempt of the driver that launched this container: the attempt that
+   * allocated it, part of its container id ({@code container_..._<app>_<attempt>_<n>}), the same
+   * number that attempt publishes its address under. Unknown outside a container.
+   */
+  static int driverAttempt(String containerId) {
+    if (containerId == null || containerId.isBlank()) {
+      return DriverLocator.Address.UNKNOWN_ATTEMPT;
+    }
+    try {
+      return ContainerId.fromString(containerId).getApplicationAttemptId().getAttemptId();
+    } catch (IllegalArgumentException e) {
+      return DriverLocator.Address.UNKNOWN_ATTEMPT;
+    }
   }
 
   /**

@@ -1,8 +1,10 @@
 package io.weft.yarn.executor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.weft.executor.DriverLocator;
 import io.weft.yarn.AppSecret;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,5 +42,13 @@ class YarnExecutorMainTest {
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> AppSecret.readFrom(YarnExecutorMain.containerCredentials(file.toString())));
     org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("weft.application.secret"), e.getMessage());
+  }
+
+  @Test
+  void theDriversAttemptIsTheOneThatAllocatedTheContainer() {
+    assertEquals(2, YarnExecutorMain.driverAttempt("container_1700000000000_0007_02_000005"));
+    assertEquals(1, YarnExecutorMain.driverAttempt("container_e03_1700000000000_0007_01_000002"), "with an RM epoch");
+    assertEquals(DriverLocator.Address.UNKNOWN_ATTEMPT, YarnExecutorMain.driverAttempt(null));
+    assertEquals(DriverLocator.Address.UNKNOWN_ATTEMPT, YarnExecutorMain.driverAttempt("not-a-container"));
   }
 }
