@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -190,17 +189,7 @@ class HadoopArchiveTest {
     return names;
   }
 
-  /** A real jar (zip) holding empty entries of these names. */
   private Path zipJar(String dir, String name, String... entries) throws IOException {
-    Path jar = Files.createDirectories(tmp.resolve(dir)).resolve(name);
-    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
-      for (String e : entries) {
-        ZipEntry entry = new ZipEntry(e);
-        entry.setTime(1_000_000_000_000L);
-        zip.putNextEntry(entry);
-        zip.closeEntry();
-      }
-    }
-    return jar;
+    return TestJars.zipJar(tmp, dir, name, entries);
   }
 }

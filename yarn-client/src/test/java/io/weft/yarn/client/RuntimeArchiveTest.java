@@ -279,18 +279,8 @@ class RuntimeArchiveTest {
     assertEquals(RuntimeDigest.contentHash(List.of(b)), rebuilt.hash());
   }
 
-  /** A real jar (zip) holding empty entries of these names. */
   private Path zipJar(String dir, String name, String... entries) throws IOException {
-    Path jar = Files.createDirectories(tmp.resolve(dir)).resolve(name);
-    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
-      for (String e : entries) {
-        ZipEntry entry = new ZipEntry(e);
-        entry.setTime(1_000_000_000_000L);
-        zip.putNextEntry(entry);
-        zip.closeEntry();
-      }
-    }
-    return jar;
+    return TestJars.zipJar(tmp, dir, name, entries);
   }
 
   private Path jar(String dir, String name, int size, long seed) throws IOException {
