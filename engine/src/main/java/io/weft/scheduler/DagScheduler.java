@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: every method runs on the scheduler's event thread (checked); events come in
  * through {@link #handle}. Stage submission is split out into {@link StageSubmitter}, executor
- * events into {@link ExecutorLifecycle}.
+ * events into {@link ExecutorLifecycle}, what a failed task means for its stage into
+ * {@link TaskFailures}.
  */
 public final class DagScheduler {
   private static final Logger LOG = LoggerFactory.getLogger(DagScheduler.class);
@@ -56,7 +57,6 @@ public final class DagScheduler {
   private final ListenerBus bus;
   private final Consumer<Map<Long, Long>> accumulatorSink;
   private final OutputCommitCoordinator commits;
-  private final int maxStageAttempts;
   /** weft.driver.maxResultSize in bytes; 0 for no limit. */
   private final long maxResultBytes;
   private final SerializerInstance closureSerializer = JavaSerializer.instance();
@@ -67,6 +67,7 @@ public final class DagScheduler {
   private final TaskScheduler tasks;
   private final StageSubmitter submitter;
   private final ExecutorLifecycle executors;
+  private final TaskFailures failures;
   /** Set when handling an event threw: the scheduler stopped and refuses every new job. */
   private Throwable internalError;
 
@@ -76,7 +77,6 @@ public final class DagScheduler {
   private final Map<Integer, Stage> stages = new HashMap<>();
   private final Set<Stage> waiting = new LinkedHashSet<>();
   private final Set<Stage> running = new LinkedHashSet<>();
-  private final Set<Stage> failed = new LinkedHashSet<>();
 
   public DagScheduler(EventSink<SchedulerEvent> events, ClusterBackend backend, Clock clock,
       WeftConf conf, ListenerBus bus, Consumer<Map<Long, Long>> accumulatorSink,
@@ -87,7 +87,6 @@ public final class DagScheduler {
     this.bus = bus;
     this.accumulatorSink = accumulatorSink;
     this.commits = commits;
-    this.maxStageAttempts = conf.get(SchedulerOptions.STAGE_MAX_ATTEMPTS);
     this.maxResultBytes = conf.get(SchedulerOptions.MAX_RESULT_SIZE);
     this.tasks = new TaskScheduler(backend, clock, LocalityWaits.from(conf),
         conf.get(SchedulerOptions.TASK_MAX_FAILURES), backend.rackResolver(),
@@ -112,6 +111,27 @@ public final class DagScheduler {
             failAllJobs("no executor is left and none can be started: " + reason, null);
           }
         });
+    this.failures = new TaskFailures(new TaskFailures.Stages() {
+      @Override
+      public boolean isRunning(Stage stage) {
+        return running.contains(stage);
+      }
+
+      @Override
+      public void finished(Stage stage, String failure) {
+        stageFinished(stage, failure);
+      }
+
+      @Override
+      public void abortJobs(Stage stage, String reason, Throwable cause) {
+        failJobsOf(stage, reason, cause);
+      }
+
+      @Override
+      public void resubmit(Stage stage) {
+        submitStage(stage);
+      }
+    }, tasks, mapOutputs, planner, commits, events, closureSerializer, conf.get(SchedulerOptions.STAGE_MAX_ATTEMPTS));
   }
 
   /**
@@ -165,7 +185,7 @@ public final class DagScheduler {
     } else if (event instanceof SchedulerEvent.BroadcastRemoved e) {
       e.confirmWhen(backend.removeBroadcast(e.broadcastId()));
     } else if (event instanceof ResubmitFailedStages) {
-      resubmitFailedStages();
+      failures.resubmitFailedStages();
     } else if (!(event instanceof LocalityTimerFired)) {
       throw new IllegalArgumentException("unknown event " + event);
     }
@@ -253,7 +273,7 @@ public final class DagScheduler {
       LOG.debug("{} has no active job; not submitting", stage);
       return;
     }
-    if (waiting.contains(stage) || running.contains(stage) || failed.contains(stage)) {
+    if (waiting.contains(stage) || running.contains(stage) || failures.isParked(stage)) {
       return;
     }
     List<Stage.ShuffleMapStage> missing = new ArrayList<>();
@@ -349,7 +369,7 @@ public final class DagScheduler {
         onTaskSucceeded(stage, tsm, partition, attempt.executorId(), s);
       }
     } else {
-      onTaskFailed(stage, tsm, attempt, partition, ((TaskOutcome.Failure) outcome).reason());
+      failures.taskFailed(stage, tsm, attempt, partition, ((TaskOutcome.Failure) outcome).reason());
     }
     tasks.removeIfDone(tsm);
   }
@@ -403,77 +423,6 @@ public final class DagScheduler {
         }
       }
     }
-  }
-
-  private void onTaskFailed(Stage stage, TaskSetManager tsm, TaskSetManager.Running attempt,
-      int partition, TaskEndReason reason) {
-    commits.taskFailed(stage.id(), tsm.taskSet().stageAttempt(), partition, attempt.attempt());
-    LOG.warn("Lost task {} (partition {}, attempt {}) of {} on executor {}: {}", attempt.taskId(),
-        partition, attempt.attempt(), stage, attempt.executorId(), reason.describe());
-    String abort = tsm.failed(attempt.taskId(), reason);
-    tasks.taskFailed(attempt.executorId(), reason);
-    if (reason instanceof TaskEndReason.FetchFailed ff) {
-      onFetchFailed(stage, tsm, ff);
-    } else if (abort != null) {
-      abortStage(stage, abort, reason);
-    }
-  }
-
-  private void onFetchFailed(Stage stage, TaskSetManager tsm, TaskEndReason.FetchFailed ff) {
-    tsm.markZombie();
-    if (tsm.taskSet().stageAttempt() != stage.latestAttempt() || !running.contains(stage)) {
-      return; // this attempt was already given up on
-    }
-    stageFinished(stage, ff.describe());
-    Stage.ShuffleMapStage mapStage = planner.stageOfShuffle(ff.shuffleId());
-    mapOutputs.unregisterMapOutput(ff.shuffleId(), ff.mapIndex(), ff.executorId());
-    // a failed fetch most likely means the executor's files or server are gone: drop them all
-    mapOutputs.removeOutputsOnExecutor(ff.executorId());
-    if (++stage.failedAttempts >= maxStageAttempts) {
-      abortStage(stage, stage + " failed " + stage.failedAttempts + " times; last: " + ff.describe(), ff);
-      return;
-    }
-    boolean first = failed.isEmpty();
-    failed.add(stage);
-    if (mapStage != null) {
-      failed.add(mapStage);
-    }
-    if (first) {
-      // give other reducers of the same lost output a moment to report theirs too
-      events.postLater(new ResubmitFailedStages(), 50);
-    }
-  }
-
-  private void resubmitFailedStages() {
-    List<Stage> toRun = failed.stream().sorted(Comparator.comparingInt(Stage::firstJobId)
-        .thenComparingInt(Stage::id)).toList();
-    failed.clear();
-    LOG.info("Resubmitting failed stages {}", toRun);
-    toRun.forEach(this::submitStage);
-  }
-
-  /** Fails every job that needs {@code stage}, with the task's exception as the cause. */
-  private void abortStage(Stage stage, String message, TaskEndReason reason) {
-    Throwable cause = reason instanceof TaskEndReason.ExceptionFailure ef ? userException(ef) : null;
-    String detail = reason instanceof TaskEndReason.ExceptionFailure ef && ef.stackTrace() != null
-        ? "\n" + ef.stackTrace() : "";
-    for (ActiveJob job : List.copyOf(jobs.values())) {
-      if (stage.jobIds.contains(job.jobId)) {
-        failJob(job, new JobFailedException(
-            "Job " + job.jobId + " aborted due to stage failure: " + message + detail, cause));
-      }
-    }
-  }
-
-  private Throwable userException(TaskEndReason.ExceptionFailure ef) {
-    if (ef.exception() != null) {
-      try {
-        return closureSerializer.deserialize(ef.exception());
-      } catch (RuntimeException e) {
-        LOG.debug("could not deserialize the task's exception", e);
-      }
-    }
-    return new RemoteTaskException(ef.className(), ef.message(), ef.stackTrace());
   }
 
   private void jobSucceeded(ActiveJob job) {
@@ -533,7 +482,7 @@ public final class DagScheduler {
         stageFinished(s, "job " + job.jobId + " ended");
       }
       waiting.remove(s);
-      failed.remove(s);
+      failures.forget(s);
       commits.stageEnded(s.id());
       // forget the stage (a later job makes a new one and finds the map outputs registered), so
       // only the program's datasets keep a shuffle reachable: the context cleaner's signal
@@ -581,16 +530,22 @@ public final class DagScheduler {
   /** Fails the jobs of a stage that cannot even be submitted (e.g. its closure is not serializable). */
   private void abortStageBeforeRun(Stage stage, String message, Throwable cause) {
     running.remove(stage);
+    failJobsOf(stage, "aborted: " + message, cause);
+  }
+
+  /** Fails every job that needs {@code stage}: "Job N " + {@code reason}. */
+  private void failJobsOf(Stage stage, String reason, Throwable cause) {
     for (ActiveJob job : List.copyOf(jobs.values())) {
       if (stage.jobIds.contains(job.jobId)) {
-        failJob(job, new JobFailedException("Job " + job.jobId + " aborted: " + message, cause));
+        failJob(job, new JobFailedException("Job " + job.jobId + " " + reason, cause));
       }
     }
   }
 
   /** True when no job, stage or task is left: tests assert it after every scenario. */
   public boolean isIdle() {
-    return jobs.isEmpty() && draining.isEmpty() && waiting.isEmpty() && running.isEmpty() && failed.isEmpty() && tasks.isIdle();
+    return jobs.isEmpty() && draining.isEmpty() && waiting.isEmpty() && running.isEmpty() && failures.isEmpty()
+        && tasks.isIdle();
   }
 
   public MapOutputTracker mapOutputTracker() {
