@@ -182,6 +182,11 @@ public final class WeftContext implements AutoCloseable {
 
   private static ClusterBackendFactory findBackend(WeftConf conf) {
     String master = conf.master();
+    // a program host (the YARN ApplicationMaster) running this main hands its factory over
+    java.util.Optional<ClusterBackendFactory> hosted = io.weft.cluster.HostedBackend.bound(master);
+    if (hosted.isPresent()) {
+      return hosted.get();
+    }
     for (ClusterBackendFactory f : ServiceLoader.load(ClusterBackendFactory.class, WeftContext.class.getClassLoader())) {
       if (f.accepts(master)) {
         return f;

@@ -6,7 +6,9 @@ import io.weft.executor.DriverEndpoint;
 /**
  * Creates the backend for a master URL. Implementations are found with {@link java.util.ServiceLoader}
  * (META-INF/services/io.weft.cluster.ClusterBackendFactory): the engine ships {@code local[N]},
- * the yarn-am module adds {@code yarn}.
+ * the yarn-am module adds {@code yarn}. A program host that runs the application's main in its
+ * own JVM (the YARN ApplicationMaster) binds a factory constructed with what it needs instead
+ * ({@link HostedBackend}); it comes first.
  */
 public interface ClusterBackendFactory {
   /** Whether this factory handles {@code master} (e.g. "local[4]", "yarn"). */

@@ -47,11 +47,12 @@ import org.slf4j.LoggerFactory;
  *       from {@code __weft_conf__/weft.properties}; starts the status page (the tracking URL).
  *   <li>Starts the YARN clients (from an injected {@link AmClientFactory}) and registers with the
  *       ResourceManager, asks for the executor containers at once (the driver's backend adopts
- *       those requests), then installs {@link YarnAmServices} for the YARN cluster backend. With
+ *       those requests), then makes the YARN cluster backend's factory over its
+ *       {@link YarnAmServices} ({@link YarnBackendFactory}). With
  *       {@code weft.yarn.inAm.mode=on} it asks for none: the tasks run in this JVM
  *       ({@link InAmBackend}), and the final diagnostics say so ({@link #RAN_IN_AM}).
- *   <li>Runs the application's {@code main} on a driver thread ({@link DriverRunner}) and waits
- *       for it, or for the ResourceManager to ask for a shutdown.
+ *   <li>Runs the application's {@code main} on a driver thread ({@link DriverRunner}), which the
+ *       factory is bound to, and waits for it, or for the ResourceManager to ask for a shutdown.
  *   <li>Unregisters: SUCCEEDED when main returned, FAILED with a diagnostic naming the cause when
  *       it threw (or could not be run); deletes the staging directory (unless
  *       {@code weft.yarn.preserveStagingFiles}, or a later attempt still needs it; a shutdown
@@ -169,6 +170,7 @@ public final class ApplicationMaster {
     NMClientAsync nm = clients.createNmClient(callbacks.nm);
     Runnable signalCleanup = null;
     TokenRefresher refresher = null;
+    YarnBackendFactory backends = null;
     try {
       amRm.init(hadoopConf);
       amRm.start();
@@ -195,7 +197,10 @@ public final class ApplicationMaster {
       } else {
         requestExecutorsEarly(services, launch);
       }
-      Ending ending = runDriver(launch, services, status);
+      backends = new YarnBackendFactory(services);
+      Ending ending = runDriver(launch, services, backends, status);
+      // the backend must not use the clients past this point
+      backends.retire();
       YarnContainerProvisioner unused = services.earlyProvisioner().getAndSet(null);
       if (unused != null) { // main never started a context: give back what it was granted
         unused.stop();
@@ -215,7 +220,9 @@ public final class ApplicationMaster {
       if (signalCleanup != null) {
         ShutdownHookManager.get().removeShutdownHook(signalCleanup);
       }
-      YarnAmServices.Holder.CURRENT.set(null);
+      if (backends != null) {
+        backends.retire();
+      }
       stopQuietly(nm);
       stopQuietly(amRm);
     }
@@ -235,11 +242,11 @@ public final class ApplicationMaster {
   /** How the application ended, and whether the AM still owes the ResourceManager an unregister. */
   private record Ending(DriverRunner.Outcome outcome, boolean unregister) {}
 
-  private Ending runDriver(LaunchDetails launch, RunningAmServices services, AmStatus status) {
-    YarnAmServices.Holder.CURRENT.set(services);
+  private Ending runDriver(LaunchDetails launch, RunningAmServices services, YarnBackendFactory backends,
+      AmStatus status) {
     status.setState(AmStatus.State.RUNNING, null);
     DriverRunner driver = new DriverRunner(withRecovery(launch, services), workDir,
-        Map.of(io.weft.config.UiOptions.APP_ID.key(), services.attemptId().getApplicationId().toString()));
+        Map.of(io.weft.config.UiOptions.APP_ID.key(), services.attemptId().getApplicationId().toString()), backends);
     CompletableFuture<DriverRunner.Outcome> done = driver.start();
     Object first = CompletableFuture.anyOf(done, stopRequest).join();
     if (first instanceof DriverRunner.Outcome outcome) {
@@ -276,8 +283,6 @@ public final class ApplicationMaster {
       StatusServer http, LaunchDetails launch, ApplicationAttemptId attemptId, org.apache.hadoop.fs.Path stagingDir) {
     DriverRunner.Outcome outcome = ending.outcome();
     status.setState(outcome.succeeded() ? AmStatus.State.SUCCEEDED : AmStatus.State.FAILED, outcome.diagnostic());
-    // the backend must not use the clients past this point
-    YarnAmServices.Holder.CURRENT.set(null);
     if (ending.unregister()) {
       // an application that ran inside the AM says so: weft submit prints the final diagnostics
       String diagnostic = outcome.succeeded() && YarnOptions.runsInAm(launch.conf()) ? RAN_IN_AM

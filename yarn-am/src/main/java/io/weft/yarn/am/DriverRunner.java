@@ -1,5 +1,7 @@
 package io.weft.yarn.am;
 
+import io.weft.cluster.ClusterBackendFactory;
+import io.weft.cluster.HostedBackend;
 import io.weft.config.CoreOptions;
 import io.weft.yarn.Diagnostics;
 import java.io.IOException;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * Runs the application's {@code main} on a thread of its own ("weft-driver"), with the
  * application's jars on their own class loader (also the thread's context class loader) and the
  * resolved settings, {@code weft.master=yarn} among them, as system properties, so that
- * {@code new WeftConf()} in the user's code sees what was submitted.
+ * {@code new WeftConf()} in the user's code sees what was submitted; and with the AM's backend
+ * factory bound to the thread ({@link HostedBackend}), so the context main creates runs on the
+ * AM's YARN clients.
  *
  * <p>Threading: {@link #start} once, from the AM's main thread; the outcome completes on the
  * driver thread. {@link #interrupt} may be called from any thread. Failure: everything the
@@ -51,15 +55,14 @@ final class DriverRunner {
 
   /** Settings the AM adds to the driver's (weft.app.id). */
   private final Map<String, String> amSettings;
+  /** The backend factory of the contexts main creates. */
+  private final ClusterBackendFactory backends;
 
-  DriverRunner(LaunchDetails launch, Path workDir) {
-    this(launch, workDir, Map.of());
-  }
-
-  DriverRunner(LaunchDetails launch, Path workDir, Map<String, String> amSettings) {
+  DriverRunner(LaunchDetails launch, Path workDir, Map<String, String> amSettings, ClusterBackendFactory backends) {
     this.launch = launch;
     this.workDir = workDir;
     this.amSettings = Map.copyOf(amSettings);
+    this.backends = backends;
   }
 
   CompletableFuture<Outcome> start() {
@@ -82,7 +85,8 @@ final class DriverRunner {
     Map<String, String> previous = setSystemProperties();
     Thread self = Thread.currentThread();
     ClassLoader before = self.getContextClassLoader();
-    try (URLClassLoader loader = new URLClassLoader("weft-app", classPath(), DriverRunner.class.getClassLoader())) {
+    try (URLClassLoader loader = new URLClassLoader("weft-app", classPath(), DriverRunner.class.getClassLoader());
+        HostedBackend.Binding bound = HostedBackend.bind(backends)) {
       Method main = findMain(loader, mainClass);
       self.setContextClassLoader(loader);
       LOG.info("Running {}.main with {} argument(s)", mainClass, launch.args().size());

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
@@ -20,27 +19,17 @@ import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
 /**
  * What the running ApplicationMaster offers a YARN cluster backend in the same JVM: its started,
  * registered YARN clients, configuration, the application secret, and what executors must be
- * launched with. The backend's {@code ClusterBackendFactory} (found by {@code ServiceLoader}, so
- * constructed without arguments) gets it with {@link #current()}.
+ * launched with. The AM passes it to what needs it: the {@link YarnBackendFactory} it binds to the
+ * user's main ({@link io.weft.cluster.HostedBackend}) and the {@link YarnContainerProvisioner}s.
  *
- * <p>Lifetime: available from registration with the ResourceManager until just before the AM
- * unregisters; the AM starts the driver only after it is installed. The AM owns the clients:
- * a backend uses them but never stops them or unregisters.
+ * <p>Lifetime: made after registration with the ResourceManager; the AM retires the factory
+ * before it unregisters, so no backend starts on the clients after that. The AM owns the
+ * clients: a backend uses them but never stops them or unregisters.
  *
- * <p>Threading: every method is thread-safe and non-blocking; the values never change while
- * installed. Events from the clients arrive through {@link #addYarnEventListener}.
+ * <p>Threading: every method is thread-safe and non-blocking; the values never change. Events
+ * from the clients arrive through {@link #addYarnEventListener}.
  */
 public interface YarnAmServices {
-
-  /** The running AM's services; throws {@link IllegalStateException} outside an ApplicationMaster. */
-  static YarnAmServices current() {
-    YarnAmServices s = Holder.CURRENT.get();
-    if (s == null) {
-      throw new IllegalStateException("No YARN ApplicationMaster is running in this JVM: "
-          + "weft.master=yarn applications must be submitted with weft submit --master yarn");
-    }
-    return s;
-  }
 
   /** This attempt's id (its application id names the staging directory and the application). */
   ApplicationAttemptId attemptId();
@@ -117,11 +106,4 @@ public interface YarnAmServices {
    * starts the driver's backend; never throws. Does nothing by default.
    */
   default void driverStarted(String host, int port) {}
-
-  /** Where the running AM installs its services. Not part of the contract. */
-  final class Holder {
-    private Holder() {}
-
-    static final AtomicReference<YarnAmServices> CURRENT = new AtomicReference<>();
-  }
 }

@@ -12,18 +12,55 @@ import java.util.List;
 /**
  * {@code weft.master=yarn}: executors in YARN containers, obtained through the running
  * ApplicationMaster's clients ({@link YarnAmServices}); or, when the application was submitted
- * with {@code weft.yarn.inAm.mode=on}, tasks inside the AM's own JVM ({@link InAmBackend}). Found
- * by {@link java.util.ServiceLoader}.
+ * with {@code weft.yarn.inAm.mode=on}, tasks inside the AM's own JVM ({@link InAmBackend}).
+ *
+ * <p>The ApplicationMaster constructs it with its services and binds it to the thread that runs
+ * the user's main ({@link io.weft.cluster.HostedBackend}, by {@link DriverRunner}); it
+ * {@link #retire retires} it before it unregisters, so no context created later uses the clients
+ * it stops. The instance {@link java.util.ServiceLoader} makes (no services) stands for
+ * {@code yarn} outside an ApplicationMaster and fails with a message saying how to submit.
+ *
+ * <p>Threading: {@link #create} on the thread creating a context; {@link #retire} on any thread.
  */
 public final class YarnBackendFactory implements ClusterBackendFactory {
+  private final YarnAmServices services;
+  private volatile boolean retired;
+
+  /** For {@link java.util.ServiceLoader}: {@code weft.master=yarn} outside an ApplicationMaster. */
+  public YarnBackendFactory() {
+    this(null);
+  }
+
+  /** The running ApplicationMaster's factory: its backends use {@code services}. */
+  YarnBackendFactory(YarnAmServices services) {
+    this.services = services;
+  }
+
   @Override
   public boolean accepts(String master) {
     return master.equals("yarn");
   }
 
+  /** From now on {@link #create} fails: the ApplicationMaster is ending and stops its clients. */
+  void retire() {
+    retired = true;
+  }
+
+  /** What backends of this factory use; null outside an ApplicationMaster. */
+  YarnAmServices services() {
+    return services;
+  }
+
   @Override
   public ClusterBackend create(WeftConf conf, DriverEndpoint driver) {
-    YarnAmServices services = YarnAmServices.current();
+    if (services == null) {
+      throw new IllegalStateException("No YARN ApplicationMaster is running in this JVM: "
+          + "weft.master=yarn applications must be submitted with weft submit --master yarn");
+    }
+    if (retired) {
+      throw new IllegalStateException("The YARN ApplicationMaster of " + services.attemptId()
+          + " has ended: no context can start on its clients any more");
+    }
     // the submitted settings decide, not the driver's: the AM container was sized, and executors
     // were (or were not) asked for, by what was submitted
     if (YarnOptions.runsInAm(services.weftConf())) {

@@ -69,6 +69,7 @@ class ApplicationMasterTest {
   void reset() {
     Succeeds.pageSeen = null;
     Succeeds.servicesSeen = null;
+    Succeeds.factorySeen = null;
     Succeeds.masterSeen = null;
     Succeeds.requestsSeen = -1;
   }
@@ -85,7 +86,7 @@ class ApplicationMasterTest {
     assertTrue(Succeeds.pageSeen.contains("am-test-app"), Succeeds.pageSeen);
     assertTrue(Succeeds.pageSeen.contains("RUNNING"), Succeeds.pageSeen);
     YarnAmServices services = Succeeds.servicesSeen;
-    assertNotNull(services, "YarnAmServices is installed before main runs");
+    assertNotNull(services, "main's thread has the AM's backend factory, with its services, bound");
     assertEquals(2, Succeeds.requestsSeen, "the 2 executor containers were asked for before main ran");
     assertEquals(2, amRm.removed.size(), "main started no context: the early requests were withdrawn");
     assertTrue(services.takeEarlyProvisioner(new io.weft.WeftConf(false)).isEmpty(), "given back at the end");
@@ -98,7 +99,10 @@ class ApplicationMasterTest {
     executorCreds.readTokenStorageStream(in);
     assertArrayEquals(SECRET, AppSecret.readFrom(executorCreds));
 
-    assertThrows(IllegalStateException.class, YarnAmServices::current, "uninstalled after the end");
+    IllegalStateException retired = assertThrows(IllegalStateException.class,
+        () -> Succeeds.factorySeen.create(new io.weft.WeftConf(false), null), "retired at the end");
+    assertTrue(retired.getMessage().contains("has ended"), retired.getMessage());
+    assertTrue(io.weft.cluster.HostedBackend.bound("yarn").isEmpty(), "bound to main's thread only");
     assertFalse(Files.exists(stagingDir), "staging dir deleted");
     assertEquals(Service.STATE.STOPPED, amRm.getServiceState());
     assertEquals(Service.STATE.STOPPED, nm.getServiceState());
@@ -251,18 +255,31 @@ class ApplicationMasterTest {
     Files.write(stagingDir.resolve(YarnConstants.CONF_ARCHIVE_FILE), new byte[] {1, 2, 3});
   }
 
+  /** The backend factory the AM bound to the thread running main (as WeftContext finds it). */
+  static YarnBackendFactory boundFactory() {
+    return (YarnBackendFactory) io.weft.cluster.HostedBackend.bound("yarn")
+        .orElseThrow(() -> new AssertionError("no backend factory bound to main's thread"));
+  }
+
+  /** The services of the running AM, as the backend factory bound to main's thread has them. */
+  static YarnAmServices amServices() {
+    return boundFactory().services();
+  }
+
   /** An application that records what it saw and returns. */
   public static final class Succeeds {
     static volatile String masterSeen;
     static volatile List<String> argsSeen;
     static volatile String pageSeen;
     static volatile YarnAmServices servicesSeen;
+    static volatile YarnBackendFactory factorySeen;
     static volatile int requestsSeen = -1;
 
     public static void main(String[] args) throws Exception {
       masterSeen = System.getProperty("weft.master");
       argsSeen = List.of(args);
-      servicesSeen = YarnAmServices.current();
+      factorySeen = boundFactory();
+      servicesSeen = factorySeen.services();
       requestsSeen = ((TestingAmRmClient) servicesSeen.amRmClient()).requests.size();
       String base = ((TestingAmRmClient) servicesSeen.amRmClient()).trackingUrl;
       // the plain status page; the tracking URL itself is the web UI, which fills in with script
@@ -283,7 +300,7 @@ class ApplicationMasterTest {
     static volatile int heartbeatMs = -1;
 
     public static void main(String[] args) {
-      YarnAmServices services = YarnAmServices.current();
+      YarnAmServices services = amServices();
       TestingAmRmClient rm = (TestingAmRmClient) services.amRmClient();
       heartbeatMs = rm.heartbeatMs();
       WeftListener bus = services.statusListener();
@@ -307,7 +324,7 @@ class ApplicationMasterTest {
     static volatile String progressLine;
 
     public static void main(String[] args) {
-      TestingAmRmClient rm = (TestingAmRmClient) YarnAmServices.current().amRmClient();
+      TestingAmRmClient rm = (TestingAmRmClient) amServices().amRmClient();
       heartbeatMs = rm.heartbeatMs();
       List<Integer> numbers = new java.util.ArrayList<>();
       for (int i = 0; i < 100; i++) {
@@ -318,7 +335,7 @@ class ApplicationMasterTest {
         sums = ctx.parallelize(numbers, 4).mapToPair(i -> new io.weft.Pair<>(i % 7, i))
             .reduceByKey(Integer::sum).collectAsMap();
         requestsDuringJob = rm.requests.size();
-        progressLine = ((AmStatus) YarnAmServices.current().statusListener()).progressText();
+        progressLine = ((AmStatus) amServices().statusListener()).progressText();
       }
     }
   }
