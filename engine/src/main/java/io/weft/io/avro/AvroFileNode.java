@@ -4,11 +4,8 @@ import io.weft.TaskContext;
 import io.weft.WeftContext;
 import io.weft.io.FileSplitPartition;
 import io.weft.io.FileRecordIterator;
-import io.weft.io.FileSourceNode;
 import io.weft.io.SplitPlanner;
-import io.weft.plan.Partition;
-import java.util.Iterator;
-import java.util.List;
+import io.weft.io.SplittableFileNode;
 import org.apache.avro.Schema;
 import org.apache.hadoop.conf.Configuration;
 
@@ -28,10 +25,9 @@ import org.apache.hadoop.conf.Configuration;
  *
  * @param <T> {@code GenericRecord}, or the specific record class
  */
-public final class AvroFileNode<T> extends FileSourceNode<T> {
+public final class AvroFileNode<T> extends SplittableFileNode<T> {
   private static final long serialVersionUID = 1L;
 
-  private final int minPartitions;
   /** Null: read with the file's own schema. Kept as JSON: parsed once per task. */
   private final String readerSchemaJson;
   private final Class<T> specificClass;
@@ -47,25 +43,13 @@ public final class AvroFileNode<T> extends FileSourceNode<T> {
     if (specificClass != null) {
       AvroSchemas.ofClass(specificClass); // fail on the driver if it is no record class
     }
-    this.minPartitions = minPartitions;
     this.readerSchemaJson = readerSchema == null ? null : readerSchema.toString();
     this.specificClass = specificClass;
     setName("avro " + path);
   }
 
   @Override
-  protected Partition[] plan(Configuration conf) {
-    return SplitPlanner.planSplittable(conf, path(), minPartitions);
-  }
-
-  @Override
-  public Iterator<T> compute(Partition partition, TaskContext task) {
-    return FileRecordIterator.start(
-        new AvroSplitIterator<>((FileSplitPartition) partition, readerSchemaJson, specificClass, task));
-  }
-
-  @Override
-  protected List<String> blockHosts(Partition partition) {
-    return ((FileSplitPartition) partition).hosts();
+  protected FileRecordIterator<T> open(FileSplitPartition split, TaskContext task) {
+    return new AvroSplitIterator<>(split, readerSchemaJson, specificClass, task);
   }
 }

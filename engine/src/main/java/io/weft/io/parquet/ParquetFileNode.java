@@ -3,12 +3,9 @@ package io.weft.io.parquet;
 import io.weft.TaskContext;
 import io.weft.WeftContext;
 import io.weft.io.FileRecordIterator;
-import io.weft.io.FileSourceNode;
 import io.weft.io.FileSplitPartition;
 import io.weft.io.SplitPlanner;
-import io.weft.plan.Partition;
-import java.util.Iterator;
-import java.util.List;
+import io.weft.io.SplittableFileNode;
 import org.apache.avro.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.filter2.predicate.FilterPredicate;
@@ -27,10 +24,9 @@ import org.apache.parquet.filter2.predicate.FilterPredicate;
  * <p>The filter predicate ({@code org.apache.parquet.filter2.predicate.FilterApi}) is shipped with
  * the node: Parquet's predicates are serializable.
  */
-public final class ParquetFileNode<T> extends FileSourceNode<T> {
+public final class ParquetFileNode<T> extends SplittableFileNode<T> {
   private static final long serialVersionUID = 1L;
 
-  private final int minPartitions;
   private final String projectionJson;
   private final FilterPredicate filter;
 
@@ -43,25 +39,13 @@ public final class ParquetFileNode<T> extends FileSourceNode<T> {
   public ParquetFileNode(WeftContext ctx, String path, int minPartitions, Schema projection,
       FilterPredicate filter, Configuration driverConf) {
     super(ctx, "parquetFile", path, minPartitions, driverConf);
-    this.minPartitions = minPartitions;
     this.projectionJson = projection == null ? null : projection.toString();
     this.filter = filter;
     setName("parquet " + path);
   }
 
   @Override
-  protected Partition[] plan(Configuration conf) {
-    return SplitPlanner.planSplittable(conf, path(), minPartitions);
-  }
-
-  @Override
-  public Iterator<T> compute(Partition partition, TaskContext task) {
-    return FileRecordIterator.start(
-        new ParquetSplitIterator<>((FileSplitPartition) partition, projectionJson, filter, task));
-  }
-
-  @Override
-  protected List<String> blockHosts(Partition partition) {
-    return ((FileSplitPartition) partition).hosts();
+  protected FileRecordIterator<T> open(FileSplitPartition split, TaskContext task) {
+    return new ParquetSplitIterator<>(split, projectionJson, filter, task);
   }
 }
