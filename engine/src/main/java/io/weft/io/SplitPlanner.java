@@ -74,16 +74,39 @@ public final class SplitPlanner {
     }
   }
 
-  private static List<FileSplit> splits(Configuration conf, String paths, int minPartitions,
-      ListingOnce format) {
+  /** Listing and planning an input with a Hadoop {@link Job}: {@link #listInput}. */
+  public interface Listing<T> {
+    T list(Job job) throws IOException, InterruptedException;
+  }
+
+  /**
+   * Runs {@code listing} with a job (a copy of {@code conf}) whose input is {@code paths}, where a
+   * sub-directory of an input directory is skipped (otherwise it is taken for a file and
+   * {@code getSplits} fails with an NPE), and turns its failures into the planner's: a missing
+   * path or an empty glob an {@link InvalidInputException}, other listing failures an
+   * {@link UncheckedIOException} naming the input. Every format's planning lists through here.
+   */
+  public static <T> T listInput(Configuration conf, String paths, Listing<T> listing) {
     try {
       // Job.getInstance copies the conf, so the settings below never leak into the caller's.
       Job job = Job.getInstance(conf);
       FileInputFormat.setInputPaths(job, paths);
+      job.getConfiguration().setBooleanIfUnset(FileInputFormat.INPUT_DIR_NONRECURSIVE_IGNORE_SUBDIRS, true);
+      return listing.list(job);
+    } catch (org.apache.hadoop.mapreduce.lib.input.InvalidInputException e) {
+      throw new InvalidInputException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list input " + paths + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while listing input " + paths, e);
+    }
+  }
+
+  private static List<FileSplit> splits(Configuration conf, String paths, int minPartitions,
+      ListingOnce format) {
+    return listInput(conf, paths, job -> {
       SecureFileSystems.prepare(job, java.util.List.of(FileInputFormat.getInputPaths(job)), "input " + paths);
-      // Otherwise a sub-directory of an input dir is taken for a file and getSplits fails with an NPE.
-      job.getConfiguration().setBooleanIfUnset(
-          FileInputFormat.INPUT_DIR_NONRECURSIVE_IGNORE_SUBDIRS, true);
       List<FileStatus> files = format.list(job);
       long totalBytes = files.stream().filter(FileStatus::isFile).mapToLong(FileStatus::getLen).sum();
       long goalSize = Math.max(1, totalBytes / minPartitions);
@@ -96,14 +119,7 @@ public final class SplitPlanner {
       LOG.info("Input {}: {} files, {} bytes, {} splits (max split size {} bytes)",
           paths, files.size(), totalBytes, splits.size(), maxSplit);
       return splits;
-    } catch (org.apache.hadoop.mapreduce.lib.input.InvalidInputException e) {
-      throw new InvalidInputException(e.getMessage(), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list input " + paths + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while listing input " + paths, e);
-    }
+    });
   }
 
   /** A Hadoop input format whose listing can be done before, and reused by, {@code getSplits}. */

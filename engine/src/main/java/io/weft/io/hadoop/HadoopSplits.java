@@ -1,20 +1,17 @@
 package io.weft.io.hadoop;
 
-import io.weft.io.InvalidInputException;
+import io.weft.io.SplitPlanner;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.io.Writable;
 import org.apache.hadoop.mapreduce.InputFormat;
 import org.apache.hadoop.mapreduce.InputSplit;
-import org.apache.hadoop.mapreduce.Job;
-import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.util.ReflectionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +28,7 @@ final class HadoopSplits {
 
   static HadoopSplitPartition[] plan(Configuration conf, String paths,
       Class<? extends InputFormat<?, ?>> formatClass) {
-    try {
-      Job job = Job.getInstance(conf);
-      FileInputFormat.setInputPaths(job, paths);
-      job.getConfiguration().setBooleanIfUnset(FileInputFormat.INPUT_DIR_NONRECURSIVE_IGNORE_SUBDIRS, true);
+    return SplitPlanner.listInput(conf, paths, job -> {
       InputFormat<?, ?> format = ReflectionUtils.newInstance(formatClass, job.getConfiguration());
       List<InputSplit> splits = format.getSplits(job);
       HadoopSplitPartition[] partitions = new HadoopSplitPartition[splits.size()];
@@ -49,14 +43,7 @@ final class HadoopSplits {
       }
       LOG.info("Input {} ({}): {} splits", paths, formatClass.getSimpleName(), partitions.length);
       return partitions;
-    } catch (org.apache.hadoop.mapreduce.lib.input.InvalidInputException e) {
-      throw new InvalidInputException(e.getMessage(), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list input " + paths + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while listing input " + paths, e);
-    }
+    });
   }
 
   private static byte[] toBytes(Writable w) throws IOException {
