@@ -23,15 +23,16 @@
  * // connectionClosed(connection): callbacks.executorLost((String) connection.attachment(), ...)
  *
  * // executor (in its container)
- * IndexShuffleBlockResolver shuffles = new IndexShuffleBlockResolver(localDirs, indexCacheBytes);
+ * IndexShuffleBlockResolver shuffles = new IndexShuffleBlockResolver(localDirs, defaultIndexCacheBytes);
  * TransportServer blockServer = new TransportServer(tc, secret, "0.0.0.0", 0,
  *     new BlockFetchHandler(shuffles, RpcHandler.REJECT_ALL));
  * TransportClientFactory fetchClients = new TransportClientFactory(tc, secret, RpcHandler.REJECT_ALL);
  * ExecutorMessageHandler control = new ExecutorMessageHandler(reason -> shutDown(reason));
  * TransportClientFactory controlClients = new TransportClientFactory(tc, secret, control);
  * TransportClient driver = controlClients.createClient(driverHost, driverPort);
- * RegisteredExecutor reply = driver.ask(new RegisterExecutor(id, host, blockServer.port(), cores, containerId),
+ * RegisteredExecutor reply = driver.ask(new RegisterExecutor(id, host, blockServer.port(), cores, resourceId),
  *     RegisteredExecutor.class).get();          // carries the driver's settings: conf
+ * shuffles.setCacheBytes(conf.get(ShuffleOptions.INDEX_CACHE_SIZE));   // sized once the settings are known
  * UnifiedMemoryManager memory = UnifiedMemoryManager.fromConf(conf, Runtime.getRuntime().maxMemory());
  * BlockManager blockManager = new BlockManager(localDirs, memory, serializer);
  * ExecutorEnv env = new ExecutorEnv(id, host, blockServer.port(), conf, localDirs, shuffles, blockManager,

@@ -19,8 +19,8 @@ public sealed interface SchedulerEvent {
   }
 
   /**
-   * Sent by {@code WeftContext} to fail every job: a negative id fails all jobs with {@code reason}
-   * (the context is closing); a job id cancels that job ({@code cancelJob}).
+   * Sent by {@code WeftContext}: a job id cancels that job ({@code cancelJob}); a negative id
+   * fails every job with {@code reason} (the context is closing).
    */
   record JobCancelled(int jobId, String reason) implements SchedulerEvent {}
 

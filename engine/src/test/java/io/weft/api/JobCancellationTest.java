@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Jobs that would never end on their own (each task emits records forever) are cancelled from
- * another thread, by group, by id-less {@code cancelAllJobs}: the caller gets a {@link
+ * another thread, by group, by id, by id-less {@code cancelAllJobs}: the caller gets a {@link
  * JobCancelledException} naming the group, a cancelled save leaves no output, a job of another
  * group keeps running, and the next job in the same context is correct. In executor JVMs too
  * (local-cluster), where the kill crosses the transport. The tasks signal that they run by
@@ -120,6 +120,37 @@ class JobCancellationTest {
 
       List<Integer> doubled = wc.parallelize(IntStream.range(0, 1000).boxed().toList(), 4).map(x -> 2 * x).collect();
       assertEquals(IntStream.range(0, 1000).map(x -> 2 * x).boxed().toList(), doubled);
+    }
+  }
+
+  /** cancelJob(id), with the id a listener saw in JobStarted: that job ends, the other runs on. */
+  @ParameterizedTest
+  @ValueSource(strings = {"local[4]", "local-cluster[2,2,256]"})
+  void cancellingOneJobByItsIdEndsThatJobOnly(String master) throws Exception {
+    Path markers = Files.createDirectories(dir.resolve("markers"));
+    try (WeftContext wc = context(master)) {
+      CompletableFuture<Integer> firstJobId = new CompletableFuture<>();
+      wc.addListener(event -> {
+        if (event instanceof io.weft.status.ListenerEvent.JobStarted s) {
+          firstJobId.complete(s.jobId()); // only the first completes it
+        }
+      });
+      CompletableFuture<Long> first = CompletableFuture.supplyAsync(() -> endless(wc, markers, "first").count());
+      awaitRunning(markers, "first");
+      int id = firstJobId.get(60, TimeUnit.SECONDS);
+      CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> endless(wc, markers, "second").count());
+      awaitRunning(markers, "second");
+
+      wc.cancelJob(id);
+      JobCancelledException e = assertInstanceOf(JobCancelledException.class, failureOf(first));
+      assertTrue(e.getMessage().contains("Job " + id + " cancelled"), e.getMessage());
+      assertEquals(null, e.jobGroup(), "submitted in no group");
+      assertFalse(second.isDone(), "cancelling job " + id + " ended the other job");
+
+      wc.cancelAllJobs();
+      assertInstanceOf(JobCancelledException.class, failureOf(second));
+      assertEquals(1000L, wc.parallelize(IntStream.range(0, 1000).boxed().toList(), 4).count(),
+          "the context runs the next job");
     }
   }
 
