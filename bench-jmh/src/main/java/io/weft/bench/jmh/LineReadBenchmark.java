@@ -2,20 +2,15 @@ package io.weft.bench.jmh;
 
 import io.weft.TaskContext;
 import io.weft.WeftConf;
-import io.weft.executor.ExecutorEnv;
 import io.weft.io.FileRecordIterator;
 import io.weft.io.TextFileNode;
 import io.weft.io.TextFilePartition;
-import io.weft.shuffle.IndexShuffleBlockResolver;
-import io.weft.storage.LocalDirs;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -30,7 +25,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -47,21 +41,22 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class LineReadBenchmark {
+public class LineReadBenchmark extends ExecutorBenchmark {
   static final int LINES = 200_000;
 
   @Param({"direct", "hadoop"})
   public String reader;
 
-  private Path dir;
-  private ExecutorEnv env;
   private TextFilePartition split;
-  private long taskIds;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    dir = Files.createTempDirectory("weft-jmh-lines");
-    Path file = dir.resolve("text.txt");
+    WeftConf conf = new WeftConf(false);
+    if (reader.equals("hadoop")) {
+      conf.set("weft.hadoop.mapreduce.input.linerecordreader.line.maxlength", String.valueOf(Integer.MAX_VALUE - 1));
+    }
+    executor = ScratchExecutor.create("weft-jmh-lines", conf, 64L << 20);
+    Path file = executor.dir().resolve("text.txt");
     Random rnd = new Random(42);
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       for (int i = 0; i < LINES; i++) {
@@ -71,27 +66,13 @@ public class LineReadBenchmark {
         out.write('\n');
       }
     }
-    WeftConf conf = new WeftConf(false);
-    if (reader.equals("hadoop")) {
-      conf.set("weft.hadoop.mapreduce.input.linerecordreader.line.maxlength", String.valueOf(Integer.MAX_VALUE - 1));
-    }
-    LocalDirs dirs = new LocalDirs(Files.createDirectories(dir.resolve("local")));
-    env = new ExecutorEnv("jmh", "localhost", 0, conf, dirs, new IndexShuffleBlockResolver(dirs, 1 << 20), null,
-        64L << 20, null, null);
     split = new TextFilePartition(0, file.toString(), 0, Files.size(file), List.of());
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() throws IOException {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
   @Benchmark
   @OperationsPerInvocation(LINES)
   public void readSplit(Blackhole bh) {
-    TaskContext task = new TaskContext(0, 0, 0, 0, taskIds++, env, Map.of());
+    TaskContext task = executor.newTask();
     FileRecordIterator<String> lines = TextFileNode.lines(split, task);
     while (lines.hasNext()) {
       bh.consume(lines.next());

@@ -4,20 +4,14 @@ import io.weft.HashPartitioner;
 import io.weft.Pair;
 import io.weft.TaskContext;
 import io.weft.WeftConf;
-import io.weft.executor.ExecutorEnv;
 import io.weft.plan.Aggregator;
 import io.weft.serialization.WeftSerializer;
-import io.weft.shuffle.IndexShuffleBlockResolver;
 import io.weft.shuffle.sort.ExternalSorter;
-import io.weft.storage.LocalDirs;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,7 +26,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -50,7 +43,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class SorterBenchmark {
+public class SorterBenchmark extends ExecutorBenchmark {
   static final int RECORDS = 200_000;
   private static final Aggregator<String, Long, Long> SUM = new Aggregator<>(v -> v, Long::sum, Long::sum);
 
@@ -61,9 +54,6 @@ public class SorterBenchmark {
   public String budget;
 
   private List<Pair<String, Long>> records;
-  private Path dir;
-  private ExecutorEnv env;
-  private long taskIds;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
@@ -74,24 +64,14 @@ public class SorterBenchmark {
       int rank = (int) Math.min(4999, Math.abs(rnd.nextGaussian()) * 800);
       records.add(Pair.of("word" + rank, 1L));
     }
-    dir = Files.createTempDirectory("weft-jmh-sorter");
-    LocalDirs dirs = new LocalDirs(dir);
     long memory = budget.equals("64m") ? 64L << 20 : 256L << 10;
-    env = new ExecutorEnv("jmh", "localhost", 0, new WeftConf(false), dirs,
-        new IndexShuffleBlockResolver(dirs, 1 << 20), null, memory, null, null);
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() throws IOException {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    executor = ScratchExecutor.create("weft-jmh-sorter", new WeftConf(false), memory);
   }
 
   @Benchmark
   @OperationsPerInvocation(RECORDS)
   public void insertAndMerge(Blackhole bh) {
-    TaskContext task = new TaskContext(0, 0, 0, 0, taskIds++, env, Map.of());
+    TaskContext task = executor.newTask();
     Aggregator<String, Long, Long> aggregator = mode.equals("combine") ? SUM : null;
     Comparator<String> ordering = mode.equals("sort") ? Comparator.naturalOrder() : null;
     ExternalSorter<String, Long, Long> sorter = new ExternalSorter<>(task, aggregator, new HashPartitioner(16),
