@@ -14,7 +14,7 @@ import io.weft.network.endpoint.ExecutorMessageHandler;
 import io.weft.network.endpoint.RemoteDriverEndpoint;
 import io.weft.network.protocol.Heartbeat;
 import io.weft.network.protocol.HeartbeatResponse;
-import io.weft.network.protocol.Messages;
+import io.weft.network.endpoint.TaskMessages;
 import io.weft.network.protocol.RegisterExecutor;
 import io.weft.network.protocol.RegisteredExecutor;
 import io.weft.network.rpc.RpcHandler;
@@ -294,7 +294,7 @@ public final class ExecutorProcess {
         fetcher = new NettyShuffleBlockFetcher(args.executorId(), parts.dirs(), parts.shuffles(), parts.fetchClients()),
         new RemoteDriverEndpoint(driver));
     executor = new Executor(env, args.cores(), Thread.currentThread().getContextClassLoader(),
-        (taskId, outcome) -> driver.send(Messages.toTaskStatus(taskId, outcome)),
+        (taskId, outcome) -> driver.send(TaskMessages.toTaskStatus(taskId, outcome)),
         FatalTaskErrors.Placement.executorJvm(args.executorId(), heapSetting(conf)),
         error -> halt(driver, error));
     parts.control().bind(executor);

@@ -5,9 +5,10 @@
  * ({@link io.weft.network.auth.AuthProtocol}).
  *
  * <p>Layers: {@code auth} (handshake handlers), {@code protocol} (Avro messages generated from
- * {@code src/main/avro/weft-rpc.avdl}, framing, converters), {@code rpc} (asks, replies and the
- * handler contract), {@code shuffle} (block server and fetcher), {@code endpoint} (driver and
- * executor message handling).
+ * {@code src/main/avro/weft-rpc.avdl} and framing: records and bytes, no engine types),
+ * {@code rpc} (asks, replies and the handler contract), {@code shuffle} (block server and
+ * fetcher), {@code endpoint} (driver and executor message handling, and {@code TaskMessages},
+ * which converts the scheduler's task records to and from their messages).
  *
  * <h2>How a cluster backend assembles it</h2>
  *
@@ -18,8 +19,8 @@
  *     new DriverEndpointHandler(driverEndpoint, backendHandler));   // backendHandler: Register-
  * int driverPort = driverServer.port();                             // Executor, TaskStatus, Heartbeat
  * // on RegisterExecutor: keep reply.connection(), setAttachment(executorId), reply RegisteredExecutor;
- * // launchTask: connection.send(Messages.toLaunchTask(task)); killTask: send(new KillTask(id, why));
- * // on TaskStatus: callbacks.taskEnded(id, Messages.outcome(status, userLoader));
+ * // launchTask: connection.send(TaskMessages.toLaunchTask(task)); killTask: send(new KillTask(id, why));
+ * // on TaskStatus: callbacks.taskEnded(id, TaskMessages.outcome(status, userLoader));
  * // connectionClosed(connection): callbacks.executorLost((String) connection.attachment(), ...)
  *
  * // executor (in its container)
@@ -39,7 +40,7 @@
  *     memory, new NettyShuffleBlockFetcher(id, localDirs, shuffles, fetchClients),
  *     new RemoteDriverEndpoint(driver));
  * Executor executor = new Executor(env, cores, userLoader,
- *     (taskId, outcome) -> driver.send(Messages.toTaskStatus(taskId, outcome)), placement, onVmError);
+ *     (taskId, outcome) -> driver.send(TaskMessages.toTaskStatus(taskId, outcome)), placement, onVmError);
  * control.bind(executor);   // runs the launches the driver sent before this point, then the rest
  * }</pre>
  *

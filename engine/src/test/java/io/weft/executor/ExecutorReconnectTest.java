@@ -11,7 +11,7 @@ import io.weft.Pair;
 import io.weft.WeftContext;
 import io.weft.network.TransportConf;
 import io.weft.network.TransportServer;
-import io.weft.network.protocol.Messages;
+import io.weft.network.endpoint.TaskMessages;
 import io.weft.network.protocol.RegisterExecutor;
 import io.weft.network.protocol.RegisteredExecutor;
 import io.weft.network.protocol.StopExecutor;
@@ -124,7 +124,7 @@ class ExecutorReconnectTest {
       RegisterExecutor r1 = first.registrations.poll(30, TimeUnit.SECONDS);
       assertNotNull(r1, "registered with the first driver");
       TransportConnection toExecutor = first.connections.take();
-      toExecutor.send(Messages.toLaunchTask(task(11L, blockingFn())));
+      toExecutor.send(TaskMessages.toLaunchTask(task(11L, blockingFn())));
       assertTrue(BLOCKED_TASK_STARTED.await(30, TimeUnit.SECONDS));
       toExecutor.close(); // the driver dies with its task running
       published.set(second.address());
@@ -138,10 +138,10 @@ class ExecutorReconnectTest {
 
       // the new driver reuses task id 11: only its own task's status comes back
       TransportConnection toReturned = second.connections.take();
-      toReturned.send(Messages.toLaunchTask(task(11L, sumFn())));
+      toReturned.send(TaskMessages.toLaunchTask(task(11L, sumFn())));
       TaskStatus status = second.statuses.poll(30, TimeUnit.SECONDS);
       assertNotNull(status);
-      TaskOutcome outcome = Messages.outcome(status, getClass().getClassLoader());
+      TaskOutcome outcome = TaskMessages.outcome(status, getClass().getClassLoader());
       TaskOutcome.Success success = assertInstanceOf(TaskOutcome.Success.class, outcome, outcome.toString());
       assertEquals("sum=6", JavaSerializer.instance().deserialize(success.value()));
 
@@ -180,7 +180,7 @@ class ExecutorReconnectTest {
       CompletableFuture<String> ended = run(first, published::get);
       assertNotNull(first.registrations.poll(30, TimeUnit.SECONDS), "registered with the first driver");
       TransportConnection toExecutor = first.connections.take();
-      toExecutor.send(Messages.toLaunchTask(mapTask(21L, "attempt-1")));
+      toExecutor.send(TaskMessages.toLaunchTask(mapTask(21L, "attempt-1")));
       assertSucceeded(first.statuses.poll(30, TimeUnit.SECONDS));
       Path data = shuffleDataFile(3, 0);
       assertTrue(served(data).contains("attempt-1"), "the first driver's output is on disk");
@@ -189,7 +189,7 @@ class ExecutorReconnectTest {
 
       assertNotNull(second.registrations.poll(30, TimeUnit.SECONDS), "registered with the next driver");
       TransportConnection toReturned = second.connections.take();
-      toReturned.send(Messages.toLaunchTask(mapTask(21L, "attempt-2")));
+      toReturned.send(TaskMessages.toLaunchTask(mapTask(21L, "attempt-2")));
       assertSucceeded(second.statuses.poll(30, TimeUnit.SECONDS));
       String after = served(shuffleDataFile(3, 0));
       assertTrue(after.contains("attempt-2"), "the next driver's output is served");
@@ -228,7 +228,7 @@ class ExecutorReconnectTest {
 
   private static void assertSucceeded(TaskStatus status) {
     assertNotNull(status, "the map task's status");
-    TaskOutcome outcome = Messages.outcome(status, ExecutorReconnectTest.class.getClassLoader());
+    TaskOutcome outcome = TaskMessages.outcome(status, ExecutorReconnectTest.class.getClassLoader());
     assertInstanceOf(TaskOutcome.Success.class, outcome, outcome.toString());
   }
 

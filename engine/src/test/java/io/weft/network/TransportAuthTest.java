@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weft.network.NetworkTesting.RecordingHandler;
 import io.weft.network.auth.AuthProtocol;
 import io.weft.network.auth.AuthenticationException;
+import io.weft.network.endpoint.TaskMessages;
 import io.weft.network.protocol.Envelope;
-import io.weft.network.protocol.Messages;
 import io.weft.network.protocol.RegisterExecutor;
 import io.weft.network.rpc.RpcHandler;
 import io.weft.scheduler.TaskDescription;
@@ -83,7 +83,7 @@ class TransportAuthTest {
   void wellFormedLaunchTaskWithoutHandshakeIsDroppedUndecoded() throws Exception {
     TaskDescription task = new TaskDescription(1L, 0, 1, 0, 0, false, new byte[64], new byte[8],
         Map.of(0, new ShuffleBlocks.Builder(0, new int[] {0}).add(0, 0, new MapOutputLocation("e", "h", 1), 1).build()));
-    byte[] frame = NetworkTesting.encodedFrame(new Envelope(1L, false, Messages.toLaunchTask(task)));
+    byte[] frame = NetworkTesting.encodedFrame(new Envelope(1L, false, TaskMessages.toLaunchTask(task)));
     assertRawPeerDropped(frame);
   }
 
@@ -121,7 +121,7 @@ class TransportAuthTest {
   @Test
   void sameFrameAfterARealHandshakeReachesTheHandler() throws Exception {
     TaskDescription task = new TaskDescription(1L, 0, 1, 0, 0, false, new byte[64], new byte[8], Map.of());
-    byte[] frame = NetworkTesting.encodedFrame(new Envelope(0L, false, Messages.toLaunchTask(task)));
+    byte[] frame = NetworkTesting.encodedFrame(new Envelope(0L, false, TaskMessages.toLaunchTask(task)));
     try (TransportServer server = new TransportServer(NetworkTesting.conf(), secret, HOST, 0, handler);
         Socket raw = new Socket(HOST, server.port())) {
       raw.setSoTimeout(10_000);

@@ -12,9 +12,9 @@ import io.weft.executor.ExecutorEnv;
 import io.weft.network.endpoint.DriverEndpointHandler;
 import io.weft.network.endpoint.ExecutorMessageHandler;
 import io.weft.network.endpoint.RemoteDriverEndpoint;
+import io.weft.network.endpoint.TaskMessages;
 import io.weft.network.protocol.Ack;
 import io.weft.network.protocol.LaunchTask;
-import io.weft.network.protocol.Messages;
 import io.weft.network.protocol.RegisterExecutor;
 import io.weft.network.protocol.RegisteredExecutor;
 import io.weft.network.protocol.StopExecutor;
@@ -77,19 +77,19 @@ class TransportEndpointsTest {
       ExecutorEnv env = new ExecutorEnv("exec-7", HOST, 0, new WeftConf(false),
           new LocalDirs(tmp.resolve("exec-7")), null, null, 1 << 20, null, new RemoteDriverEndpoint(toDriver));
       Executor executor = new Executor(env, 2, getClass().getClassLoader(),
-          (taskId, outcome) -> toDriver.send(Messages.toTaskStatus(taskId, outcome)));
+          (taskId, outcome) -> toDriver.send(TaskMessages.toTaskStatus(taskId, outcome)));
       executorHandler.bind(executor);
       assertTrue(toDriver.ask(new RegisterExecutor("exec-7", HOST, 0, 2, null), RegisteredExecutor.class)
           .get(10, TimeUnit.SECONDS).getAccepted());
 
       TransportConnection toExecutor = registered.poll(10, TimeUnit.SECONDS);
       assertEquals("exec-7", toExecutor.attachment());
-      LaunchTask launch = Messages.toLaunchTask(sumTask(java));
+      LaunchTask launch = TaskMessages.toLaunchTask(sumTask(java));
       assertInstanceOf(Ack.class, toExecutor.ask(launch).get(10, TimeUnit.SECONDS));
 
       TaskStatus status = statuses.poll(30, TimeUnit.SECONDS);
       assertEquals(11L, status.getTaskId());
-      TaskOutcome outcome = Messages.outcome(status, getClass().getClassLoader());
+      TaskOutcome outcome = TaskMessages.outcome(status, getClass().getClassLoader());
       TaskOutcome.Success success = assertInstanceOf(TaskOutcome.Success.class, outcome, outcome.toString());
       assertEquals("sum=6 commit=true broadcast=hello", java.deserialize(success.value()));
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.network.NetworkTesting.RecordingHandler;
+import io.weft.network.endpoint.TaskMessages;
 import io.weft.network.protocol.Ack;
 import io.weft.network.protocol.CanCommit;
 import io.weft.network.protocol.CanCommitResponse;
@@ -61,7 +62,7 @@ class TransportRpcTest {
       } else if (msg instanceof FetchBroadcast b) {
         reply.reply(new FetchBroadcastResponse(ByteBuffer.wrap(NetworkTesting.utf8("value-" + b.getBroadcastId()))));
       } else if (msg instanceof LaunchTask t) {
-        reply.reply(new Ack("task " + Messages.toTaskDescription(t).taskId()));
+        reply.reply(new Ack("task " + TaskMessages.toTaskDescription(t).taskId()));
       } else if (msg instanceof StopExecutor) {
         throw new IllegalStateException("refusing to stop");
       }
@@ -103,9 +104,9 @@ class TransportRpcTest {
     try (TransportServer server = new TransportServer(NetworkTesting.conf(), secret, HOST, 0, handler);
         TransportClientFactory clients = new TransportClientFactory(NetworkTesting.conf(), secret, RpcHandler.REJECT_ALL)) {
       TransportClient client = clients.createClient(HOST, server.port());
-      Ack ack = client.ask(Messages.toLaunchTask(task), Ack.class).get(10, TimeUnit.SECONDS);
+      Ack ack = client.ask(TaskMessages.toLaunchTask(task), Ack.class).get(10, TimeUnit.SECONDS);
       assertEquals("task 77", ack.getNote());
-      TaskDescription back = Messages.toTaskDescription((LaunchTask) handler.messages.get(0));
+      TaskDescription back = TaskMessages.toTaskDescription((LaunchTask) handler.messages.get(0));
       assertEquals(task.taskId(), back.taskId());
       assertEquals(task.attemptNumber(), back.attemptNumber());
       assertEquals(task.stageId(), back.stageId());
@@ -124,8 +125,8 @@ class TransportRpcTest {
   void taskStatusCarriesTheSerializedOutcome() {
     TaskOutcome.Failure failure = new TaskOutcome.Failure(
         new TaskEndReason.FetchFailed("e1", 3, 4, 5, "gone"), new TaskMetrics());
-    TaskStatus status = Messages.toTaskStatus(12L, failure);
-    TaskOutcome back = Messages.outcome(status, getClass().getClassLoader());
+    TaskStatus status = TaskMessages.toTaskStatus(12L, failure);
+    TaskOutcome back = TaskMessages.outcome(status, getClass().getClassLoader());
     assertEquals(failure.reason(), ((TaskOutcome.Failure) back).reason());
   }
 

@@ -14,7 +14,7 @@ import io.weft.network.endpoint.DriverEndpointHandler;
 import io.weft.network.protocol.Heartbeat;
 import io.weft.network.protocol.HeartbeatResponse;
 import io.weft.network.protocol.KillTask;
-import io.weft.network.protocol.Messages;
+import io.weft.network.endpoint.TaskMessages;
 import io.weft.network.protocol.RegisterExecutor;
 import io.weft.network.protocol.RegisteredExecutor;
 import io.weft.network.protocol.RemoveCachedNode;
@@ -183,7 +183,7 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
       return;
     }
     taskExecutors.put(task.taskId(), executorId);
-    c.send(Messages.toLaunchTask(task));
+    c.send(TaskMessages.toLaunchTask(task));
   }
 
   @Override
@@ -365,7 +365,7 @@ public final class RemoteExecutorsBackend implements ClusterBackend {
             s.getTaskId(), from.remoteAddress(), speaker, expected);
         return;
       }
-      callbacks.taskEnded(s.getTaskId(), Messages.outcome(s, userLoader));
+      callbacks.taskEnded(s.getTaskId(), TaskMessages.outcome(s, userLoader));
     }
 
     private void register(RegisterExecutor r, ReplyChannel reply) {

@@ -88,7 +88,7 @@ public final class ExecutorMessageHandler implements RpcHandler, AutoCloseable {
       early = new ArrayList<>(beforeBind);
       beforeBind.clear();
     }
-    early.forEach(t -> executor.launch(Messages.toTaskDescription(t)));
+    early.forEach(t -> executor.launch(TaskMessages.toTaskDescription(t)));
   }
 
   @Override
@@ -119,7 +119,7 @@ public final class ExecutorMessageHandler implements RpcHandler, AutoCloseable {
       return;
     }
     if (message instanceof LaunchTask t) {
-      ex.launch(Messages.toTaskDescription(t));
+      ex.launch(TaskMessages.toTaskDescription(t));
     } else if (message instanceof KillTask k) {
       LOG.info("killing task {}: {}", k.getTaskId(), k.getReason());
       ex.kill(k.getTaskId());

@@ -14,10 +14,10 @@ import io.weft.executor.TaskMetrics;
 import io.weft.network.TransportClient;
 import io.weft.network.TransportClientFactory;
 import io.weft.network.TransportConf;
+import io.weft.network.endpoint.TaskMessages;
 import io.weft.network.protocol.Heartbeat;
 import io.weft.network.protocol.HeartbeatResponse;
 import io.weft.network.protocol.LaunchTask;
-import io.weft.network.protocol.Messages;
 import io.weft.network.protocol.RegisterExecutor;
 import io.weft.network.protocol.RegisteredExecutor;
 import io.weft.network.rpc.ReplyChannel;
@@ -125,7 +125,7 @@ class ConnectionIdentityTest {
   }
 
   private static Object status() {
-    return Messages.toTaskStatus(TASK, new TaskOutcome.Success(new byte[0], new TaskMetrics(), Map.of(), List.of()));
+    return TaskMessages.toTaskStatus(TASK, new TaskOutcome.Success(new byte[0], new TaskMetrics(), Map.of(), List.of()));
   }
 
   private final class Recording implements SchedulerCallbacks {
