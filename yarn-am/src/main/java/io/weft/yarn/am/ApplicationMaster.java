@@ -199,7 +199,7 @@ public final class ApplicationMaster {
       }
       backends = new YarnBackendFactory(services);
       Ending ending = runDriver(launch, services, backends, status);
-      // the backend must not use the clients past this point
+      // no context may start a backend on the clients from here: they are stopped below
       backends.retire();
       YarnContainerProvisioner unused = services.earlyProvisioner().getAndSet(null);
       if (unused != null) { // main never started a context: give back what it was granted
