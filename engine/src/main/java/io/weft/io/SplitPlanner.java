@@ -84,7 +84,9 @@ public final class SplitPlanner {
    * sub-directory of an input directory is skipped (otherwise it is taken for a file and
    * {@code getSplits} fails with an NPE), and turns its failures into the planner's: a missing
    * path or an empty glob an {@link InvalidInputException}, other listing failures an
-   * {@link UncheckedIOException} naming the input. Every format's planning lists through here.
+   * {@link UncheckedIOException} naming the input. On a Kerberized cluster the job first gets
+   * this process's delegation tokens ({@link SecureFileSystems#prepare}). Every format's planning
+   * (text, Avro, Parquet, any Hadoop input format) lists through here.
    */
   public static <T> T listInput(Configuration conf, String paths, Listing<T> listing) {
     try {
@@ -92,6 +94,7 @@ public final class SplitPlanner {
       Job job = Job.getInstance(conf);
       FileInputFormat.setInputPaths(job, paths);
       job.getConfiguration().setBooleanIfUnset(FileInputFormat.INPUT_DIR_NONRECURSIVE_IGNORE_SUBDIRS, true);
+      SecureFileSystems.prepare(job, java.util.List.of(FileInputFormat.getInputPaths(job)), "input " + paths);
       return listing.list(job);
     } catch (org.apache.hadoop.mapreduce.lib.input.InvalidInputException e) {
       throw new InvalidInputException(e.getMessage(), e);
@@ -106,7 +109,6 @@ public final class SplitPlanner {
   private static List<FileSplit> splits(Configuration conf, String paths, int minPartitions,
       ListingOnce format) {
     return listInput(conf, paths, job -> {
-      SecureFileSystems.prepare(job, java.util.List.of(FileInputFormat.getInputPaths(job)), "input " + paths);
       List<FileStatus> files = format.list(job);
       long totalBytes = files.stream().filter(FileStatus::isFile).mapToLong(FileStatus::getLen).sum();
       long goalSize = Math.max(1, totalBytes / minPartitions);
