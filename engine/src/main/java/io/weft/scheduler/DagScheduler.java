@@ -164,6 +164,9 @@ public final class DagScheduler {
       e.confirmWhen(backend.removeCachedNodeConfirmed(e.nodeId()));
     } else if (event instanceof SchedulerEvent.BroadcastRemoved e) {
       e.confirmWhen(backend.removeBroadcast(e.broadcastId()));
+    } else if (event instanceof SchedulerEvent.StateQueried e) {
+      e.result().complete(new io.weft.status.StatusTracker.SchedulerState(tasks.executors().size(), mapOutputs.shuffleCount(),
+          mapOutputs.mapOutputCount()));
     } else if (event instanceof ResubmitFailedStages) {
       resubmitFailedStages();
     } else if (!(event instanceof LocalityTimerFired)) {
@@ -281,7 +284,7 @@ public final class DagScheduler {
       return;
     }
     bus.post(new ListenerEvent.StageSubmitted(stage.id(), stage.latestAttempt(), stage.node().toString(),
-        set.tasks().size(), clock.millis()));
+        set.tasks().size(), clock.millis(), set.taskBinary().length));
     if (set.tasks().isEmpty()) {
       stageFinished(stage, null);
     } else {
