@@ -132,18 +132,23 @@ public final class LoopMetrics implements AutoCloseable {
 
   /** One line per measured quantity: its value after each iteration. */
   public String curves() {
+    return curves(samples);
+  }
+
+  /** One line per measured quantity of {@code samples}: its value after each iteration. */
+  public static String curves(List<Sample> samples) {
     StringBuilder out = new StringBuilder();
-    curve(out, "lineage nodes", Sample::lineageNodes);
-    curve(out, "shuffles registered", Sample::shuffles);
-    curve(out, "map outputs registered", Sample::mapOutputs);
-    curve(out, "shuffle files on executors", Sample::shuffleFiles);
-    curve(out, "checkpoint directories", Sample::checkpointDirs);
-    curve(out, "task binary bytes (largest)", Sample::taskBinaryBytes);
-    curve(out, "driver heap after GC (MiB)", s -> s.heapAfterGcBytes() >> 20);
+    curve(out, samples, "lineage nodes", Sample::lineageNodes);
+    curve(out, samples, "shuffles registered", Sample::shuffles);
+    curve(out, samples, "map outputs registered", Sample::mapOutputs);
+    curve(out, samples, "shuffle files on executors", Sample::shuffleFiles);
+    curve(out, samples, "checkpoint directories", Sample::checkpointDirs);
+    curve(out, samples, "task binary bytes (largest)", Sample::taskBinaryBytes);
+    curve(out, samples, "driver heap after GC (MiB)", s -> s.heapAfterGcBytes() >> 20);
     return out.toString();
   }
 
-  private void curve(StringBuilder out, String name, ToLongFunction<Sample> f) {
+  private static void curve(StringBuilder out, List<Sample> samples, String name, ToLongFunction<Sample> f) {
     out.append(String.format(Locale.ROOT, "%-30s %s%n", name,
         samples.stream().map(s -> Long.toString(f.applyAsLong(s))).collect(Collectors.joining(" "))));
   }

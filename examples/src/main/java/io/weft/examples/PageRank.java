@@ -58,7 +58,7 @@ public final class PageRank {
           ? run(links, o.iterations(), o.checkpointEvery(), o.checkpointDir() != null, true)
           : runMeasured(wc, links, o);
       if (o.output() != null) {
-        ranks.mapValues(r -> String.format(Locale.ROOT, "%.12g", r)).saveAsTextFile(o.output());
+        ranks.mapValues(r -> Double.toString(r)).saveAsTextFile(o.output()); // exact: read back, it is the same double
       } else {
         ranks.mapToPair(p -> Pair.of(p.value(), p.key())).sortByKey(false, 1).take(5)
             .forEach(p -> System.out.printf(Locale.ROOT, "vertex %d: %.6f%n", p.value(), p.key()));
