@@ -124,6 +124,9 @@ public final class DagScheduler {
       if (event instanceof JobSubmitted e) {
         e.waiter().jobFailed(new JobFailedException("Job " + e.jobId() + " not run: the scheduler "
             + "stopped after an internal error (" + internalError + "); restart the application", internalError));
+      } else if (event instanceof SchedulerEvent.StateQueried e) {
+        e.result().completeExceptionally(new IllegalStateException("the scheduler stopped after an internal error",
+            internalError));
       }
       return;
     }

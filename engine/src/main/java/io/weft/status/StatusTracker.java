@@ -37,9 +37,8 @@ public final class StatusTracker {
   /**
    * The scheduler's state once the events queued before this call are handled.
    *
-   * @throws IllegalStateException when the scheduler does not answer within the time-out
-   *     ({@code weft.network.timeout}): the context is closed, or the scheduler stopped after an
-   *     internal error
+   * @throws IllegalStateException when the scheduler stopped after an internal error, or does not
+   *     answer within the time-out ({@code weft.network.timeout}: the context is closed)
    */
   public SchedulerState schedulerState() {
     CompletableFuture<SchedulerState> result = new CompletableFuture<>();
@@ -50,10 +49,11 @@ public final class StatusTracker {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted waiting for the scheduler's state", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("the scheduler failed to report its state", e.getCause());
+      throw new IllegalStateException("the scheduler could not report its state: " + e.getCause().getMessage(),
+          e.getCause());
     } catch (TimeoutException e) {
       throw new IllegalStateException("the scheduler did not report its state within " + timeoutMs
-          + " ms (weft.network.timeout): is the context closed, or did the scheduler stop?", e);
+          + " ms (weft.network.timeout): is the context closed?", e);
     }
   }
 }
