@@ -44,7 +44,8 @@ import java.util.stream.IntStream;
  * <p>What the program dropped is removed by the context cleaner after a driver GC finds it
  * unreachable, asynchronously; a sample waits (a GC at a time, at most {@link #CLEANER_WAIT_MS})
  * until the held numbers are no more than the lineage can need, and records them as they are then:
- * numbers above the reachable ones after the wait are a leak the caller's bounds catch.
+ * numbers above the reachable ones after the wait are a leak the caller's bounds catch (and later
+ * samples no longer wait).
  *
  * <p>Threading: one program thread samples; the listener runs on the listener bus.
  */
@@ -88,6 +89,8 @@ public final class LoopMetrics implements AutoCloseable {
     }
   };
   private final List<Sample> samples = new ArrayList<>();
+  /** A sample's wait ran out: the cleaner is behind (a leak), so later samples do not wait again. */
+  private boolean cleanerBehind;
 
   /** Starts watching {@code wc}'s submitted stages; close to stop. */
   public LoopMetrics(WeftContext wc) {
@@ -102,7 +105,7 @@ public final class LoopMetrics implements AutoCloseable {
   public Sample sample(int iteration, Node<?>... held) {
     long binary = takeLargestBinary();
     Reachable reachable = reachable(held);
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLEANER_WAIT_MS);
+    long deadline = System.nanoTime() + (cleanerBehind ? 0 : TimeUnit.MILLISECONDS.toNanos(CLEANER_WAIT_MS));
     StatusTracker.SchedulerState state;
     long files;
     long checkpointDirs;
@@ -114,6 +117,7 @@ public final class LoopMetrics implements AutoCloseable {
       boolean caughtUp = state.shuffles() <= reachable.shuffles() && files <= reachable.shuffleFiles()
           && checkpointDirs <= reachable.checkpoints();
       if (caughtUp || System.nanoTime() > deadline) {
+        cleanerBehind |= !caughtUp;
         break;
       }
       sleep(); // the event is the cleaner removing what a GC found unreachable; the loop re-checks it
