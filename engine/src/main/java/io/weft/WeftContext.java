@@ -83,6 +83,8 @@ public final class WeftContext implements AutoCloseable {
   private final EventLoop<SchedulerEvent> loop = new EventLoop<>("weft-dag-scheduler");
   /** Removes shuffles and cached blocks of datasets the program dropped. */
   private final ContextCleaner cleaner = new ContextCleaner(loop::post);
+  /** Counts of what the scheduler holds, read on its thread. */
+  private final io.weft.status.StatusTracker statusTracker;
   private final DagScheduler scheduler;
   /** The application's start and end events and its event log. */
   private final io.weft.status.ApplicationEvents appEvents;
@@ -119,6 +121,7 @@ public final class WeftContext implements AutoCloseable {
     this.appEvents = io.weft.status.ApplicationEvents.start(this.conf, hadoopConf, bus);
     this.scheduler = new DagScheduler(loop, backend, Clock.SYSTEM, this.conf, bus,
         this::mergeAccumulators, commits);
+    this.statusTracker = new io.weft.status.StatusTracker(loop::post, this.conf.get(io.weft.config.NetworkOptions.TIMEOUT));
     this.recovery = DriverRecovery.fromConf(this.conf, hadoopConf);
     scheduler.useMapOutputRecovery(recovery.mapOutputs());
     loop.start(scheduler::handle, error -> scheduler.stopAfterInternalError("an event", error));
@@ -502,6 +505,15 @@ public final class WeftContext implements AutoCloseable {
   /** What earlier ApplicationMaster attempts journaled, and this attempt's journal (engine use). */
   public DriverRecovery recovery() {
     return recovery;
+  }
+
+  /**
+   * Read-only numbers about what the driver holds (map-output registrations, shuffles, map
+   * stages), for watching a long-running or iterative program stay steady; see
+   * {@link io.weft.status.StatusTracker}.
+   */
+  public io.weft.status.StatusTracker statusTracker() {
+    return statusTracker;
   }
 
   /** Watches datasets for the clean-up of their shuffles and cached blocks (engine use). */

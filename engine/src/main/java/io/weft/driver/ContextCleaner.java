@@ -73,9 +73,10 @@ public final class ContextCleaner implements AutoCloseable {
   }
 
   /**
-   * When {@code referent} (a {@code Broadcast}) is collected, runs
+   * When {@code referent} (a {@code Broadcast}, a checkpoint's node) is collected, runs
    * {@code cleanup} on the cleaner thread. {@code cleanup} must not hold {@code referent}, or it
-   * is never collected; it should only post work (it runs on the cleaner's one thread).
+   * is never collected; it should be short, posting work or one file-system call (deleting a
+   * checkpoint's directory): it runs on the cleaner's one thread.
    */
   public void register(Object referent, Runnable cleanup) {
     watched.add(new Watched(referent, cleanup, queue));

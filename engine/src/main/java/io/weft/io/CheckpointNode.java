@@ -34,10 +34,13 @@ import org.apache.hadoop.fs.Path;
  * way still needs no shuffle.
  *
  * <p>Files: one {@code part-NNNNN} per partition, the records as the context's serializer writes a
- * stream (the format is internal to one application and removed when its context closes).
+ * stream (the format is internal to one application). The directory is removed when this node
+ * is no longer reachable (the context cleaner) and, with all of the application's, when its
+ * context closes.
  * Partitions prefer the hosts of their file's first block.
  */
 public final class CheckpointNode<T> extends Node<T> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CheckpointNode.class);
   private final String dir;
   private final int numPartitions;
   private final Partitioner partitioner;
@@ -73,7 +76,30 @@ public final class CheckpointNode<T> extends Node<T> {
     });
     CheckpointNode<T> checkpoint = new CheckpointNode<>(ctx, dir, node.numPartitions(), node.partitioner(), serializer);
     checkpoint.setName("checkpoint of " + node);
+    ctx.cleaner().register(checkpoint, deleteWhenUnreachable(dir, ctx.hadoopConfiguration()));
     return checkpoint;
+  }
+
+  /**
+   * Deletes {@code dir} once its node is collected: the directory is this node's own (a new one per
+   * checkpoint), so nothing can read it any more, and an iterative program checkpointing every
+   * few iterations keeps one or two checkpoints on the file system rather than all of them. Runs on
+   * the cleaner's thread (as Spark's checkpoint clean-up does); holds only the path, not the node.
+   */
+  private static Runnable deleteWhenUnreachable(String dir, org.apache.hadoop.conf.Configuration conf) {
+    return () -> {
+      Path path = new Path(dir);
+      try {
+        path.getFileSystem(conf).delete(path, true);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Could not delete checkpoint {} (no dataset refers to it any more)", dir, e);
+      }
+    };
+  }
+
+  /** The directory holding this checkpoint's files. */
+  public String dir() {
+    return dir;
   }
 
   /** One partition's file and the hosts of its first block. */

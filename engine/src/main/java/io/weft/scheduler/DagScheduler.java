@@ -144,6 +144,9 @@ public final class DagScheduler {
       if (event instanceof JobSubmitted e) {
         e.waiter().jobFailed(new JobFailedException("Job " + e.jobId() + " not run: the scheduler "
             + "stopped after an internal error (" + internalError + "); restart the application", internalError));
+      } else if (event instanceof SchedulerEvent.StateQueried e) {
+        e.result().completeExceptionally(new IllegalStateException("the scheduler stopped after an internal error",
+            internalError));
       }
       return;
     }
@@ -184,6 +187,9 @@ public final class DagScheduler {
       e.confirmWhen(backend.removeCachedNodeConfirmed(e.nodeId()));
     } else if (event instanceof SchedulerEvent.BroadcastRemoved e) {
       e.confirmWhen(backend.removeBroadcast(e.broadcastId()));
+    } else if (event instanceof SchedulerEvent.StateQueried e) {
+      e.result().complete(new io.weft.status.StatusTracker.SchedulerState(tasks.executors().size(), mapOutputs.shuffleCount(),
+          mapOutputs.mapOutputCount()));
     } else if (event instanceof ResubmitFailedStages) {
       failures.resubmitFailedStages();
     } else if (!(event instanceof LocalityTimerFired)) {
@@ -301,7 +307,7 @@ public final class DagScheduler {
       return;
     }
     bus.post(new ListenerEvent.StageSubmitted(stage.id(), stage.latestAttempt(), stage.node().toString(),
-        set.tasks().size(), clock.millis()));
+        set.tasks().size(), clock.millis(), set.taskBinary().length));
     if (set.tasks().isEmpty()) {
       stageFinished(stage, null);
     } else {

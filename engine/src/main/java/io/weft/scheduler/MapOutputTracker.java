@@ -112,6 +112,20 @@ public final class MapOutputTracker {
     registered.remove(shuffleId);
   }
 
+  /** How many shuffles are registered (complete or not). */
+  public int shuffleCount() {
+    return outputs.size();
+  }
+
+  /** How many map outputs are registered, over every shuffle. */
+  public long mapOutputCount() {
+    long sum = 0;
+    for (int n : registered.values()) {
+      sum += n;
+    }
+    return sum;
+  }
+
   public Set<Integer> shuffleIds() {
     return new TreeSet<>(outputs.keySet());
   }

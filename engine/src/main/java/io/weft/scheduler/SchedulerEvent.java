@@ -42,6 +42,13 @@ public sealed interface SchedulerEvent {
    */
   record LocalCheckpointUnreachable(int shuffleId) implements SchedulerEvent {}
 
+  /**
+   * Sent by {@link io.weft.status.StatusTracker}: complete {@code result} with counts of what the
+   * scheduler holds, read on its own thread.
+   */
+  record StateQueried(java.util.concurrent.CompletableFuture<io.weft.status.StatusTracker.SchedulerState> result)
+      implements SchedulerEvent {}
+
   /** Sent by the cluster backend: an executor registered. */
   record ExecutorAdded(ExecutorInfo executor) implements SchedulerEvent {}
 

@@ -13,8 +13,19 @@ public sealed interface ListenerEvent {
 
   record JobEnded(int jobId, boolean succeeded, String failure, long timeMs) implements ListenerEvent {}
 
-  record StageSubmitted(int stageId, int attempt, String name, int numTasks, long timeMs)
-      implements ListenerEvent {}
+  /**
+   * An attempt of a stage was handed to the task scheduler. {@code taskBinaryBytes} is the size
+   * of its serialized task binary (the stage's lineage and function, shipped with its tasks): in
+   * an iterative program it grows with the lineage until a checkpoint cuts it. 0 in event logs
+   * written before it was recorded.
+   */
+  record StageSubmitted(int stageId, int attempt, String name, int numTasks, long timeMs, long taskBinaryBytes)
+      implements ListenerEvent {
+    /** An attempt whose binary size is not known. */
+    public StageSubmitted(int stageId, int attempt, String name, int numTasks, long timeMs) {
+      this(stageId, attempt, name, numTasks, timeMs, 0);
+    }
+  }
 
   record StageCompleted(int stageId, int attempt, String failure, long timeMs) implements ListenerEvent {}
 

@@ -65,6 +65,8 @@ public final class AppStatusStore implements WeftListener {
     int attempt;
     String name = "";
     int numTasks;
+    /** The latest attempt's serialized task binary, in bytes (0: not known). */
+    long taskBinaryBytes;
     String status = "PENDING";
     long submittedMs = -1;
     long completedMs = -1;
@@ -162,6 +164,7 @@ public final class AppStatusStore implements WeftListener {
       stage.attempt = s.attempt();
       stage.name = s.name();
       stage.numTasks = s.numTasks();
+      stage.taskBinaryBytes = s.taskBinaryBytes();
       stage.status = "ACTIVE";
       stage.submittedMs = s.timeMs();
       stage.completedMs = -1;
@@ -477,6 +480,7 @@ public final class AppStatusStore implements WeftListener {
     m.put("status", s.status);
     m.put("jobIds", List.copyOf(s.jobIds));
     m.put("numTasks", s.numTasks);
+    m.put("taskBinaryBytes", s.taskBinaryBytes);
     m.put("numCompleteTasks", s.tasks.succeeded());
     m.put("numFailedTasks", s.tasks.failed());
     m.put("numTaskAttempts", s.tasks.size());

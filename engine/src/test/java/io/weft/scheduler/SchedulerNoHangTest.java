@@ -176,5 +176,8 @@ class SchedulerNoHangTest {
     assertTrue(refused.getMessage().contains("the scheduler stopped after an internal error"), refused.getMessage());
     assertTrue(refused.getMessage().contains("restart the application"), refused.getMessage());
     assertEquals(launched, h.backend.launched.size(), "nothing more is launched on half-updated state");
+    IllegalStateException noState = assertThrows(IllegalStateException.class,
+        () -> new io.weft.status.StatusTracker(h.events::post, 60_000).schedulerState());
+    assertTrue(noState.getMessage().contains("stopped after an internal error"), "answered at once: " + noState);
   }
 }

@@ -29,7 +29,7 @@ class AppStatusStoreTest {
     ev.add(new ListenerEvent.JobPlanned(0, List.of(
         new ListenerEvent.StageInfo(0, "MapPartitionsNode[1]", MAP_TASKS, List.of(), List.of("ParallelCollectionNode[0]", "MapPartitionsNode[1] mapToPair"), true),
         new ListenerEvent.StageInfo(1, "ShuffledNode[2]", 2, List.of(0), List.of("ShuffledNode[2] reduceByKey"), false)), 1_010));
-    ev.add(new ListenerEvent.StageSubmitted(0, 0, "MapPartitionsNode[1]", MAP_TASKS, 1_011));
+    ev.add(new ListenerEvent.StageSubmitted(0, 0, "MapPartitionsNode[1]", MAP_TASKS, 1_011, 4_321));
     for (int i = 0; i < MAP_TASKS; i++) {
       String exec = i % 2 == 0 ? "1" : "2";
       ev.add(new ListenerEvent.TaskStarted(0, 0, i, i, 0, exec, "host-" + (i % 2 == 0 ? "a" : "b"), TaskLocality.NO_PREF, 2_000));
@@ -90,6 +90,7 @@ class AppStatusStoreTest {
   void stageSummaryQuantilesAreThoseOfTheSucceededTasks() {
     UiHandler api = new UiHandler(store(twoStageApp(), 6_000), id -> null);
     Map<String, Object> stage = json(api.api("/app-7/stages/0", Map.of()));
+    assertEquals(4_321L, stage.get("taskBinaryBytes"));
     Map<String, Object> summary = (Map<String, Object>) stage.get("summary");
     // task i ran 10*i ms and read i bytes: nearest-rank quantiles over 0..249
     List<Long> durations = new ArrayList<>();

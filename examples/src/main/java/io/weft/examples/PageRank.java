@@ -28,10 +28,12 @@ import java.util.stream.IntStream;
  * Each iteration is one job, timed and printed with the lineage size; with
  * {@code --checkpoint-every K} every K-th iteration cuts the lineage ({@code localCheckpoint()},
  * or {@code checkpoint()} under {@code --checkpoint-dir}), so shuffles of earlier iterations
- * become unreachable and the context cleaner removes them.
+ * become unreachable and the context cleaner removes them. {@code --metrics FILE} measures what
+ * the application holds after each iteration ({@link LoopMetrics}), prints the curves and writes
+ * them to FILE (HDFS too) as tab-separated values.
  *
  * <pre>bin/weft submit --class io.weft.examples.PageRank examples.jar [--iterations 10]
- *     [--checkpoint-every 5] [--checkpoint-dir DIR] [--partitions 8]
+ *     [--checkpoint-every 5] [--checkpoint-dir DIR] [--metrics FILE] [--partitions 8]
  *     (--generate EDGES VERTICES | EDGE_FILE) [OUTPUT]</pre>
  *
  * An edge file has one {@code src dst} pair of numbers per line; {@code --generate} makes a
@@ -42,7 +44,7 @@ public final class PageRank {
 
   /** The parsed command line. */
   record Options(int iterations, int checkpointEvery, String checkpointDir, int partitions, long edges,
-      long vertices, String input, String output) {}
+      long vertices, String input, String output, String metrics) {}
 
   public static void main(String[] args) {
     Options o = parse(args);
@@ -51,18 +53,36 @@ public final class PageRank {
         wc.setCheckpointDir(o.checkpointDir());
       }
       int partitions = o.partitions() > 0 ? o.partitions() : wc.defaultParallelism();
-      Dataset<Pair<Long, Long>> edges = o.input() != null ? readEdges(wc, o.input(), partitions)
-          : generate(wc, o.edges(), o.vertices(), partitions, 42);
-      PairDataset<Long, Double> ranks = run(links(edges, new HashPartitioner(partitions)), o.iterations(),
-          o.checkpointEvery(), o.checkpointDir() != null, true);
+      PairDataset<Long, long[]> links = links(edges(wc, o, partitions), new HashPartitioner(partitions));
+      PairDataset<Long, Double> ranks = o.metrics() == null
+          ? run(links, o.iterations(), o.checkpointEvery(), o.checkpointDir() != null, true)
+          : runMeasured(wc, links, o);
       if (o.output() != null) {
-        ranks.mapValues(r -> String.format(Locale.ROOT, "%.12g", r)).saveAsTextFile(o.output());
+        ranks.mapValues(r -> Double.toString(r)).saveAsTextFile(o.output()); // exact: read back, it is the same double
       } else {
         ranks.mapToPair(p -> Pair.of(p.value(), p.key())).sortByKey(false, 1).take(5)
             .forEach(p -> System.out.printf(Locale.ROOT, "vertex %d: %.6f%n", p.value(), p.key()));
       }
       printMemory(wc);
     }
+  }
+
+  /**
+   * The loop with {@link LoopMetrics} sampled after each iteration (the program holds the links
+   * and the ranks); prints the curves and writes the samples to {@code o.metrics()}.
+   */
+  private static PairDataset<Long, Double> runMeasured(WeftContext wc, PairDataset<Long, long[]> links, Options o) {
+    try (LoopMetrics metrics = new LoopMetrics(wc)) {
+      PairDataset<Long, Double> ranks = run(links, o.iterations(), o.checkpointEvery(), o.checkpointDir() != null,
+          false, (i, l, r) -> System.out.println(metrics.sample(i, l.node(), r.node())));
+      System.out.print(metrics.curves());
+      metrics.writeTsv(o.metrics());
+      return ranks;
+    }
+  }
+
+  private static Dataset<Pair<Long, Long>> edges(WeftContext wc, Options o, int partitions) {
+    return o.input() != null ? readEdges(wc, o.input(), partitions) : generate(wc, o.edges(), o.vertices(), partitions, 42);
   }
 
   /** {@code src dst} lines. */
@@ -75,16 +95,20 @@ public final class PageRank {
 
   /** {@code edges} random edges over {@code vertices} vertices, the same for the same seed. */
   public static Dataset<Pair<Long, Long>> generate(WeftContext wc, long edges, long vertices, int partitions, long seed) {
-    return wc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).flatMap(p -> {
-      Random random = new Random(seed * 31 + p);
-      long n = edges / partitions + (p < edges % partitions ? 1 : 0);
-      List<Pair<Long, Long>> out = new ArrayList<>((int) n);
-      for (long i = 0; i < n; i++) {
-        double r = random.nextDouble();
-        out.add(Pair.of((long) random.nextInt((int) vertices), (long) (vertices * r * r)));
-      }
-      return out.iterator();
-    });
+    return wc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
+        .flatMap(p -> generatePartition(p, edges, vertices, partitions, seed).iterator());
+  }
+
+  /** Partition {@code p} of {@link #generate}'s edges, in plain Java (tests build the same graph). */
+  public static List<Pair<Long, Long>> generatePartition(int p, long edges, long vertices, int partitions, long seed) {
+    Random random = new Random(seed * 31 + p);
+    long n = edges / partitions + (p < edges % partitions ? 1 : 0);
+    List<Pair<Long, Long>> out = new ArrayList<>((int) n);
+    for (long i = 0; i < n; i++) {
+      double r = random.nextDouble();
+      out.add(Pair.of((long) random.nextInt((int) vertices), (long) (vertices * r * r)));
+    }
+    return out;
   }
 
   /** Each source's out-neighbours, partitioned by {@code partitioner} (so the joins are narrow). */
@@ -117,6 +141,17 @@ public final class PageRank {
    */
   public static PairDataset<Long, Double> run(PairDataset<Long, long[]> links, int iterations, int checkpointEvery,
       boolean reliable, boolean print) {
+    return run(links, iterations, checkpointEvery, reliable, print, null);
+  }
+
+  /** What a program does after each iteration, holding {@code links} and {@code ranks} only. */
+  public interface AfterIteration {
+    void after(int iteration, PairDataset<Long, long[]> links, PairDataset<Long, Double> ranks);
+  }
+
+  /** As {@link #run(PairDataset, int, int, boolean, boolean)}, calling {@code after} (when not null) after each iteration. */
+  public static PairDataset<Long, Double> run(PairDataset<Long, long[]> links, int iterations, int checkpointEvery,
+      boolean reliable, boolean print, AfterIteration after) {
     links.cache();
     PairDataset<Long, Double> ranks = links.mapValues(v -> 1.0);
     for (int i = 1; i <= iterations; i++) {
@@ -133,6 +168,9 @@ public final class PageRank {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "iteration %d: %.3f s, lineage %d nodes, %s%n", i, seconds,
             lineageSize(ranks.node()), shuffleFiles(links.context()));
+      }
+      if (after != null) {
+        after.after(i, links, ranks);
       }
     }
     return ranks;
@@ -194,6 +232,7 @@ public final class PageRank {
     int iterations = 10;
     int every = 0;
     String dir = null;
+    String metrics = null;
     int partitions = 0;
     long edges = 0;
     long vertices = 0;
@@ -203,6 +242,7 @@ public final class PageRank {
         case "--iterations" -> iterations = Integer.parseInt(args[++i]);
         case "--checkpoint-every" -> every = Integer.parseInt(args[++i]);
         case "--checkpoint-dir" -> dir = args[++i];
+        case "--metrics" -> metrics = args[++i];
         case "--partitions" -> partitions = Integer.parseInt(args[++i]);
         case "--generate" -> {
           edges = Long.parseLong(args[++i]);
@@ -214,10 +254,10 @@ public final class PageRank {
     boolean generated = edges > 0;
     if (rest.size() > (generated ? 1 : 2) || (!generated && rest.isEmpty())) {
       throw new IllegalArgumentException("Usage: PageRank [--iterations N] [--checkpoint-every K] [--checkpoint-dir DIR] "
-          + "[--partitions P] (--generate EDGES VERTICES | EDGE_FILE) [OUTPUT]");
+          + "[--metrics FILE] [--partitions P] (--generate EDGES VERTICES | EDGE_FILE) [OUTPUT]");
     }
     String input = generated ? null : rest.get(0);
     String output = rest.size() > (generated ? 0 : 1) ? rest.get(rest.size() - 1) : null;
-    return new Options(iterations, every, dir, partitions, edges, vertices, input, output);
+    return new Options(iterations, every, dir, partitions, edges, vertices, input, output, metrics);
   }
 }
