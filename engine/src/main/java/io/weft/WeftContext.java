@@ -121,7 +121,10 @@ public final class WeftContext implements AutoCloseable {
     this.appEvents = io.weft.status.ApplicationEvents.start(this.conf, hadoopConf, bus);
     this.scheduler = new DagScheduler(loop, backend, Clock.SYSTEM, this.conf, bus,
         this::mergeAccumulators, commits);
-    this.statusTracker = new io.weft.status.StatusTracker(loop::post, this.conf.get(io.weft.config.NetworkOptions.TIMEOUT));
+    this.statusTracker = new io.weft.status.StatusTracker(event -> {
+      checkOpen(); // a closed context's loop answers nothing: fail now, not after the time-out
+      loop.post(event);
+    }, this.conf.get(io.weft.config.NetworkOptions.TIMEOUT));
     this.recovery = DriverRecovery.fromConf(this.conf, hadoopConf);
     scheduler.useMapOutputRecovery(recovery.mapOutputs());
     loop.start(scheduler::handle, error -> scheduler.stopAfterInternalError("an event", error));

@@ -37,8 +37,8 @@ public final class StatusTracker {
   /**
    * The scheduler's state once the events queued before this call are handled.
    *
-   * @throws IllegalStateException when the scheduler stopped after an internal error, or does not
-   *     answer within the time-out ({@code weft.network.timeout}: the context is closed)
+   * @throws IllegalStateException when the context is closed, the scheduler stopped after an
+   *     internal error, or it does not answer within the time-out ({@code weft.network.timeout})
    */
   public SchedulerState schedulerState() {
     CompletableFuture<SchedulerState> result = new CompletableFuture<>();
@@ -53,7 +53,7 @@ public final class StatusTracker {
           e.getCause());
     } catch (TimeoutException e) {
       throw new IllegalStateException("the scheduler did not report its state within " + timeoutMs
-          + " ms (weft.network.timeout): is the context closed?", e);
+          + " ms (weft.network.timeout)", e);
     }
   }
 }

@@ -46,6 +46,17 @@ class StatusTrackerTest {
   }
 
   @Test
+  @Timeout(10) // far below weft.network.timeout: a closed context must not make the caller wait it out
+  void aClosedContextsTrackerFailsAtOnceNamingTheContext() {
+    WeftContext wc = WeftContext.create(new WeftConf(false).setMaster("local[1]").setAppName("closed-status"));
+    StatusTracker tracker = wc.statusTracker();
+    wc.close();
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        tracker::schedulerState);
+    assertTrue(e.getMessage().contains("'closed-status' is closed"), e.getMessage());
+  }
+
+  @Test
   void eachSubmittedStageReportsItsTaskBinarySizeWhichGrowsWithTheLineage() {
     try (WeftContext wc = WeftContext.create(new WeftConf(false).setMaster("local[2]").setAppName("binary-test"))) {
       List<ListenerEvent.StageSubmitted> submitted = new CopyOnWriteArrayList<>();
