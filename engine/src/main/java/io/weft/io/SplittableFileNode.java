@@ -8,8 +8,8 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * A file source whose formats can be split at any byte offset (Avro at sync markers, Parquet at
- * row groups): its partitions are the byte-range splits {@link SplitPlanner#planSplittable}
+ * A file source whose files may be split at any byte offset, the reader aligning to the next Avro
+ * sync marker or Parquet row group: its partitions are the byte-range splits {@link SplitPlanner#planSplittable}
  * computes (about one per block, at least {@code minPartitions}), each preferring its blocks'
  * hosts; a task reads its split with the format's {@link FileRecordIterator}, which
  * {@link #open} returns.

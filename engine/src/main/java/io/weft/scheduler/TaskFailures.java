@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a failed task means for its stage. Usually nothing beyond the task set's own retry; a task
- * that failed too often aborts the jobs that need its stage, with the task's own exception as the
+ * that failed too often, or with a failure no retry can fix, aborts the jobs that need its stage, with the task's own exception as the
  * cause; a fetch failure ends the stage's attempt, forgets the lost map output and parks the
  * stage and the map stage that wrote the output as failed. The first such failure schedules a
  * {@link ResubmitFailedStages} a moment later, so the other reducers of the same lost output

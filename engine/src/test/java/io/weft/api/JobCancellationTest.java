@@ -115,7 +115,9 @@ class JobCancellationTest {
       assertFalse(other.isDone(), "cancelling group 'nightly' ended the job of group 'other'");
 
       wc.cancelAllJobs();
-      assertInstanceOf(JobCancelledException.class, failureOf(other));
+      JobCancelledException later = assertInstanceOf(JobCancelledException.class, failureOf(other));
+      // the positive evidence that cancelling 'nightly' left it running: what ended it was cancelAllJobs
+      assertTrue(later.getMessage().contains("all jobs were cancelled"), later.getMessage());
       assertFalse(Files.exists(out), "a cancelled save left " + out);
 
       List<Integer> doubled = wc.parallelize(IntStream.range(0, 1000).boxed().toList(), 4).map(x -> 2 * x).collect();
@@ -148,7 +150,9 @@ class JobCancellationTest {
       assertFalse(second.isDone(), "cancelling job " + id + " ended the other job");
 
       wc.cancelAllJobs();
-      assertInstanceOf(JobCancelledException.class, failureOf(second));
+      JobCancelledException later = assertInstanceOf(JobCancelledException.class, failureOf(second));
+      // the positive evidence that cancelJob(id) left it running: what ended it was cancelAllJobs
+      assertTrue(later.getMessage().contains("all jobs were cancelled"), later.getMessage());
       assertEquals(1000L, wc.parallelize(IntStream.range(0, 1000).boxed().toList(), 4).count(),
           "the context runs the next job");
     }

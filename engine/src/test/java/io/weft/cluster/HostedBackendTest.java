@@ -2,17 +2,20 @@ package io.weft.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weft.WeftConf;
 import io.weft.executor.DriverEndpoint;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The thread-scoped hand-off of a program host's backend factory. */
+/** The JVM-wide hand-off of a program host's backend factory. */
 @Timeout(30)
 class HostedBackendTest {
 
@@ -30,53 +33,54 @@ class HostedBackendTest {
   }
 
   @Test
-  void boundOnThisThreadAndThreadsItStartsUntilClosed() throws Exception {
+  void everyThreadSeesItWhileBoundAndNoneAfter() throws Exception {
     Named host = new Named("hosted");
-    try (HostedBackend.Binding b = HostedBackend.bind(host)) {
-      assertSame(host, HostedBackend.bound("hosted").orElseThrow());
-      assertEquals(Optional.empty(), HostedBackend.bound("local[2]"), "only for the master it accepts");
-      assertSame(host, onNewThread().orElseThrow(), "a thread the driver starts sees it");
-    }
-    assertTrue(HostedBackend.bound("hosted").isEmpty(), "gone once closed");
-    assertTrue(onNewThread().isEmpty(), "threads started after the run see nothing");
-  }
-
-  @Test
-  void otherThreadsDoNotSeeIt() throws Exception {
-    CompletableFuture<Void> release = new CompletableFuture<>();
-    CompletableFuture<Void> bound = new CompletableFuture<>();
-    Thread driver = new Thread(() -> {
-      try (HostedBackend.Binding b = HostedBackend.bind(new Named("hosted"))) {
-        bound.complete(null);
-        release.join();
-      }
-    }, "test-driver");
-    driver.start();
-    bound.get(10, TimeUnit.SECONDS);
+    // a pool thread started before the binding (as the common pool's may be) must see it too
+    ExecutorService earlier = Executors.newSingleThreadExecutor();
     try {
-      assertTrue(HostedBackend.bound("hosted").isEmpty(), "not on a thread that did not bind it");
+      earlier.submit(() -> { }).get(10, TimeUnit.SECONDS);
+      ExecutorService during;
+      try (HostedBackend.Binding b = HostedBackend.bind(host)) {
+        assertSame(host, HostedBackend.bound("hosted").orElseThrow());
+        assertEquals(Optional.empty(), HostedBackend.bound("local[2]"), "only for the master it accepts");
+        assertSame(host, earlier.submit(() -> HostedBackend.bound("hosted")).get(10, TimeUnit.SECONDS).orElseThrow(),
+            "a thread started before the binding sees it");
+        during = Executors.newSingleThreadExecutor();
+        assertSame(host, during.submit(() -> HostedBackend.bound("hosted")).get(10, TimeUnit.SECONDS).orElseThrow());
+      }
+      try {
+        assertTrue(HostedBackend.bound("hosted").isEmpty(), "gone once closed");
+        assertTrue(during.submit(() -> HostedBackend.bound("hosted")).get(10, TimeUnit.SECONDS).isEmpty(),
+            "a thread started during the binding does not keep it");
+      } finally {
+        during.shutdownNow();
+      }
     } finally {
-      release.complete(null);
-      driver.join(10_000);
+      earlier.shutdownNow();
     }
   }
 
   @Test
-  void aNestedBindingRestoresTheOuterOne() {
-    Named outer = new Named("hosted");
-    Named inner = new Named("hosted");
-    try (HostedBackend.Binding o = HostedBackend.bind(outer)) {
-      try (HostedBackend.Binding i = HostedBackend.bind(inner)) {
-        assertSame(inner, HostedBackend.bound("hosted").orElseThrow());
-      }
-      assertSame(outer, HostedBackend.bound("hosted").orElseThrow());
+  void oneProgramAtATime() {
+    Named first = new Named("hosted");
+    try (HostedBackend.Binding b = HostedBackend.bind(first)) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> HostedBackend.bind(new Named("hosted")));
+      assertTrue(e.getMessage().contains("already bound"), e.getMessage());
+      assertSame(first, HostedBackend.bound("hosted").orElseThrow(), "the refused bind changed nothing");
+    }
+    try (HostedBackend.Binding b = HostedBackend.bind(new Named("hosted"))) {
+      assertTrue(HostedBackend.bound("hosted").isPresent(), "bindable again once the first is closed");
     }
   }
 
-  private static Optional<ClusterBackendFactory> onNewThread() throws Exception {
-    CompletableFuture<Optional<ClusterBackendFactory>> seen = new CompletableFuture<>();
-    Thread t = new Thread(() -> seen.complete(HostedBackend.bound("hosted")));
-    t.start();
-    return seen.get(10, TimeUnit.SECONDS);
+  @Test
+  void closingAStaleBindingDoesNotUnbindTheCurrentOne() {
+    HostedBackend.Binding stale = HostedBackend.bind(new Named("hosted"));
+    stale.close();
+    Named current = new Named("hosted");
+    try (HostedBackend.Binding b = HostedBackend.bind(current)) {
+      stale.close();
+      assertSame(current, HostedBackend.bound("hosted").orElseThrow());
+    }
   }
 }

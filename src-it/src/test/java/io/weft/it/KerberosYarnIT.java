@@ -233,6 +233,33 @@ class KerberosYarnIT {
   }
 
   /**
+   * A Hadoop input format's planning on a Kerberized cluster, in an AM that holds only the
+   * submitted tokens (no keytab): the listing gets the process's tokens and a renewer, as a text
+   * input's does (before, MapReduce's TokenCache asked for a "master principal" and failed).
+   */
+  @Test
+  void aHadoopInputFormatIsPlannedWithTheSubmittedTokens() throws Exception {
+    Map<String, String> settings = WeftOnYarn.settings("kerberos-hadoopfile", 2);
+    settings.putAll(secure.containerKerberosSettings());
+    WeftOnYarn.Run run = WeftOnYarn.run(secure.cluster().configuration(), io.weft.it.apps.CountsLines.class.getName(),
+        WeftOnYarn.appJar(io.weft.it.apps.CountsLines.class, tmp), List.of(hdfs("/in/text"), "hadoop"), settings);
+    assertEquals(0, run.exitCode(), run.output());
+    long expected = client.doAs((PrivilegedExceptionAction<Long>) () -> {
+      long lines = 0;
+      var files = fs.listFiles(new org.apache.hadoop.fs.Path("/in/text"), true);
+      while (files.hasNext()) {
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+            fs.open(files.next().getPath()), java.nio.charset.StandardCharsets.UTF_8))) {
+          lines += in.lines().count();
+        }
+      }
+      return lines;
+    });
+    assertTrue(appLogLines(run.appId().toString(), "stdout").contains("CountsLines: " + expected + " lines"),
+        "the driver counted every line through TextInputFormat");
+  }
+
+  /**
    * The client's default file system is the local one (staging there, so the NodeManager can
    * localize without HDFS), and HDFS is not in weft.yarn.access.hadoopFileSystems: no HDFS token
    * is obtained, and the driver refuses the HDFS input naming it.

@@ -21,8 +21,8 @@ import java.util.Map;
  * the {@link ShuffleBlocks} a task reads) and their wire messages ({@link LaunchTask},
  * {@link TaskStatus}). They live with the endpoints, where protocol records meet the engine's
  * types, so the protocol layer carries bytes and Avro records only and the scheduler and executor
- * keep their own records; the remote-executors backend and the executor's control handler use
- * them.
+ * keep their own records; the remote-executors backend, the executor's control handler and the
+ * executor process use them.
  *
  * <p>Stateless and thread-safe. The task outcome is the one Java-serialized payload on the
  * control path (it carries user exceptions); it is only deserialized by the driver, from a peer

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * application's jars on their own class loader (also the thread's context class loader) and the
  * resolved settings, {@code weft.master=yarn} among them, as system properties, so that
  * {@code new WeftConf()} in the user's code sees what was submitted; and with the AM's backend
- * factory bound to the thread ({@link HostedBackend}), so the context main creates runs on the
- * AM's YARN clients.
+ * factory bound for the run of main ({@link HostedBackend}, JVM-wide), so the context main
+ * creates, on whichever of its threads, runs on the AM's YARN clients.
  *
  * <p>Threading: {@link #start} once, from the AM's main thread; the outcome completes on the
  * driver thread. {@link #interrupt} may be called from any thread. Failure: everything the

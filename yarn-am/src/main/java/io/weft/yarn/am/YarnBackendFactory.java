@@ -14,8 +14,8 @@ import java.util.List;
  * ApplicationMaster's clients ({@link YarnAmServices}); or, when the application was submitted
  * with {@code weft.yarn.inAm.mode=on}, tasks inside the AM's own JVM ({@link InAmBackend}).
  *
- * <p>The ApplicationMaster constructs it with its services and binds it to the thread that runs
- * the user's main ({@link io.weft.cluster.HostedBackend}, by {@link DriverRunner}); it
+ * <p>The ApplicationMaster constructs it with its services and binds it for the run of the
+ * user's main ({@link io.weft.cluster.HostedBackend}, by {@link DriverRunner}); it
  * {@link #retire retires} it before it unregisters, so no context created later uses the clients
  * it stops. The instance {@link java.util.ServiceLoader} makes (no services) stands for
  * {@code yarn} outside an ApplicationMaster and fails with a message saying how to submit.

@@ -86,7 +86,7 @@ class ApplicationMasterTest {
     assertTrue(Succeeds.pageSeen.contains("am-test-app"), Succeeds.pageSeen);
     assertTrue(Succeeds.pageSeen.contains("RUNNING"), Succeeds.pageSeen);
     YarnAmServices services = Succeeds.servicesSeen;
-    assertNotNull(services, "main's thread has the AM's backend factory, with its services, bound");
+    assertNotNull(services, "main runs with the AM's backend factory, with its services, bound");
     assertEquals(2, Succeeds.requestsSeen, "the 2 executor containers were asked for before main ran");
     assertEquals(2, amRm.removed.size(), "main started no context: the early requests were withdrawn");
     assertTrue(services.takeEarlyProvisioner(new io.weft.WeftConf(false)).isEmpty(), "given back at the end");
@@ -102,7 +102,7 @@ class ApplicationMasterTest {
     IllegalStateException retired = assertThrows(IllegalStateException.class,
         () -> Succeeds.factorySeen.create(new io.weft.WeftConf(false), null), "retired at the end");
     assertTrue(retired.getMessage().contains("has ended"), retired.getMessage());
-    assertTrue(io.weft.cluster.HostedBackend.bound("yarn").isEmpty(), "bound to main's thread only");
+    assertTrue(io.weft.cluster.HostedBackend.bound("yarn").isEmpty(), "unbound once main returned");
     assertFalse(Files.exists(stagingDir), "staging dir deleted");
     assertEquals(Service.STATE.STOPPED, amRm.getServiceState());
     assertEquals(Service.STATE.STOPPED, nm.getServiceState());
@@ -255,13 +255,13 @@ class ApplicationMasterTest {
     Files.write(stagingDir.resolve(YarnConstants.CONF_ARCHIVE_FILE), new byte[] {1, 2, 3});
   }
 
-  /** The backend factory the AM bound to the thread running main (as WeftContext finds it). */
+  /** The backend factory the AM bound for the run of main (as WeftContext finds it). */
   static YarnBackendFactory boundFactory() {
     return (YarnBackendFactory) io.weft.cluster.HostedBackend.bound("yarn")
-        .orElseThrow(() -> new AssertionError("no backend factory bound to main's thread"));
+        .orElseThrow(() -> new AssertionError("no backend factory bound while main runs"));
   }
 
-  /** The services of the running AM, as the backend factory bound to main's thread has them. */
+  /** The services of the running AM, as the backend factory bound for main has them. */
   static YarnAmServices amServices() {
     return boundFactory().services();
   }
