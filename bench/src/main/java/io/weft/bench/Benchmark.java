@@ -74,6 +74,9 @@ public final class Benchmark {
     Path examplesJar = examplesJar();
     List<RunStats> results = new ArrayList<>();
     for (Workload w : Workload.all(inputs)) {
+      if (!options.only().contains(w.job())) {
+        continue;
+      }
       Map<Engine, List<Measured>> byEngine = new EnumMap<>(Engine.class);
       Measured first = null;
       // engines alternate run by run, so a slow phase of the machine hits them alike

@@ -66,7 +66,11 @@ public final class ExecutorEnv {
     this.hadoopConf = hadoopConfiguration(conf);
   }
 
-  /** A Hadoop configuration from the classpath's *-site.xml plus every {@code weft.hadoop.*} setting. */
+  /**
+   * A Hadoop configuration from the classpath's *-site.xml plus every {@code weft.hadoop.*} setting,
+   * with {@code file:} served by {@link io.weft.io.hadoop.NioLocalFileSystem} unless one of them
+   * names another {@code fs.file.impl}.
+   */
   public static Configuration hadoopConfiguration(WeftConf conf) {
     Configuration hc = new Configuration();
     for (Map.Entry<String, String> e : conf.getAll().entrySet()) {
@@ -74,7 +78,8 @@ public final class ExecutorEnv {
         hc.set(e.getKey().substring(CoreOptions.HADOOP_PREFIX.length()), e.getValue());
       }
     }
-    return hc;
+    // file: paths without a chmod fork per created file (when no site file or setting names one)
+    return io.weft.io.hadoop.NioLocalFileSystem.configure(hc);
   }
 
   public String executorId() {

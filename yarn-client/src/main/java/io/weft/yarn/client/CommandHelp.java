@@ -90,6 +90,8 @@ final class CommandHelp {
       "Usage: weft bench [--size 1g] [--runs 3] [--master local[2]] [--dir DIR] [--seed N] [--keep]",
       "  Generates inputs (text, sort records, join tables) and times the examples on them, each",
       "  run in a fresh JVM; writes results.md into DIR. A measurement, not a test.",
+      "  --compare spark|plain also times Apache Spark and/or a plain single-threaded program;",
+      "  --only grep,wordcount (of wordcount, sort, join, grep) times only those examples.",
       "",
       "Usage: weft bench --yarn [--runs 3] [--size 64m] [--dir DIR]",
       "  Starts an embedded YARN + HDFS, then times the near-empty job (also inside the",
