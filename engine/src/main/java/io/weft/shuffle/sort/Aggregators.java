@@ -1,6 +1,8 @@
 package io.weft.shuffle.sort;
 
 import io.weft.plan.Aggregator;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Method;
 
 /**
  * Calls an {@link Aggregator}'s user functions from engine code: their checked exceptions are
@@ -20,6 +22,30 @@ public final class Aggregators {
   /** The aggregator that merges combiners with combiners, for data combined on the map side. */
   public static <K, C> Aggregator<K, C, C> combinersOnly(Aggregator<K, ?, C> agg) {
     return new Aggregator<>(c -> c, agg.mergeCombiners(), agg.mergeCombiners());
+  }
+
+  /**
+   * Whether {@code fn} is the method reference {@code Long::sum} (as in {@code reduceByKey(Long::sum)}),
+   * recognised from the {@link SerializedLambda} every serializable lambda can be replaced by: its
+   * implementation is {@code java.lang.Long.sum(long, long)}. Such a function on two {@code Long}s
+   * is exactly {@code Long.valueOf(a + b)} (wrapping on overflow), so the aggregation map may add
+   * primitive longs instead of calling it and boxing each sum. A lambda written out
+   * ({@code (a, b) -> a + b}) is not recognised and takes the general path.
+   */
+  static boolean isLongSum(Object fn) {
+    if (fn == null || !fn.getClass().isSynthetic()) {
+      return false;
+    }
+    try {
+      Method writeReplace = fn.getClass().getDeclaredMethod("writeReplace");
+      writeReplace.setAccessible(true);
+      return writeReplace.invoke(fn) instanceof SerializedLambda l
+          && "java/lang/Long".equals(l.getImplClass())
+          && "sum".equals(l.getImplMethodName())
+          && "(JJ)J".equals(l.getImplMethodSignature());
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false; // not a serializable lambda: the general path is always right
+    }
   }
 
   static <K, V, C> C create(Aggregator<K, V, C> agg, V value) {

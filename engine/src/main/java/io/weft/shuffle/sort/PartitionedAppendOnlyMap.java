@@ -19,6 +19,13 @@ import java.util.Objects;
  * <p>Why not a HashMap: no entry objects and no (partition, key) tuple per record, so the
  * memory estimate and the GC load both stay close to the data itself.
  *
+ * <p>A long sum ({@code reduceByKey(Long::sum)}, recognised by {@link Aggregators#isLongSum}) keeps
+ * its combiners in a parallel {@code long[]} instead of the odd slots of {@code data}: a merge is
+ * one addition, not a call that unboxes, adds and allocates a {@code Long} (which G1 must then
+ * card-mark into the old table). The first value or combiner that is not a {@code Long} (a null,
+ * or another type through an unchecked cast) boxes the table back into {@code data} and the user's
+ * function takes over from there, so results and exceptions are those of the general path.
+ *
  * <p>Not thread-safe: owned by one {@link ExternalSorter}. Exceptions thrown by the user's
  * aggregator functions propagate (checked ones wrapped by {@link Aggregators}).
  */
@@ -32,6 +39,8 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
   private int[] partitions;
   /** Each slot's key hash (as {@link #rehash}ed): most probes that miss stop here, without touching the key. */
   private int[] hashes;
+  /** The combiners as primitives while the aggregator is a long sum and all were Longs; else null. */
+  private long[] longs;
   private int mask;
   private int size;
   private int growThreshold;
@@ -39,14 +48,15 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
 
   PartitionedAppendOnlyMap(Aggregator<K, V, C> aggregator) {
     this.aggregator = aggregator;
-    allocate(64);
+    allocate(64, Aggregators.isLongSum(aggregator.mergeValue()));
     // only the table counts: the aggregator's functions are not data
     tracker = new SizeTracker(() -> SizeEstimator.estimate(data) + SizeEstimator.estimate(partitions)
-        + SizeEstimator.estimate(hashes));
+        + SizeEstimator.estimate(hashes) + (longs == null ? 0 : SizeEstimator.estimate(longs)));
   }
 
-  private void allocate(int capacity) {
+  private void allocate(int capacity, boolean primitiveLongs) {
     data = new Object[2 * capacity];
+    longs = primitiveLongs ? new long[capacity] : null;
     partitions = new int[capacity];
     hashes = new int[capacity];
     mask = capacity - 1;
@@ -73,7 +83,15 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
       Object current = data[2 * pos];
       if (current == null) {
         data[2 * pos] = k;
-        data[2 * pos + 1] = Aggregators.create(aggregator, value);
+        C combiner = Aggregators.create(aggregator, value);
+        if (longs != null && combiner instanceof Long l) {
+          longs[pos] = l;
+        } else {
+          if (longs != null) {
+            boxLongs();
+          }
+          data[2 * pos + 1] = combiner;
+        }
         partitions[pos] = partition;
         hashes[pos] = hash;
         if (++size > growThreshold) {
@@ -82,6 +100,13 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
         break;
       }
       if (hashes[pos] == hash && partitions[pos] == partition && (current == k || current.equals(k))) {
+        if (longs != null) {
+          if (value instanceof Long l) {
+            longs[pos] += l; // Long.sum, without the boxes
+            break;
+          }
+          boxLongs();
+        }
         data[2 * pos + 1] = Aggregators.mergeValue(aggregator, (C) data[2 * pos + 1], value);
         break;
       }
@@ -98,7 +123,8 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
     Object[] oldData = data;
     int[] oldPartitions = partitions;
     int[] oldHashes = hashes;
-    allocate(capacity * 2);
+    long[] oldLongs = longs;
+    allocate(capacity * 2, oldLongs != null);
     for (int i = 0; i < oldPartitions.length; i++) {
       Object k = oldData[2 * i];
       if (k != null) {
@@ -110,11 +136,29 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
         data[2 * pos + 1] = oldData[2 * i + 1];
         partitions[pos] = oldPartitions[i];
         hashes[pos] = oldHashes[i];
+        if (oldLongs != null) {
+          longs[pos] = oldLongs[i];
+        }
       }
     }
     if (tracker != null) {
       tracker.resetSamples(); // the table doubled: the old bytes-per-update rate no longer holds
     }
+  }
+
+  /** Leaves the primitive path for good: every long combiner becomes a Long in {@code data}. */
+  private void boxLongs() {
+    for (int i = 0; i < longs.length; i++) {
+      if (data[2 * i] != null) {
+        data[2 * i + 1] = longs[i];
+      }
+    }
+    longs = null;
+  }
+
+  /** Whether the combiners are kept as primitive longs (a long sum, all values Longs so far); for tests. */
+  boolean primitiveLongs() {
+    return longs != null;
   }
 
   @Override
@@ -134,7 +178,7 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
     int pos = rehash(KeyHash.hash(key)) & mask;
     for (int delta = 1; data[2 * pos] != null; delta++) {
       if (partitions[pos] == partition && Objects.equals(data[2 * pos], k)) {
-        return (C) data[2 * pos + 1];
+        return (C) (longs != null ? (Object) longs[pos] : data[2 * pos + 1]);
       }
       pos = (pos + delta) & mask;
     }
@@ -149,13 +193,14 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
     for (int i = 0; i < partitions.length; i++) {
       Object k = data[2 * i];
       if (k != null) {
-        pairs[n] = new Pair<>(k == NULL_KEY ? null : k, data[2 * i + 1]);
+        pairs[n] = new Pair<>(k == NULL_KEY ? null : k, longs != null ? (Object) longs[i] : data[2 * i + 1]);
         parts[n++] = partitions[i];
       }
     }
     data = null; // destructive, as documented: let the table go before the sort allocates
     partitions = null;
     hashes = null;
+    longs = null;
     return PartitionedRecords.sort(pairs, parts, n, numPartitions, keyComparator);
   }
 }
