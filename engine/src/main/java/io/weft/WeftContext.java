@@ -511,8 +511,8 @@ public final class WeftContext implements AutoCloseable {
   }
 
   /**
-   * Read-only numbers about what the driver holds (map-output registrations, shuffles, map
-   * stages), for watching a long-running or iterative program stay steady; see
+   * Read-only numbers about what the driver holds (registered executors, shuffles, map-output
+   * registrations), for watching a long-running or iterative program stay steady; see
    * {@link io.weft.status.StatusTracker}.
    */
   public io.weft.status.StatusTracker statusTracker() {

@@ -23,9 +23,12 @@ import org.slf4j.LoggerFactory;
  * <p>The scheduler keeps no reference to a shuffle once the jobs that used it ended, so only the
  * program's datasets keep one alive. A collected {@code Broadcast} is destroyed the same way
  * (driver copy and executors' copies). A later job over a dataset that is still referenced reuses the
- * shuffle's files as before.
+ * shuffle's files as before. A collected reliable checkpoint's node takes its directory with it
+ * (deleted on the cleaner thread, which then waits for the file system), a local checkpoint's its
+ * shuffle files.
  *
- * <p>Threading: {@code register*} from any thread; the cleaner thread only posts events.
+ * <p>Threading: {@code register*} from any thread; the cleaner thread posts events to the
+ * scheduler, and runs the clean-up actions registered with {@link #register(Object, Runnable)} itself.
  */
 public final class ContextCleaner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ContextCleaner.class);

@@ -94,8 +94,10 @@ class StatusTrackerTest {
 
   /** In its own frame, so nothing on the test's stack keeps the dataset reachable. */
   private static void runAndDropAShuffle(WeftContext wc) {
-    assertEquals(7, counts(wc, 7, 2).collect().size());
+    PairDataset<Integer, Long> dropped = counts(wc, 7, 2);
+    assertEquals(7, dropped.collect().size());
     assertEquals(new StatusTracker.SchedulerState(1, 2, 8), wc.statusTracker().schedulerState(),
         "a second shuffle of 4 map tasks");
+    java.lang.ref.Reference.reachabilityFence(dropped); // a GC before the query would drop it early
   }
 }

@@ -22,7 +22,11 @@ import org.apache.hadoop.io.nativeio.NativeIO;
  * without POSIX attributes), Hadoop's own way is used.
  *
  * <p>{@link #configure} makes it the {@code fs.file.impl} of the configurations Weft builds
- * unless the site files or a {@code weft.hadoop.fs.file.impl} setting name another class.
+ * unless {@code core-site.xml} or a {@code weft.hadoop.fs.file.impl} setting name another class
+ * (a setting in a file loaded later, such as {@code hdfs-site.xml}, does not count). Hadoop
+ * caches file systems by scheme and user, not class: in one JVM the first configuration to open
+ * {@code file:} decides the class for the others, so a program that wants another local file
+ * system names it with {@code weft.hadoop.fs.file.impl}.
  */
 public class NioLocalFileSystem extends LocalFileSystem {
   /** Hadoop's key for the class of the {@code file:} scheme's file system. */
