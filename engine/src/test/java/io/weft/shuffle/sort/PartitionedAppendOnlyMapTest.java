@@ -66,6 +66,70 @@ class PartitionedAppendOnlyMapTest {
     assertEquals(expected, emitted);
   }
 
+  @Test
+  void withAPartitionerAsksItOncePerKeyAndCombinesLikeAHashMap() {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    io.weft.HashPartitioner hash = new io.weft.HashPartitioner(3);
+    io.weft.Partitioner counting = new io.weft.Partitioner() {
+      @Override
+      public int numPartitions() {
+        return 3;
+      }
+
+      @Override
+      public int partitionFor(Object key) {
+        calls.incrementAndGet();
+        return hash.partitionFor(key);
+      }
+    };
+    Random rnd = new Random(13);
+    PartitionedAppendOnlyMap<String, Integer, Long> map = new PartitionedAppendOnlyMap<>(SUM);
+    Map<Pair<Integer, String>, Long> expected = new HashMap<>();
+    for (int i = 0; i < 100_000; i++) {
+      String key = rnd.nextInt(10) == 0 ? null : rnd.nextBoolean() ? "Aa" + rnd.nextInt(50) : "BB" + rnd.nextInt(5_000);
+      int value = rnd.nextInt(1000);
+      map.insert(key, value, counting);
+      expected.merge(Pair.of(hash.partitionFor(key), key), (long) value, Long::sum);
+    }
+
+    assertEquals(expected.size(), map.size());
+    assertEquals(expected.size(), calls.get(), "one partitioner call per distinct key");
+    Map<Pair<Integer, String>, Long> emitted = new HashMap<>();
+    PartitionedRecords<String, Long> records = map.sortedRecords(3, null);
+    for (int p = 0; p < 3; p++) {
+      for (Iterator<Pair<String, Long>> it = records.partition(p); it.hasNext(); ) {
+        Pair<String, Long> r = it.next();
+        emitted.put(Pair.of(p, r.key()), r.value());
+      }
+    }
+    assertEquals(expected, emitted);
+  }
+
+  @Test
+  void aPartitionerThatThrowsLeavesTheMapAsItWas() {
+    PartitionedAppendOnlyMap<String, Integer, Long> map = new PartitionedAppendOnlyMap<>(SUM);
+    io.weft.Partitioner refusing = new io.weft.Partitioner() {
+      @Override
+      public int numPartitions() {
+        return 2;
+      }
+
+      @Override
+      public int partitionFor(Object key) {
+        if ("bad".equals(key)) {
+          throw new IllegalArgumentException("bad key");
+        }
+        return 1;
+      }
+    };
+    map.insert("a", 1, refusing);
+    assertThrows(IllegalArgumentException.class, () -> map.insert("bad", 2, refusing));
+    map.insert("a", 3, refusing);
+    assertEquals(1, map.size());
+    assertEquals(4L, map.get(1, "a"));
+    assertNull(map.get(1, "bad"));
+  }
+
   /** reduceByKey's aggregator for {@code f}: identity, then f for both merges. */
   private static Aggregator<String, Long, Long> reduce(Fn2<Long, Long, Long> f) {
     return new Aggregator<>(v -> v, f, f);
