@@ -71,21 +71,12 @@ public final class KeySketch {
       @Override
       public Pair<K, V> next() {
         Pair<K, V> record = records.next();
-        offer(record.key());
+        if (--untilSample == 0) {
+          sample(record.key());
+        }
         return record;
       }
     };
-  }
-
-  /**
-   * Counts one record of {@code key} (the next record in the task's order), sampling it when its
-   * turn comes: what {@link #watch} does per record, for a writer that loops over the records
-   * itself and so saves the wrapping iterator's call per record.
-   */
-  public void offer(Object key) {
-    if (--untilSample == 0) {
-      sample(key);
-    }
   }
 
   private void sample(Object key) {

@@ -10,7 +10,6 @@ import io.weft.Pair;
 import io.weft.Partitioner;
 import io.weft.TaskContext;
 import io.weft.config.ShuffleOptions;
-import io.weft.diagnosis.KeySketch;
 import io.weft.plan.Aggregator;
 import io.weft.serialization.SerializationStream;
 import io.weft.serialization.Serializer;
@@ -137,40 +136,20 @@ public final class ExternalSorter<K, V, C> {
   }
 
   /** Adds records, combining and spilling as needed. */
+  @SuppressWarnings("unchecked")
   public void insertAll(Iterator<? extends Pair<K, V>> records) {
-    insertAll(records, null);
-  }
-
-  /**
-   * Adds records, combining and spilling as needed, offering each record's key to
-   * {@code sketch} (if not null) before inserting it: the shuffle writer's skew sketch, fed
-   * from this loop rather than through a wrapping iterator (one call per record less).
-   */
-  public void insertAll(Iterator<? extends Pair<K, V>> records, KeySketch sketch) {
     if (consumed) {
       throw new IllegalStateException("records inserted after the sorter's output was read");
     }
     if (map != null) {
       while (records.hasNext()) {
         Pair<K, V> r = records.next();
-        K key = r.key();
-        if (sketch != null) {
-          sketch.offer(key);
-        }
-        // the map asks the partitioner only for a key it does not hold yet
-        if (partitioner == null) {
-          map.insert(0, key, r.value());
-        } else {
-          map.insert(key, r.value(), partitioner);
-        }
+        map.insert(partition(r.key()), r.key(), r.value());
         maybeSpill(map.estimateSize());
       }
     } else {
       while (records.hasNext()) {
         Pair<K, V> r = records.next();
-        if (sketch != null) {
-          sketch.offer(r.key());
-        }
         buffer.insert(partition(r.key()), r);
         maybeSpill(buffer.estimateSize());
       }

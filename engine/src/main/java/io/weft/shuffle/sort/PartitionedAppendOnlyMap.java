@@ -2,7 +2,6 @@ package io.weft.shuffle.sort;
 
 import io.weft.KeyHash;
 import io.weft.Pair;
-import io.weft.Partitioner;
 import io.weft.plan.Aggregator;
 import io.weft.util.SizeEstimator;
 import io.weft.util.SizeTracker;
@@ -75,32 +74,14 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
   }
 
   /** Combines {@code value} into the combiner of ({@code partition}, {@code key}). */
-  void insert(int partition, K key, V value) {
-    insert(key, value, partition, null);
-  }
-
-  /**
-   * Combines {@code value} into the combiner of {@code key} in its partition, asking
-   * {@code partitioner} for that partition only when the key is new: a key already in the table
-   * holds its partition, and a partitioner maps equal keys to one partition (its contract). The
-   * partitioner's exceptions propagate as from a call before the insert. A map is filled
-   * through one of the two {@code insert}s, not both: this one matches keys without their partition.
-   */
-  void insert(K key, V value, Partitioner partitioner) {
-    insert(key, value, -1, partitioner);
-  }
-
-  /** With {@code partitioner} null, {@code partition} is the key's partition and part of its identity. */
   @SuppressWarnings("unchecked")
-  private void insert(K key, V value, int partition, Partitioner partitioner) {
+  void insert(int partition, K key, V value) {
     Object k = key == null ? NULL_KEY : key;
     int hash = rehash(KeyHash.hash(key));
     int pos = hash & mask;
     for (int delta = 1; ; delta++) {
       Object current = data[2 * pos];
       if (current == null) {
-        // before the slot is taken, so a partitioner that throws leaves the table as it was
-        partitions[pos] = partitioner == null ? partition : partitioner.partitionFor(key);
         data[2 * pos] = k;
         C combiner = Aggregators.create(aggregator, value);
         if (longs != null && combiner instanceof Long l) {
@@ -111,14 +92,14 @@ final class PartitionedAppendOnlyMap<K, V, C> implements SorterCollection<K, C> 
           }
           data[2 * pos + 1] = combiner;
         }
+        partitions[pos] = partition;
         hashes[pos] = hash;
         if (++size > growThreshold) {
           grow();
         }
         break;
       }
-      if (hashes[pos] == hash && (partitioner != null || partitions[pos] == partition)
-          && (current == k || current.equals(k))) {
+      if (hashes[pos] == hash && partitions[pos] == partition && (current == k || current.equals(k))) {
         if (longs != null) {
           if (value instanceof Long l) {
             longs[pos] += l; // Long.sum, without the boxes

@@ -38,14 +38,13 @@ public final class SortShuffleWriter {
     int sketchKeys = task.env().conf().get(io.weft.config.DiagnosisOptions.SKETCH_KEYS);
     io.weft.diagnosis.KeySketch sketch = sketchKeys == 0 ? null
         : new io.weft.diagnosis.KeySketch(sketchKeys, dep.partitioner());
+    Iterator<Pair<K, V>> watched = sketch == null ? records : sketch.watch(records);
     File tmpData = task.env().localDirs().tempFile("shuffle_" + dep.shuffleId() + "_" + mapIndex + ".data");
     try {
-      // the sorter feeds the sketch from its own insert loop; the bypass writer gets the keys
-      // through the sketch's wrapping iterator
       long[] committed = !dep.mapSideCombine()
           && BypassMergeShuffleWriter.applies(task, dep.partitioner().numPartitions())
-          ? writeBypassingMerge(dep, mapIndex, sketch == null ? records : sketch.watch(records), task, tmpData)
-          : writeSorted(dep, mapIndex, records, sketch, task, tmpData);
+          ? writeBypassingMerge(dep, mapIndex, watched, task, tmpData)
+          : writeSorted(dep, mapIndex, watched, task, tmpData);
       if (sketch != null) {
         task.metrics().setWrittenKeys(sketch.top(dep.shuffleId()));
       }
@@ -58,13 +57,13 @@ public final class SortShuffleWriter {
   }
 
   private <K, V, C> long[] writeSorted(ShuffleDependency<K, V, C> dep, int mapIndex,
-      Iterator<Pair<K, V>> records, io.weft.diagnosis.KeySketch sketch, TaskContext task, File tmpData) {
+      Iterator<Pair<K, V>> records, TaskContext task, File tmpData) {
     ExternalSorter<K, V, ?> sorter = dep.mapSideCombine()
         ? new ExternalSorter<K, V, C>(task, dep.aggregator(), dep.partitioner(), dep.keyOrdering(), dep.serializer())
         : new ExternalSorter<K, V, V>(task, (Aggregator<K, V, V>) null, dep.partitioner(), null, dep.serializer());
     try {
       try {
-        sorter.insertAll(records, sketch);
+        sorter.insertAll(records);
       } catch (UnsupportedKeyException e) {
         throw e.in(dep.operation());
       }

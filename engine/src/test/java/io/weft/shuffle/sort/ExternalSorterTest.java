@@ -9,7 +9,6 @@ import io.weft.Pair;
 import io.weft.Partitioner;
 import io.weft.TaskContext;
 import io.weft.WeftConf;
-import io.weft.diagnosis.KeySketch;
 import io.weft.plan.Aggregator;
 import io.weft.serialization.DeserializationStream;
 import io.weft.serialization.WeftSerializer;
@@ -362,30 +361,5 @@ class ExternalSorterTest {
     assertEquals(sums(input), got);
     big.env().memory().releaseExecution(task.taskAttemptId(), held);
     task.markCompleted();
-  }
-
-  /** The sketch fed from the insert loop reports what it reports when watching the records go by. */
-  @Test
-  void aSketchFedByTheInsertLoopReportsWhatItsWatchingIteratorReports() {
-    List<Pair<String, Integer>> input = records(RECORDS, 20_000, 8);
-    for (int i = 0; i < RECORDS; i += 3) {
-      input.set(i, Pair.of("hot", i)); // a third of the records on one key
-    }
-    Partitioner partitioner = new HashPartitioner(7);
-    KeySketch watching = new KeySketch(8, partitioner);
-    for (Iterator<Pair<String, Integer>> it = watching.watch(input.iterator()); it.hasNext(); ) {
-      it.next();
-    }
-    KeySketch.Result expected = watching.top(3);
-    assertEquals("hot", expected.keys().get(0).key());
-
-    for (Aggregator<String, Integer, Long> aggregator : java.util.Arrays.asList(SUM, null)) {
-      KeySketch fed = new KeySketch(8, partitioner);
-      ExternalSorter<String, Integer, Long> sorter = new ExternalSorter<>(executor.task(0),
-          aggregator, partitioner, null, new WeftSerializer());
-      sorter.insertAll(input.iterator(), fed);
-      assertEquals(expected, fed.top(3), aggregator == null ? "buffer" : "aggregation map");
-      sorter.stop();
-    }
   }
 }
